@@ -1,0 +1,83 @@
+/**
+ * The contract between the Google sandbox's core (server, OAuth, control API, faults,
+ * stats, seed loading) and its API modules (Gmail, Calendar). The core builds one
+ * `SandboxContext` and hands it to `registerGmailRoutes` and `registerCalendarRoutes`.
+ *
+ * Nothing under `src/` may import anything from `sandbox/`.
+ */
+import type { FastifyReply, FastifyRequest } from 'fastify';
+
+export interface SandboxUser {
+  email: string;
+  /** Stable Google account id (21 digits in real Google). */
+  sub: string;
+  name: string;
+  /** IANA zone, what Calendar's `settings/timezone` answers. */
+  timeZone: string;
+}
+
+export const SCOPES = {
+  gmailReadonly: 'https://www.googleapis.com/auth/gmail.readonly',
+  gmailModify: 'https://www.googleapis.com/auth/gmail.modify',
+  gmailFull: 'https://mail.google.com/',
+  calendarReadonly: 'https://www.googleapis.com/auth/calendar.readonly',
+  calendarEventsReadonly: 'https://www.googleapis.com/auth/calendar.events.readonly',
+  calendarFull: 'https://www.googleapis.com/auth/calendar',
+} as const;
+
+/** Scopes that allow reading Gmail / Calendar (a broader scope covers the read one). */
+export const GMAIL_READ_SCOPES = [SCOPES.gmailReadonly, SCOPES.gmailModify, SCOPES.gmailFull];
+export const CALENDAR_READ_SCOPES = [
+  SCOPES.calendarReadonly,
+  SCOPES.calendarEventsReadonly,
+  SCOPES.calendarFull,
+];
+
+export interface GoogleErrorDetail {
+  message?: string;
+  domain?: string;
+  reason: string;
+  location?: string;
+  locationType?: string;
+}
+
+export interface SandboxContext {
+  /** The sandbox's own base URL, e.g. `http://127.0.0.1:4010` (no trailing slash). */
+  baseUrl(): string;
+  /** The sandbox clock (tests may pin it). */
+  now(): Date;
+  /** Users by lower-cased email. */
+  users: Map<string, SandboxUser>;
+  /**
+   * Checks the request's `Authorization: Bearer <access token>` (or `access_token` query
+   * parameter): unknown, expired or revoked token → 401 envelope; token without any of
+   * `anyOfScopes` → 403 insufficientPermissions. `userId` is the path's `{userId}`
+   * (`me` or the user's email; another user → 403 / 404 as Google does).
+   * On failure the reply has been sent and `null` is returned.
+   */
+  authorize(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    anyOfScopes: readonly string[],
+    userId?: string,
+  ): SandboxUser | null;
+  /** Counts quota units spent by a user (shown in `GET /__sandbox/stats`). */
+  spendQuota(email: string, units: number): void;
+  /**
+   * Sends Google's JSON error envelope:
+   * `{"error":{"code","message","errors":[{message,domain,reason,...}],"status"}}`.
+   */
+  sendError(
+    reply: FastifyReply,
+    code: number,
+    message: string,
+    detail: GoogleErrorDetail,
+    status?: string,
+  ): FastifyReply;
+}
+
+/** How seed files are anchored in time (see `sandbox/seed/seed.json`). */
+export interface SeedShift {
+  /** Whole days to add to every date in the seed (a multiple of 7, keeps weekdays). */
+  days: number;
+}

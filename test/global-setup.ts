@@ -1,0 +1,29 @@
+/**
+ * Runs once before the suite: says which database suites run. Database tests run on PGlite
+ * always and on PostgreSQL when DATABASE_URL is set; an unreachable DATABASE_URL fails the
+ * run instead of silently skipping.
+ */
+import pg from 'pg';
+
+export default async function setup(): Promise<void> {
+  const url = process.env.DATABASE_URL;
+  if (!url) {
+    console.log(
+      '\n[tidings] PostgreSQL suite SKIPPED: DATABASE_URL is not set (PGlite suite runs).\n',
+    );
+    return;
+  }
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 5_000 });
+  try {
+    await client.connect();
+    await client.query('select 1');
+  } catch (error) {
+    throw new Error(
+      `DATABASE_URL is set but PostgreSQL cannot be reached (${(error as Error).message}). ` +
+        'Start PostgreSQL or unset DATABASE_URL to run the PGlite suite only.',
+    );
+  } finally {
+    await client.end().catch(() => {});
+  }
+  console.log('\n[tidings] PostgreSQL suite enabled (DATABASE_URL is set).\n');
+}
