@@ -1,0 +1,182 @@
+/**
+ * The request core every Google call goes through: bearer token from the broker, a
+ * per-attempt timeout, retries with exponential backoff + full jitter for transient
+ * answers (honouring `Retry-After`), one forced refresh on 401, and zod validation of the
+ * answer. Failures leave through `translateGoogleFailure` only.
+ */
+import type { z } from 'zod';
+import { backoffDelayMs, DEFAULT_BACKOFF, parseRetryAfter } from './backoff.ts';
+import type { BackoffPolicy } from './backoff.ts';
+import { isRetryable, translateGoogleFailure } from './google-failure.ts';
+import type { GoogleFailure } from './google-failure.ts';
+import type { TokenSource } from './token-source.ts';
+
+export type QueryValue = string | number | boolean | readonly string[] | undefined;
+
+export interface GoogleRequest {
+  /** A stable label used in errors and logs, e.g. `gmail.messages.get`. */
+  operation: string;
+  method?: 'GET' | 'POST';
+  /** Path below the API root, starting with `/`. */
+  path: string;
+  query?: Readonly<Record<string, QueryValue>>;
+  /** JSON body for POST. */
+  body?: unknown;
+}
+
+export interface RequestDeps {
+  apiRoot: string;
+  tokens: TokenSource;
+  connectionId: string;
+  fetch: typeof fetch;
+  timeoutMs: number;
+  retries: number;
+  random: () => number;
+  sleep: (ms: number) => Promise<void>;
+  now: () => Date;
+  backoff: BackoffPolicy;
+}
+
+export type GoogleRequester = <T>(schema: z.ZodType<T>, request: GoogleRequest) => Promise<T>;
+
+export function buildUrl(apiRoot: string, request: GoogleRequest): string {
+  const url = new URL(apiRoot.replace(/\/+$/, '') + request.path);
+  for (const [key, value] of Object.entries(request.query ?? {})) {
+    if (value === undefined) continue;
+    if (Array.isArray(value)) for (const item of value) url.searchParams.append(key, item);
+    else url.searchParams.set(key, String(value));
+  }
+  return url.toString();
+}
+
+/** Fills in defaults for the optional dependencies. */
+export function requestDeps(
+  deps: Pick<RequestDeps, 'apiRoot' | 'tokens' | 'connectionId'> & Partial<RequestDeps>,
+): RequestDeps {
+  return {
+    apiRoot: deps.apiRoot,
+    tokens: deps.tokens,
+    connectionId: deps.connectionId,
+    fetch: deps.fetch ?? globalThis.fetch,
+    timeoutMs: deps.timeoutMs ?? 10_000,
+    retries: deps.retries ?? 3,
+    random: deps.random ?? Math.random,
+    sleep: deps.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))),
+    now: deps.now ?? (() => new Date()),
+    backoff: deps.backoff ?? DEFAULT_BACKOFF,
+  };
+}
+
+type Attempt<T> = { ok: true; value: T } | { ok: false; failure: GoogleFailure };
+
+export function createRequester(deps: RequestDeps): GoogleRequester {
+  return async function request<T>(schema: z.ZodType<T>, req: GoogleRequest): Promise<T> {
+    const url = buildUrl(deps.apiRoot, req);
+    let token = await deps.tokens.accessToken(deps.connectionId);
+    let refreshed = false;
+    for (let attempt = 0; ; attempt++) {
+      const result = await attemptOnce(deps, schema, req, url, token);
+      if (result.ok) return result.value;
+      const failure = result.failure;
+      if (failure.kind === 'http' && failure.status === 401 && !refreshed) {
+        refreshed = true;
+        token = await deps.tokens.refreshAfterRejection(deps.connectionId, token);
+        attempt--;
+        continue;
+      }
+      if (!isRetryable(failure) || attempt >= deps.retries) throw translateGoogleFailure(failure);
+      const waitSeconds = failure.kind === 'http' ? failure.retryAfterSeconds : null;
+      if (waitSeconds !== null && waitSeconds > deps.backoff.retryAfterCapSeconds) {
+        throw translateGoogleFailure(failure);
+      }
+      await deps.sleep(
+        waitSeconds === null
+          ? backoffDelayMs(deps.backoff, attempt, deps.random)
+          : waitSeconds * 1000,
+      );
+    }
+  };
+}
+
+async function attemptOnce<T>(
+  deps: RequestDeps,
+  schema: z.ZodType<T>,
+  req: GoogleRequest,
+  url: string,
+  token: string,
+): Promise<Attempt<T>> {
+  const signal = AbortSignal.timeout(deps.timeoutMs);
+  const headers: Record<string, string> = {
+    authorization: `Bearer ${token}`,
+    accept: 'application/json',
+  };
+  if (req.body !== undefined) headers['content-type'] = 'application/json';
+  let status: number;
+  let text: string;
+  let retryAfter: string | null;
+  try {
+    const response = await deps.fetch(url, {
+      method: req.method ?? 'GET',
+      headers,
+      signal,
+      ...(req.body === undefined ? {} : { body: JSON.stringify(req.body) }),
+    });
+    status = response.status;
+    retryAfter = response.headers.get('retry-after');
+    text = await response.text();
+  } catch (error) {
+    if (signal.aborted) {
+      return {
+        ok: false,
+        failure: { kind: 'timeout', operation: req.operation, timeoutMs: deps.timeoutMs },
+      };
+    }
+    return { ok: false, failure: { kind: 'network', operation: req.operation, cause: error } };
+  }
+  if (status >= 200 && status < 300) return parseSuccess(schema, req.operation, text);
+  const envelope = parseErrorEnvelope(text);
+  return {
+    ok: false,
+    failure: {
+      kind: 'http',
+      operation: req.operation,
+      status,
+      reason: envelope.reason,
+      message: envelope.message,
+      retryAfterSeconds: parseRetryAfter(retryAfter, deps.now()),
+    },
+  };
+}
+
+function parseSuccess<T>(schema: z.ZodType<T>, operation: string, text: string): Attempt<T> {
+  let json: unknown;
+  try {
+    json = text === '' ? {} : JSON.parse(text);
+  } catch {
+    return { ok: false, failure: { kind: 'invalid_response', operation, problem: 'not JSON' } };
+  }
+  const parsed = schema.safeParse(json);
+  if (parsed.success) return { ok: true, value: parsed.data };
+  const issue = parsed.error.issues[0];
+  const problem = issue ? `${issue.path.join('.') || '(root)'}: ${issue.message}` : 'invalid';
+  return { ok: false, failure: { kind: 'invalid_response', operation, problem } };
+}
+
+/** Google's `{"error":{"message","errors":[{"reason"}]}}`; lenient about anything else. */
+export function parseErrorEnvelope(text: string): { reason: string; message: string } {
+  try {
+    const json = JSON.parse(text) as {
+      error?: { message?: unknown; errors?: { reason?: unknown }[]; status?: unknown } | string;
+    };
+    const error = json.error;
+    if (typeof error === 'string') return { reason: error, message: '' };
+    const reason = error?.errors?.[0]?.reason;
+    const message = error?.message;
+    return {
+      reason: typeof reason === 'string' ? reason : '',
+      message: typeof message === 'string' ? message.slice(0, 200) : '',
+    };
+  } catch {
+    return { reason: '', message: '' };
+  }
+}

@@ -1,0 +1,30 @@
+/**
+ * Public surface of the Google read clients: the `TokenSource` the broker implements,
+ * `createGoogleApi` (Gmail + Calendar bound to one connection), the response types, and
+ * the message decoding helpers.
+ */
+export type { TokenSource } from './token-source.ts';
+export { createGoogleApi } from './google-api.ts';
+export type { GoogleApi, GoogleApiDeps } from './google-api.ts';
+export type { GmailApi, GmailGetParams, GmailListParams } from './gmail-client.ts';
+export type { CalendarApi, EventsParams, FreeBusyParams } from './calendar-client.ts';
+export type { BackoffPolicy } from './backoff.ts';
+export type {
+  GmailLabel,
+  GmailMessage,
+  GmailMessageList,
+  GmailMessagePart,
+  GmailProfile,
+  GmailThread,
+} from './gmail-schemas.ts';
+export type { CalendarEvent, CalendarListEntry, FreeBusy } from './calendar-schemas.ts';
+export { decodeEntities, decodeHeaders, decodeMessage, DEFAULT_MAX_CHARS } from './mime-decode.ts';
+export type { AttachmentInfo, DecodedMessage } from './mime-decode.ts';
+export { parseAddressList } from './addresses.ts';
+export type { Address } from './addresses.ts';
+export { decodeHeaderValue } from './rfc2047.ts';
+export { htmlToText } from './html-text.ts';
+export { hasScopeFor, SCOPE_NEEDS } from './scopes.ts';
+export type { ScopeNeed } from './scopes.ts';
+export { translateGoogleFailure } from './google-failure.ts';
+export type { GoogleFailure } from './google-failure.ts';
