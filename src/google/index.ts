@@ -21,6 +21,7 @@ export type { CalendarEvent, CalendarListEntry, FreeBusy } from './calendar-sche
 export { decodeEntities, decodeHeaders, decodeMessage, DEFAULT_MAX_CHARS } from './mime-decode.ts';
 export type { AttachmentInfo, DecodedMessage } from './mime-decode.ts';
 export { parseAddressList } from './addresses.ts';
+export { mapLimited } from './map-limited.ts';
 export type { Address } from './addresses.ts';
 export { decodeHeaderValue } from './rfc2047.ts';
 export { htmlToText } from './html-text.ts';

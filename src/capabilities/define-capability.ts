@@ -1,0 +1,83 @@
+/**
+ * A capability is declared once: name, description, zod input and output, the scope it
+ * needs, and a handler. `runCapability` is the one wrapper every front door calls: it
+ * validates the input (unknown fields rejected), checks the granted scopes, runs the
+ * handler, and validates what the handler returns.
+ */
+import type { z } from 'zod';
+import { TidingsError } from '../errors.ts';
+import { hasScopeFor, SCOPE_NEEDS } from '../google/index.ts';
+import type { GoogleApi, ScopeNeed } from '../google/index.ts';
+
+export interface CapabilityContext {
+  /** Bound to one connection. */
+  google: GoogleApi;
+  /** The user's own setting; null → Calendar settings zone. */
+  timeZone: string | null;
+  /** e.g. 'en-GB'. */
+  locale: string;
+  now: () => Date;
+  grantedScopes: readonly string[];
+}
+
+export interface Capability<I extends z.ZodType = z.ZodType, O extends z.ZodType = z.ZodType> {
+  /** Dotted, stable: `gmail.search`. */
+  name: string;
+  /** For people and LLMs: what it answers and when to use it. */
+  description: string;
+  input: I;
+  output: O;
+  scope: ScopeNeed;
+  handler(ctx: CapabilityContext, input: z.output<I>): Promise<z.input<O>>;
+}
+
+/** Declares a capability; the identity function that lets TypeScript infer the types. */
+export function defineCapability<I extends z.ZodType, O extends z.ZodType>(
+  capability: Capability<I, O>,
+): Capability<I, O> {
+  return capability;
+}
+
+/** The first problem of a zod error as a field path (`query`, `workingHours.start`). */
+export function firstIssue(error: z.ZodError): { field: string; message: string } {
+  const issue = error.issues[0];
+  if (!issue) return { field: '', message: 'invalid input' };
+  const path = issue.path.map(String);
+  if (issue.code === 'unrecognized_keys') {
+    path.push(String(issue.keys[0] ?? ''));
+    return { field: path.join('.'), message: 'unknown field' };
+  }
+  return { field: path.join('.'), message: issue.message };
+}
+
+/** Validates, checks scopes, runs, and validates the output of one capability. */
+export async function runCapability<I extends z.ZodType, O extends z.ZodType>(
+  capability: Capability<I, O>,
+  ctx: CapabilityContext,
+  rawInput: unknown,
+): Promise<z.output<O>> {
+  const parsed = capability.input.safeParse(rawInput ?? {});
+  if (!parsed.success) {
+    const { field, message } = firstIssue(parsed.error);
+    const where = field === '' ? 'input' : field;
+    throw new TidingsError('invalid_request', `${capability.name}: ${where}: ${message}`, {
+      field: where,
+    });
+  }
+  if (!hasScopeFor(capability.scope, ctx.grantedScopes)) {
+    throw new TidingsError(
+      'scope_missing',
+      `${capability.name} needs access to ${capability.scope === 'gmail' ? 'Gmail' : 'Google Calendar'}`,
+      { scopes: SCOPE_NEEDS[capability.scope] },
+    );
+  }
+  const result = await capability.handler(ctx, parsed.data);
+  const output = capability.output.safeParse(result);
+  if (!output.success) {
+    const { field, message } = firstIssue(output.error);
+    throw new Error(
+      `${capability.name} produced an invalid result at ${field || '(root)'}: ${message}`,
+    );
+  }
+  return output.data;
+}
