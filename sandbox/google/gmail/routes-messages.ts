@@ -1,0 +1,107 @@
+/**
+ * `users.messages.list`, `users.messages.get` and `users.messages.attachments.get`.
+ */
+import type { FastifyInstance } from 'fastify';
+import { GMAIL_READ_SCOPES, type SandboxContext } from '../context.ts';
+import { searchMessages } from './mailbox-search.ts';
+import {
+  findAttachment,
+  MESSAGE_FORMATS,
+  type MessageFormat,
+  messageResource,
+} from './message-resource.ts';
+import {
+  decodePageToken,
+  flag,
+  isValidId,
+  many,
+  maxResults,
+  one,
+  page,
+  type QueryParams,
+  sendInvalid,
+  sendNotFound,
+} from './route-support.ts';
+import { newMailbox, type GmailStore } from './store.ts';
+
+export interface UserParams {
+  userId: string;
+}
+
+/** Reads `format` (default full); undefined when the value is not a Gmail format. */
+export function readFormat(query: QueryParams): MessageFormat | undefined {
+  const value = (one(query, 'format') ?? 'full').toLowerCase();
+  return (MESSAGE_FORMATS as readonly string[]).includes(value)
+    ? (value as MessageFormat)
+    : undefined;
+}
+
+export function registerMessageRoutes(
+  app: FastifyInstance,
+  ctx: SandboxContext,
+  store: GmailStore,
+): void {
+  app.get<{ Params: UserParams; Querystring: QueryParams }>(
+    '/gmail/v1/users/:userId/messages',
+    (request, reply) => {
+      const user = ctx.authorize(request, reply, GMAIL_READ_SCOPES, request.params.userId);
+      if (!user) return reply;
+      ctx.spendQuota(user.email, 5);
+      const query = request.query;
+      const size = maxResults(query, 100, 500);
+      if (typeof size === 'string') return sendInvalid(ctx, reply, size);
+      const offset = decodePageToken(one(query, 'pageToken'));
+      if (offset === undefined) return sendInvalid(ctx, reply, 'Invalid pageToken');
+      const mailbox = store.mailbox(user.email) ?? newMailbox(user.email);
+      const found = searchMessages(
+        mailbox,
+        {
+          q: one(query, 'q') ?? '',
+          labelIds: many(query, 'labelIds'),
+          includeSpamTrash: flag(query, 'includeSpamTrash'),
+        },
+        { now: ctx.now(), timeZone: user.timeZone },
+      );
+      const { items, nextPageToken } = page(found, offset, size);
+      return {
+        ...(items.length > 0
+          ? { messages: items.map((message) => ({ id: message.id, threadId: message.threadId })) }
+          : {}),
+        ...(nextPageToken ? { nextPageToken } : {}),
+        resultSizeEstimate: found.length,
+      };
+    },
+  );
+
+  app.get<{ Params: UserParams & { messageId: string }; Querystring: QueryParams }>(
+    '/gmail/v1/users/:userId/messages/:messageId',
+    (request, reply) => {
+      const user = ctx.authorize(request, reply, GMAIL_READ_SCOPES, request.params.userId);
+      if (!user) return reply;
+      ctx.spendQuota(user.email, 5);
+      const format = readFormat(request.query);
+      if (!format) return sendInvalid(ctx, reply, 'Invalid format value');
+      const { messageId } = request.params;
+      if (!isValidId(messageId)) return sendInvalid(ctx, reply, 'Invalid id value');
+      const message = store.mailbox(user.email)?.messages.get(messageId.toLowerCase());
+      if (!message) return sendNotFound(ctx, reply);
+      return messageResource(message, format, many(request.query, 'metadataHeaders'));
+    },
+  );
+
+  app.get<{ Params: UserParams & { messageId: string; attachmentId: string } }>(
+    '/gmail/v1/users/:userId/messages/:messageId/attachments/:attachmentId',
+    (request, reply) => {
+      const user = ctx.authorize(request, reply, GMAIL_READ_SCOPES, request.params.userId);
+      if (!user) return reply;
+      ctx.spendQuota(user.email, 5);
+      const { messageId, attachmentId } = request.params;
+      if (!isValidId(messageId)) return sendInvalid(ctx, reply, 'Invalid id value');
+      const message = store.mailbox(user.email)?.messages.get(messageId.toLowerCase());
+      if (!message) return sendNotFound(ctx, reply);
+      const part = findAttachment(message, attachmentId);
+      if (!part) return sendInvalid(ctx, reply, 'Invalid attachment token');
+      return { size: part.body.length, data: part.body.toString('base64url') };
+    },
+  );
+}

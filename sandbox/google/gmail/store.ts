@@ -1,0 +1,147 @@
+/**
+ * The in-memory Gmail store: one mailbox per user email holding imported messages (parsed
+ * once), threads, user labels and the history log. Read-only from the API's side; the
+ * sandbox core and the seed loader write to it through `importMessage` and `defineLabel`.
+ */
+import { headerValue } from './mime-headers.ts';
+import { type MimePart, parseMime } from './mime-parser.ts';
+import { isSystemLabelId, type UserLabel } from './labels.ts';
+import { parseMailDate } from './mail-date.ts';
+import { snippetOf } from './message-text.ts';
+import { buildSearchDocument, type SearchDocument } from './search-document.ts';
+import { assignThread, createThreadIndex, type ThreadIndex } from './threading.ts';
+
+export interface StoredMessage {
+  id: string;
+  threadId: string;
+  raw: Buffer;
+  labelIds: string[];
+  /** Epoch milliseconds. */
+  internalDate: number;
+  historyId: number;
+  root: MimePart;
+  snippet: string;
+  search: SearchDocument;
+}
+
+export interface HistoryRecord {
+  id: number;
+  message: StoredMessage;
+}
+
+export interface Mailbox {
+  email: string;
+  messages: Map<string, StoredMessage>;
+  /** Thread id → message ids in import order. */
+  threads: Map<string, string[]>;
+  userLabels: Map<string, UserLabel>;
+  history: HistoryRecord[];
+  /** The mailbox's current history id. */
+  historyId: number;
+  /** History ids below this are gone: `history.list` answers 404 for them. */
+  historyFloor: number;
+  threadIndex: ThreadIndex;
+}
+
+export interface GmailStore {
+  /** Empties every mailbox. */
+  reset(): void;
+  /** Stores a raw RFC 822 message with the given label ids; threads it. */
+  importMessage(email: string, raw: Buffer, labelIds: string[]): { id: string; threadId: string };
+  /** Creates or renames a user label (`Label_N`). */
+  defineLabel(email: string, label: UserLabel): void;
+  /** The mailbox of that user, or undefined when nothing was ever stored for them. */
+  mailbox(email: string): Mailbox | undefined;
+}
+
+export interface GmailStoreOptions {
+  /** Clock for messages without a usable `Date:` header. */
+  now?: () => Date;
+  /** History records kept per mailbox before the oldest are dropped. */
+  historyLimit?: number;
+}
+
+const FIRST_HISTORY_ID = 1_000_000;
+
+export function newMailbox(email: string): Mailbox {
+  return {
+    email,
+    messages: new Map(),
+    threads: new Map(),
+    userLabels: new Map(),
+    history: [],
+    historyId: FIRST_HISTORY_ID,
+    historyFloor: FIRST_HISTORY_ID,
+    threadIndex: createThreadIndex(),
+  };
+}
+
+export function createGmailStore(options: GmailStoreOptions = {}): GmailStore {
+  const now = options.now ?? (() => new Date());
+  const historyLimit = options.historyLimit ?? 1000;
+  const mailboxes = new Map<string, Mailbox>();
+  let counter = 0;
+
+  const ensure = (email: string): Mailbox => {
+    const key = email.toLowerCase();
+    let mailbox = mailboxes.get(key);
+    if (!mailbox) {
+      mailbox = newMailbox(key);
+      mailboxes.set(key, mailbox);
+    }
+    return mailbox;
+  };
+
+  const newId = (internalDate: number): string => {
+    counter = (counter + 1) % 0x100000;
+    const time = Math.max(0, internalDate).toString(16).padStart(11, '0').slice(-11);
+    return `${time}${counter.toString(16).padStart(5, '0')}`;
+  };
+
+  return {
+    reset() {
+      mailboxes.clear();
+      counter = 0;
+    },
+    mailbox(email) {
+      return mailboxes.get(email.toLowerCase());
+    },
+    defineLabel(email, label) {
+      ensure(email).userLabels.set(label.id, { ...label });
+    },
+    importMessage(email, raw, labelIds) {
+      const mailbox = ensure(email);
+      const root = parseMime(raw);
+      const internalDate =
+        parseMailDate(headerValue(root.headers, 'date'))?.epochMs ?? now().getTime();
+      const id = newId(internalDate);
+      const threadId = assignThread(mailbox.threadIndex, root.headers, mailbox.email, id);
+      const labels = [...new Set(labelIds.map((label) => label.trim()).filter(Boolean))];
+      for (const label of labels) {
+        if (!isSystemLabelId(label) && !mailbox.userLabels.has(label)) {
+          mailbox.userLabels.set(label, { id: label, name: label });
+        }
+      }
+      mailbox.historyId += 1;
+      const message: StoredMessage = {
+        id,
+        threadId,
+        raw,
+        labelIds: labels,
+        internalDate,
+        historyId: mailbox.historyId,
+        root,
+        snippet: snippetOf(root),
+        search: buildSearchDocument(root),
+      };
+      mailbox.messages.set(id, message);
+      mailbox.threads.set(threadId, [...(mailbox.threads.get(threadId) ?? []), id]);
+      mailbox.history.push({ id: mailbox.historyId, message });
+      if (mailbox.history.length > historyLimit) {
+        const dropped = mailbox.history.splice(0, mailbox.history.length - historyLimit);
+        mailbox.historyFloor = dropped[dropped.length - 1]!.id;
+      }
+      return { id, threadId };
+    },
+  };
+}
