@@ -1,0 +1,192 @@
+/**
+ * Grants, authorization codes and tokens, in memory. A grant is what one user gave one
+ * client; revoking any of its tokens revokes the grant and every token issued under it.
+ * Revoked tokens are kept (marked) so a second revocation can answer 200 like Google.
+ */
+import { randomBytes } from 'node:crypto';
+
+export interface Grant {
+  id: string;
+  clientId: string;
+  email: string;
+  /** Every scope ever granted under this grant (what `include_granted_scopes` adds). */
+  scopes: Set<string>;
+  /** Live refresh tokens, oldest first (at most `MAX_REFRESH_TOKENS`). */
+  refreshTokens: string[];
+}
+
+export interface AuthCode {
+  grantId: string;
+  clientId: string;
+  email: string;
+  redirectUri: string;
+  scopes: string[];
+  accessType: 'online' | 'offline';
+  issueRefresh: boolean;
+  codeChallenge: { method: 'S256' | 'plain'; value: string } | null;
+  nonce: string | null;
+  expiresAt: number;
+  used: boolean;
+}
+
+export interface IssuedToken {
+  kind: 'access' | 'refresh';
+  grantId: string;
+  clientId: string;
+  email: string;
+  scopes: string[];
+  accessType: 'online' | 'offline';
+  /** Epoch ms; refresh tokens never expire by time. */
+  expiresAt: number;
+  revoked: boolean;
+}
+
+export interface GrantStore {
+  /** Live grants by `grantKey(email, clientId)`. */
+  grants: Map<string, Grant>;
+  codes: Map<string, AuthCode>;
+  tokens: Map<string, IssuedToken>;
+}
+
+/** Google keeps at most this many live refresh tokens per account per client. */
+export const MAX_REFRESH_TOKENS = 100;
+export const CODE_LIFETIME_MS = 5 * 60 * 1000;
+
+export function createGrantStore(): GrantStore {
+  return { grants: new Map(), codes: new Map(), tokens: new Map() };
+}
+
+export function clearGrantStore(store: GrantStore): void {
+  store.grants.clear();
+  store.codes.clear();
+  store.tokens.clear();
+}
+
+export function grantKey(email: string, clientId: string): string {
+  return `${email}\n${clientId}`;
+}
+
+function random(bytes: number): string {
+  return randomBytes(bytes).toString('base64url');
+}
+
+export interface ConsentInput {
+  clientId: string;
+  email: string;
+  redirectUri: string;
+  /** What the user granted this time (sign-in scopes included). */
+  granted: string[];
+  accessType: 'online' | 'offline';
+  promptConsent: boolean;
+  includeGrantedScopes: boolean;
+  codeChallenge: AuthCode['codeChallenge'];
+  nonce: string | null;
+}
+
+/**
+ * Records a consent and returns a fresh authorization code with the scopes it carries.
+ * A refresh token will come with it only for offline access on a first consent or a
+ * forced one (`prompt=consent`), as Google does.
+ */
+export function recordConsent(
+  store: GrantStore,
+  nowMs: number,
+  input: ConsentInput,
+): { code: string; scopes: string[] } {
+  const key = grantKey(input.email, input.clientId);
+  const existing = store.grants.get(key);
+  const grant: Grant = existing ?? {
+    id: random(12),
+    clientId: input.clientId,
+    email: input.email,
+    scopes: new Set(),
+    refreshTokens: [],
+  };
+  const earlier = [...grant.scopes];
+  for (const scope of input.granted) grant.scopes.add(scope);
+  store.grants.set(key, grant);
+  const scopes = [
+    ...new Set(input.includeGrantedScopes ? [...input.granted, ...earlier] : input.granted),
+  ];
+  const code = `4/0${random(48)}`;
+  store.codes.set(code, {
+    grantId: grant.id,
+    clientId: input.clientId,
+    email: input.email,
+    redirectUri: input.redirectUri,
+    scopes,
+    accessType: input.accessType,
+    issueRefresh: input.accessType === 'offline' && (existing === undefined || input.promptConsent),
+    codeChallenge: input.codeChallenge,
+    nonce: input.nonce,
+    expiresAt: nowMs + CODE_LIFETIME_MS,
+    used: false,
+  });
+  return { code, scopes };
+}
+
+export function liveGrant(store: GrantStore, grantId: string): Grant | undefined {
+  for (const grant of store.grants.values()) if (grant.id === grantId) return grant;
+  return undefined;
+}
+
+export function issueAccessToken(
+  store: GrantStore,
+  source: Pick<IssuedToken, 'grantId' | 'clientId' | 'email' | 'scopes' | 'accessType'>,
+  expiresAt: number,
+): string {
+  const token = `ya29.${random(96)}`;
+  store.tokens.set(token, { ...source, kind: 'access', expiresAt, revoked: false });
+  return token;
+}
+
+/** Issues a refresh token; past the per-client limit the oldest one silently stops working. */
+export function issueRefreshToken(
+  store: GrantStore,
+  grant: Grant,
+  source: Pick<IssuedToken, 'scopes' | 'accessType'>,
+): string {
+  const token = `1//0${random(72)}`;
+  store.tokens.set(token, {
+    ...source,
+    kind: 'refresh',
+    grantId: grant.id,
+    clientId: grant.clientId,
+    email: grant.email,
+    expiresAt: Number.POSITIVE_INFINITY,
+    revoked: false,
+  });
+  grant.refreshTokens.push(token);
+  while (grant.refreshTokens.length > MAX_REFRESH_TOKENS) {
+    const oldest = grant.refreshTokens.shift();
+    const record = oldest === undefined ? undefined : store.tokens.get(oldest);
+    if (record) record.revoked = true;
+  }
+  return token;
+}
+
+/** A token usable right now (not revoked, not expired, its grant still live), or null. */
+export function usableToken(
+  store: GrantStore,
+  token: string,
+  kind: IssuedToken['kind'],
+  nowMs: number,
+): IssuedToken | null {
+  const record = store.tokens.get(token);
+  if (!record || record.kind !== kind || record.revoked || record.expiresAt <= nowMs) return null;
+  return liveGrant(store, record.grantId) ? record : null;
+}
+
+/** Revokes a grant: every token issued under it stops working, and the grant is forgotten. */
+export function revokeGrant(store: GrantStore, grantId: string): void {
+  for (const [key, grant] of store.grants) if (grant.id === grantId) store.grants.delete(key);
+  for (const record of store.tokens.values()) if (record.grantId === grantId) record.revoked = true;
+  for (const code of store.codes.values()) if (code.grantId === grantId) code.used = true;
+}
+
+/** Revokes every grant of one user; returns how many there were. */
+export function revokeUserGrants(store: GrantStore, email: string): number {
+  const ids = [...store.grants.values()].filter((g) => g.email === email).map((g) => g.id);
+  for (const id of ids) revokeGrant(store, id);
+  return ids.length;
+}

@@ -1,0 +1,105 @@
+/**
+ * Everything the sandbox core keeps in memory, in one object built per server: OAuth
+ * clients, users, grants and tokens, pending consent requests, auto-approve, settings,
+ * faults and stats. `clearState` empties it in place (the user map is shared with the
+ * Gmail and Calendar modules, so it is never replaced).
+ */
+import type { SandboxUser } from './context.ts';
+import { clearGrantStore, createGrantStore } from './grants.ts';
+import type { GrantStore } from './grants.ts';
+import type { AuthorizationRequest } from './authorization-request.ts';
+
+export interface OAuthClient {
+  clientId: string;
+  clientSecret: string;
+  redirectUris: string[];
+  /** Accepts any loopback `http://127.0.0.1|localhost:<port>/…/oauth/google/callback`. */
+  allowLoopbackCallback: boolean;
+}
+
+export interface Fault {
+  path: string;
+  method: string | null;
+  status: number | null;
+  rate: number;
+  /** Requests still to hit; null = unlimited. */
+  remaining: number | null;
+  latencyMs: number;
+  retryAfter: number | null;
+}
+
+export interface Stats {
+  grants: { authorization_code: number; refresh_token: number };
+  revocations: number;
+  requests: Record<string, number>;
+  quotaUnits: Record<string, number>;
+}
+
+export interface SandboxState {
+  clients: Map<string, OAuthClient>;
+  users: Map<string, SandboxUser>;
+  grants: GrantStore;
+  /** Consent pages shown and not yet answered, by request id. */
+  pending: Map<string, AuthorizationRequest & { expiresAt: number }>;
+  autoApprove: { email: string; scopes: string[] | null } | null;
+  settings: { accessTokenTtlSeconds: number };
+  faults: Fault[];
+  stats: Stats;
+}
+
+export const DEFAULT_ACCESS_TOKEN_TTL_SECONDS = 3599;
+
+function emptyStats(): Stats {
+  return {
+    grants: { authorization_code: 0, refresh_token: 0 },
+    revocations: 0,
+    requests: {},
+    quotaUnits: {},
+  };
+}
+
+export function createState(): SandboxState {
+  return {
+    clients: new Map(),
+    users: new Map(),
+    grants: createGrantStore(),
+    pending: new Map(),
+    autoApprove: null,
+    settings: { accessTokenTtlSeconds: DEFAULT_ACCESS_TOKEN_TTL_SECONDS },
+    faults: [],
+    stats: emptyStats(),
+  };
+}
+
+export function clearState(state: SandboxState): void {
+  state.clients.clear();
+  state.users.clear();
+  clearGrantStore(state.grants);
+  state.pending.clear();
+  state.autoApprove = null;
+  state.settings = { accessTokenTtlSeconds: DEFAULT_ACCESS_TOKEN_TTL_SECONDS };
+  state.faults = [];
+  state.stats = emptyStats();
+}
+
+const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
+
+/** Whether `redirectUri` is registered for the client (exactly, or as an allowed loopback). */
+export function isRedirectAllowed(client: OAuthClient, redirectUri: string): boolean {
+  if (client.redirectUris.includes(redirectUri)) return true;
+  if (!client.allowLoopbackCallback) return false;
+  let url: URL;
+  try {
+    url = new URL(redirectUri);
+  } catch {
+    return false;
+  }
+  return (
+    url.protocol === 'http:' &&
+    LOOPBACK_HOSTS.has(url.hostname) &&
+    url.pathname.endsWith('/oauth/google/callback') &&
+    url.hash === '' &&
+    url.username === '' &&
+    url.password === ''
+  );
+}

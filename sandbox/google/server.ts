@@ -1,0 +1,142 @@
+/**
+ * Builds the Google sandbox's Fastify app: hooks (stats, faults), OAuth/OIDC routes,
+ * the control API, and the Gmail and Calendar modules given as dependencies, all over
+ * one in-memory state that `reset()` puts back to the seed.
+ */
+import formbody from '@fastify/formbody';
+import Fastify from 'fastify';
+import type { FastifyInstance } from 'fastify';
+import { authorizeRequest } from './access-check.ts';
+import { registerAccountRoutes } from './account-routes.ts';
+import { registerAuthorizeRoutes } from './authorize-routes.ts';
+import type { SandboxContext, SeedShift } from './context.ts';
+import { registerControlRoutes } from './control-routes.ts';
+import { registerDiscoveryRoutes } from './discovery-routes.ts';
+import { applyFaults, isControlPath } from './faults.ts';
+import { sendGoogleError } from './google-errors.ts';
+import { clearState, createState } from './sandbox-state.ts';
+import type { SandboxState } from './sandbox-state.ts';
+import { applySeed } from './seed.ts';
+import { createSigningKey } from './signing-key.ts';
+import { registerTokenRoute } from './token-route.ts';
+
+/** One API module (Gmail or Calendar) as the core uses it. */
+export interface ApiModule<S> {
+  createStore(): S;
+  loadSeed(store: S, email: string, dir: string, shift: SeedShift): Promise<void>;
+  register(app: FastifyInstance, ctx: SandboxContext, store: S): void;
+}
+
+export interface MailStoreLike {
+  reset(): void | Promise<void>;
+  importMessage(email: string, raw: Buffer, labelIds: string[]): { id: string; threadId: string };
+}
+
+export interface CalendarStoreLike {
+  reset(): void | Promise<void>;
+  importIcs(email: string, ics: string, calendarId: string): { ids: string[] };
+}
+
+export interface GoogleSandboxAppOptions {
+  now(): Date;
+  baseUrl(): string;
+  /** Seed folder, or null to start (and reset to) empty. */
+  seedDir: string | null;
+  /** For fault `rate`; defaults to Math.random. */
+  random?: () => number;
+}
+
+export interface GoogleSandboxApp {
+  app: FastifyInstance;
+  state: SandboxState;
+  /** Back to the seed state (stores, grants, settings, faults, stats). */
+  reset(): Promise<void>;
+}
+
+const IMPORT_LIMIT = 25 * 1024 * 1024;
+
+export async function buildGoogleSandboxApp<G extends MailStoreLike, C extends CalendarStoreLike>(
+  options: GoogleSandboxAppOptions,
+  modules: { gmail: ApiModule<G>; calendar: ApiModule<C> },
+): Promise<GoogleSandboxApp> {
+  const state = createState();
+  const key = createSigningKey();
+  const gmailStore = modules.gmail.createStore();
+  const calendarStore = modules.calendar.createStore();
+  const { now, baseUrl } = options;
+  const random = options.random ?? Math.random;
+
+  const app = Fastify({ logger: false, bodyLimit: IMPORT_LIMIT });
+  await app.register(formbody);
+  app.addContentTypeParser(
+    'message/rfc822',
+    { parseAs: 'buffer', bodyLimit: IMPORT_LIMIT },
+    (_req, body, done) => done(null, body),
+  );
+  app.addContentTypeParser(
+    'text/calendar',
+    { parseAs: 'string', bodyLimit: IMPORT_LIMIT },
+    (_req, body, done) => done(null, body),
+  );
+
+  app.addHook('onRequest', async (request) => {
+    const route = request.routeOptions.url;
+    if (route === undefined || isControlPath(route)) return;
+    const name = `${request.method} ${route}`;
+    state.stats.requests[name] = (state.stats.requests[name] ?? 0) + 1;
+  });
+  app.addHook('onRequest', (request, reply) =>
+    applyFaults({ faults: () => state.faults, random }, request, reply),
+  );
+
+  const ctx: SandboxContext = {
+    baseUrl,
+    now,
+    users: state.users,
+    authorize: (request, reply, anyOfScopes, userId) =>
+      authorizeRequest(
+        { grants: state.grants, users: state.users, now },
+        request,
+        reply,
+        anyOfScopes,
+        userId,
+      ),
+    spendQuota(email, units) {
+      state.stats.quotaUnits[email] = (state.stats.quotaUnits[email] ?? 0) + units;
+    },
+    sendError: sendGoogleError,
+  };
+
+  async function reset(): Promise<void> {
+    clearState(state);
+    await gmailStore.reset();
+    await calendarStore.reset();
+    if (options.seedDir === null) return;
+    await applySeed(
+      state,
+      {
+        loadMail: (email, dir, shift) => modules.gmail.loadSeed(gmailStore, email, dir, shift),
+        loadCalendar: (email, dir, shift) =>
+          modules.calendar.loadSeed(calendarStore, email, dir, shift),
+      },
+      options.seedDir,
+      now(),
+    );
+  }
+
+  registerDiscoveryRoutes(app, { key, baseUrl });
+  registerAuthorizeRoutes(app, { state, now });
+  registerTokenRoute(app, { state, key, now, baseUrl });
+  registerAccountRoutes(app, { state, now, baseUrl });
+  registerControlRoutes(app, {
+    state,
+    importMessage: (email, raw, labelIds) => gmailStore.importMessage(email, raw, labelIds),
+    importIcs: (email, ics, calendarId) => calendarStore.importIcs(email, ics, calendarId),
+    reset,
+  });
+  modules.gmail.register(app, ctx, gmailStore);
+  modules.calendar.register(app, ctx, calendarStore);
+
+  await reset();
+  return { app, state, reset };
+}

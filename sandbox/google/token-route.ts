@@ -1,0 +1,169 @@
+/**
+ * Google's token endpoint, `POST /token`: the `authorization_code` grant (single use,
+ * five minutes, PKCE, exact redirect URI) and the `refresh_token` grant (no new refresh
+ * token), with Google's error bodies.
+ */
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import { authenticateClient } from './client-auth.ts';
+import { issueAccessToken, issueRefreshToken, liveGrant, usableToken } from './grants.ts';
+import type { AuthCode, IssuedToken } from './grants.ts';
+import { buildIdToken } from './id-token.ts';
+import type { SandboxState } from './sandbox-state.ts';
+import { formatScopes, OPENID, parseScopes } from './scopes.ts';
+import type { SigningKey } from './signing-key.ts';
+
+export interface TokenRouteDeps {
+  state: SandboxState;
+  key: SigningKey;
+  now(): Date;
+  baseUrl(): string;
+}
+
+function tokenError(reply: FastifyReply, status: number, error: string, description: string) {
+  return reply
+    .code(status)
+    .header('cache-control', 'no-store')
+    .type('application/json; charset=utf-8')
+    .send({ error, error_description: description });
+}
+
+/** Form fields as single strings (a repeated field keeps its first value). */
+function formFields(body: unknown): Record<string, string> {
+  const fields: Record<string, string> = {};
+  if (body === null || typeof body !== 'object') return fields;
+  for (const [name, value] of Object.entries(body)) {
+    const first: unknown = Array.isArray(value) ? value[0] : value;
+    if (typeof first === 'string') fields[name] = first;
+  }
+  return fields;
+}
+
+function verifierMatches(
+  challenge: NonNullable<AuthCode['codeChallenge']>,
+  verifier: string,
+): boolean {
+  if (!/^[A-Za-z0-9._~-]{43,128}$/.test(verifier)) return false;
+  const computed =
+    challenge.method === 'S256'
+      ? createHash('sha256').update(verifier).digest('base64url')
+      : verifier;
+  const a = Buffer.from(computed);
+  const b = Buffer.from(challenge.value);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+export function registerTokenRoute(app: FastifyInstance, deps: TokenRouteDeps): void {
+  const { state } = deps;
+
+  /** Issues an access token (and the ID token when `openid` is granted) for a grant. */
+  function tokenResponse(
+    source: Pick<IssuedToken, 'grantId' | 'clientId' | 'email' | 'scopes' | 'accessType'>,
+    refreshToken: string | null,
+    nonce: string | null,
+  ): Record<string, unknown> {
+    const nowMs = deps.now().getTime();
+    const ttl = state.settings.accessTokenTtlSeconds;
+    const accessToken = issueAccessToken(state.grants, source, nowMs + ttl * 1000);
+    const user = state.users.get(source.email);
+    const idToken =
+      user && source.scopes.includes(OPENID)
+        ? buildIdToken(
+            { key: deps.key, baseUrl: deps.baseUrl(), nowMs },
+            { clientId: source.clientId, user, scopes: source.scopes, accessToken, nonce },
+          )
+        : null;
+    return {
+      access_token: accessToken,
+      expires_in: ttl,
+      ...(refreshToken === null ? {} : { refresh_token: refreshToken }),
+      scope: formatScopes(source.scopes),
+      token_type: 'Bearer',
+      ...(idToken === null ? {} : { id_token: idToken }),
+    };
+  }
+
+  app.post('/token', async (request, reply) => {
+    const form = formFields(request.body);
+    const auth = authenticateClient(request, form, state.clients);
+    if (!auth.ok) return tokenError(reply, auth.status, auth.error, auth.description);
+    const client = auth.client;
+    const grantType = form.grant_type;
+    if (!grantType)
+      return tokenError(reply, 400, 'invalid_request', 'Required parameter is missing: grant_type');
+
+    if (grantType === 'authorization_code') {
+      const code = form.code;
+      if (!code)
+        return tokenError(reply, 400, 'invalid_request', 'Missing required parameter: code');
+      if (!/^4\/[A-Za-z0-9_-]+$/.test(code))
+        return tokenError(reply, 400, 'invalid_grant', 'Malformed auth code.');
+      const record = state.grants.codes.get(code);
+      if (!record || record.clientId !== client.clientId || record.used) {
+        return tokenError(reply, 400, 'invalid_grant', 'Bad Request');
+      }
+      if (record.expiresAt <= deps.now().getTime())
+        return tokenError(reply, 400, 'invalid_grant', 'Bad Request');
+      if (!form.redirect_uri)
+        return tokenError(reply, 400, 'invalid_request', 'Missing parameter: redirect_uri');
+      if (form.redirect_uri !== record.redirectUri) {
+        return tokenError(reply, 400, 'redirect_uri_mismatch', 'Bad Request');
+      }
+      if (record.codeChallenge) {
+        if (!form.code_verifier)
+          return tokenError(reply, 400, 'invalid_grant', 'Missing code verifier.');
+        if (!verifierMatches(record.codeChallenge, form.code_verifier)) {
+          return tokenError(reply, 400, 'invalid_grant', 'Invalid code verifier.');
+        }
+      }
+      const grant = liveGrant(state.grants, record.grantId);
+      if (!grant)
+        return tokenError(reply, 400, 'invalid_grant', 'Token has been expired or revoked.');
+      record.used = true;
+      const source = {
+        grantId: grant.id,
+        clientId: client.clientId,
+        email: record.email,
+        scopes: record.scopes,
+        accessType: record.accessType,
+      };
+      const refreshToken = record.issueRefresh
+        ? issueRefreshToken(state.grants, grant, source)
+        : null;
+      state.stats.grants.authorization_code += 1;
+      return reply
+        .header('cache-control', 'no-store')
+        .send(tokenResponse(source, refreshToken, record.nonce));
+    }
+
+    if (grantType === 'refresh_token') {
+      const token = form.refresh_token;
+      if (!token)
+        return tokenError(
+          reply,
+          400,
+          'invalid_request',
+          'Missing required parameter: refresh_token',
+        );
+      const record = usableToken(state.grants, token, 'refresh', deps.now().getTime());
+      if (!record)
+        return tokenError(reply, 400, 'invalid_grant', 'Token has been expired or revoked.');
+      if (record.clientId !== client.clientId)
+        return tokenError(reply, 401, 'unauthorized_client', 'Unauthorized');
+      let scopes = record.scopes;
+      if (form.scope) {
+        const asked = parseScopes(form.scope);
+        if (asked.unknown.length > 0 || asked.known.some((s) => !record.scopes.includes(s))) {
+          return tokenError(reply, 400, 'invalid_scope', 'Bad Request');
+        }
+        scopes = asked.known;
+      }
+      state.stats.grants.refresh_token += 1;
+      return reply
+        .header('cache-control', 'no-store')
+        .send(tokenResponse({ ...record, scopes }, null, null));
+    }
+
+    return tokenError(reply, 400, 'unsupported_grant_type', `Invalid grant_type: ${grantType}`);
+  });
+}
