@@ -1,0 +1,69 @@
+/**
+ * Luxon helpers that pin every computation to the user's zone and locale, so the
+ * process time zone never leaks into a resolved date.
+ */
+import { DateTime, IANAZone } from 'luxon';
+import type { RouteContext } from './intent.ts';
+
+/** The current instant as a wall-clock time in the user's zone (UTC if the zone is invalid). */
+export function localNow(ctx: RouteContext): DateTime {
+  const zone = IANAZone.isValidZone(ctx.timeZone) ? ctx.timeZone : 'UTC';
+  return DateTime.fromJSDate(ctx.now, { zone }).setLocale(ctx.locale ?? 'en-US');
+}
+
+/** ISO 8601 with the zone's offset and without milliseconds: `2026-03-06T00:00:00-05:00`. */
+export function isoOf(dt: DateTime): string {
+  return dt.toISO({ suppressMilliseconds: true }) ?? '';
+}
+
+/** Gmail's `after:`/`before:` date format for the local day of `dt`. */
+export function gmailDate(dt: DateTime): string {
+  return dt.toFormat('yyyy/MM/dd');
+}
+
+/** 00:00 of the first day of the week containing `dt`. */
+export function startOfWeek(dt: DateTime, weekStartsOn: 1 | 7 = 1): DateTime {
+  const day = dt.startOf('day');
+  const back = weekStartsOn === 1 ? day.weekday - 1 : day.weekday % 7;
+  return day.minus({ days: back });
+}
+
+/** "Friday 6 March" (en-GB) or "Friday, March 6" (en-US). */
+export function dayLabel(dt: DateTime): string {
+  return dt.toLocaleString({ weekday: 'long', day: 'numeric', month: 'long' });
+}
+
+/** "15:00" (en-GB) or "3:00 PM" (en-US), with plain spaces. */
+export function timeLabel(dt: DateTime): string {
+  return dt.toLocaleString(DateTime.TIME_SIMPLE).replace(/[\u202f\u2009\u00a0]/g, ' ');
+}
+
+/** Whether the locale writes the day before the month in numeric dates ("5/3" = 5 March). */
+export function isDayFirst(locale: string | undefined): boolean {
+  try {
+    const types = new Intl.DateTimeFormat(locale ?? 'en-US', { timeZone: 'UTC' })
+      .formatToParts(new Date(Date.UTC(2026, 2, 5)))
+      .map((part) => part.type);
+    return types.indexOf('day') < types.indexOf('month');
+  } catch {
+    return false;
+  }
+}
+
+/** The local day closest to `today` with the given month and day, trying adjacent years. */
+export function closestDate(today: DateTime, month: number, day: number): DateTime | null {
+  let best: DateTime | null = null;
+  for (const year of [today.year - 1, today.year, today.year + 1]) {
+    const candidate = DateTime.fromObject({ year, month, day }, { zone: today.zone }).setLocale(
+      today.locale ?? 'en-US',
+    );
+    if (!candidate.isValid) continue;
+    if (
+      best === null ||
+      Math.abs(candidate.diff(today).toMillis()) < Math.abs(best.diff(today).toMillis())
+    ) {
+      best = candidate;
+    }
+  }
+  return best;
+}
