@@ -2,6 +2,9 @@
  * Helpers for the sandbox core's tests: a sandbox started on port 0 with one test client
  * and two users, a browser-like walk through the consent page, and token requests.
  */
+import { GMAIL_READ_SCOPES } from './context.ts';
+import { buildGoogleSandboxApp } from './server.ts';
+import type { ApiModule, CalendarStoreLike, MailStoreLike } from './server.ts';
 import type { GoogleSandbox } from './start.ts';
 import { startGoogleSandbox } from './start.ts';
 
@@ -20,7 +23,82 @@ export interface TestSandbox extends GoogleSandbox {
 
 /** A sandbox without seed data, with client `test-app` and users alex and sam. */
 export async function startTestSandbox(now?: () => Date): Promise<TestSandbox> {
-  const sandbox = await startGoogleSandbox({ port: 0, seed: false, ...(now ? { now } : {}) });
+  return addTestAccounts(
+    await startGoogleSandbox({ port: 0, seed: false, ...(now ? { now } : {}) }),
+  );
+}
+
+/** What the probe module saw: imports it was asked to do. */
+export interface ProbeRecord {
+  messages: { email: string; raw: string; labelIds: string[] }[];
+  events: { email: string; ics: string; calendarId: string }[];
+}
+
+/**
+ * A sandbox whose Gmail and Calendar modules are a probe: `GET /probe/users/:userId/mail`
+ * calls `ctx.authorize` with the Gmail read scopes and spends 5 quota units, and imports
+ * are recorded instead of parsed.
+ */
+export async function startProbeSandbox(
+  options: { now?: () => Date; random?: () => number } = {},
+): Promise<TestSandbox & { probe: ProbeRecord }> {
+  const probe: ProbeRecord = { messages: [], events: [] };
+  let url = '';
+  const mail: ApiModule<MailStoreLike> = {
+    createStore: () => ({
+      reset: () => {
+        probe.messages = [];
+      },
+      importMessage(email, raw, labelIds) {
+        probe.messages.push({ email, raw: raw.toString('utf8'), labelIds });
+        return { id: `m${probe.messages.length}`, threadId: `t${probe.messages.length}` };
+      },
+    }),
+    loadSeed: async () => {},
+    register(app, ctx) {
+      app.get<{ Params: { userId: string } }>(
+        '/probe/users/:userId/mail',
+        async (request, reply) => {
+          const user = ctx.authorize(request, reply, GMAIL_READ_SCOPES, request.params.userId);
+          if (!user) return reply;
+          ctx.spendQuota(user.email, 5);
+          return { email: user.email };
+        },
+      );
+    },
+  };
+  const calendar: ApiModule<CalendarStoreLike> = {
+    createStore: () => ({
+      reset: () => {
+        probe.events = [];
+      },
+      importIcs(email, ics, calendarId) {
+        probe.events.push({ email, ics, calendarId });
+        return { ids: [`e${probe.events.length}`] };
+      },
+    }),
+    loadSeed: async () => {},
+    register() {},
+  };
+  const built = await buildGoogleSandboxApp(
+    {
+      now: options.now ?? (() => new Date()),
+      baseUrl: () => url,
+      seedDir: null,
+      ...(options.random ? { random: options.random } : {}),
+    },
+    { gmail: mail, calendar },
+  );
+  url = await built.app.listen({ port: 0, host: '127.0.0.1' });
+  const sandbox = await addTestAccounts({
+    url,
+    close: () => built.app.close(),
+    reset: built.reset,
+  });
+  return { ...sandbox, probe };
+}
+
+async function addTestAccounts(sandbox: GoogleSandbox): Promise<TestSandbox> {
   await control(sandbox.url, 'POST', '/__sandbox/clients', {
     client_id: CLIENT_ID,
     client_secret: CLIENT_SECRET,
