@@ -1,6 +1,5 @@
-import { gmail } from '@googleapis/gmail';
+import { auth as googleAuth, gmail } from '@googleapis/gmail';
 import Fastify, { type FastifyInstance } from 'fastify';
-import { OAuth2Client } from 'google-auth-library';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SCOPES, type SandboxUser } from '../context.ts';
 import { createFakeContext, type FakeContext } from './fake-context.ts';
@@ -67,7 +66,7 @@ let ctx: FakeContext;
 let ids: { invoice: string; reply: string; spam: string; sams: string };
 
 function client(token: string) {
-  const auth = new OAuth2Client();
+  const auth = new googleAuth.OAuth2();
   auth.setCredentials({ access_token: token });
   return gmail({ version: 'v1', rootUrl: `${base}/`, auth });
 }
