@@ -42,7 +42,7 @@ export type FullMessage = z.infer<typeof FullMessageSchema>;
 export const SUMMARY_HEADERS = ['From', 'To', 'Subject', 'Date'] as const;
 
 export function messageLink(mailbox: string, id: string): string {
-  return `https://mail.google.com/mail/u/${encodeURIComponent(mailbox)}/#all/${id}`;
+  return `https://mail.google.com/mail/u/${mailbox.replace(/[/#?\s]/g, '')}/#all/${id}`;
 }
 
 /** The date a message is shown with: Gmail's internal date, else the Date header. */
