@@ -1,6 +1,6 @@
 /**
  * Revocation (`POST /revoke`), userinfo (`GET /v1/userinfo`, also `/oauth2/v3/userinfo`)
- * and tokeninfo (`GET /oauth2/v3/tokeninfo`), answering as Google does.
+ * and tokeninfo (`GET|POST /oauth2/v3/tokeninfo`), answering as Google does.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { bearerToken } from './access-check.ts';
@@ -58,8 +58,11 @@ export function registerAccountRoutes(app: FastifyInstance, deps: AccountRouteDe
   app.get('/v1/userinfo', userinfo);
   app.get('/oauth2/v3/userinfo', userinfo);
 
-  app.get('/oauth2/v3/tokeninfo', async (request, reply) => {
-    const token = field(request.query, 'access_token') ?? field(request.body, 'access_token');
+  async function tokeninfo(request: FastifyRequest, reply: FastifyReply) {
+    const token =
+      field(request.query, 'access_token') ??
+      field(request.body, 'access_token') ??
+      bearerToken(request);
     const nowMs = deps.now().getTime();
     const record = token === null ? null : usableToken(state.grants, token, 'access', nowMs);
     const user = record ? state.users.get(record.email) : undefined;
@@ -75,5 +78,7 @@ export function registerAccountRoutes(app: FastifyInstance, deps: AccountRouteDe
       ...(email.email === undefined ? {} : { email: user.email, email_verified: 'true' }),
       access_type: record.accessType,
     });
-  });
+  }
+  app.get('/oauth2/v3/tokeninfo', tokeninfo);
+  app.post('/oauth2/v3/tokeninfo', tokeninfo);
 }
