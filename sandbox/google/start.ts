@@ -3,7 +3,8 @@
  * Calendar modules, listens, and learns its own base URL (which is also the issuer).
  */
 import { fileURLToPath } from 'node:url';
-import type { CalendarStoreLike, MailStoreLike, ApiModule } from './server.ts';
+import { createCalendarStore, loadCalendarSeed, registerCalendarRoutes } from './calendar/index.ts';
+import { createGmailStore, loadGmailSeed, registerGmailRoutes } from './gmail/index.ts';
 import { buildGoogleSandboxApp } from './server.ts';
 
 export interface GoogleSandboxOptions {
@@ -27,52 +28,19 @@ export interface GoogleSandbox {
 
 export const DEFAULT_SEED_DIR = fileURLToPath(new URL('../seed/', import.meta.url));
 
-interface ModuleExports {
-  [name: string]: unknown;
-}
-
-/** Loads the Gmail and Calendar modules; a module not present yet is replaced by an empty one. */
-async function loadApiModules(): Promise<{
-  gmail: ApiModule<MailStoreLike>;
-  calendar: ApiModule<CalendarStoreLike>;
-}> {
-  const load = async (path: string): Promise<ModuleExports | null> => {
-    try {
-      return (await import(path)) as ModuleExports;
-    } catch {
-      return null;
-    }
-  };
-  const missing = (): never => {
-    throw new Error('this module is not available');
-  };
-  const gmail = await load('./gmail/index.ts');
-  const calendar = await load('./calendar/index.ts');
-  return {
-    gmail: gmail
-      ? {
-          createStore: gmail.createGmailStore as ApiModule<MailStoreLike>['createStore'],
-          loadSeed: gmail.loadGmailSeed as ApiModule<MailStoreLike>['loadSeed'],
-          register: gmail.registerGmailRoutes as ApiModule<MailStoreLike>['register'],
-        }
-      : {
-          createStore: () => ({ reset() {}, importMessage: missing }),
-          loadSeed: async () => {},
-          register() {},
-        },
-    calendar: calendar
-      ? {
-          createStore: calendar.createCalendarStore as ApiModule<CalendarStoreLike>['createStore'],
-          loadSeed: calendar.loadCalendarSeed as ApiModule<CalendarStoreLike>['loadSeed'],
-          register: calendar.registerCalendarRoutes as ApiModule<CalendarStoreLike>['register'],
-        }
-      : {
-          createStore: () => ({ reset() {}, importIcs: missing }),
-          loadSeed: async () => {},
-          register() {},
-        },
-  };
-}
+/** The real Gmail and Calendar modules, as the core mounts them. */
+const API_MODULES = {
+  gmail: {
+    createStore: () => createGmailStore(),
+    loadSeed: loadGmailSeed,
+    register: registerGmailRoutes,
+  },
+  calendar: {
+    createStore: () => createCalendarStore(),
+    loadSeed: loadCalendarSeed,
+    register: registerCalendarRoutes,
+  },
+};
 
 export async function startGoogleSandbox(
   options: GoogleSandboxOptions = {},
@@ -86,7 +54,7 @@ export async function startGoogleSandbox(
       baseUrl: () => url,
       seedDir: seed === false ? null : seed,
     },
-    await loadApiModules(),
+    API_MODULES,
   );
   await sandbox.app.listen({ port: options.port ?? 4010, host });
   const address = sandbox.app.server.address();
