@@ -8,7 +8,7 @@
 import * as chrono from 'chrono-node';
 import type { DateTime } from 'luxon';
 import type { RouteContext } from './intent.ts';
-import { closestDate, dayLabel, isDayFirst, localNow, startOfWeek } from './local-time.ts';
+import { likelyDate, dayLabel, isDayFirst, localNow, startOfWeek } from './local-time.ts';
 import { COUNT_PATTERN, parseCount } from './numbers.ts';
 
 export type PartOfDay = 'morning' | 'afternoon' | 'evening';
@@ -218,8 +218,11 @@ function relativeDay(text: string, today: DateTime, weekStartsOn: 1 | 7): DayMat
 }
 
 function explicitDate(text: string, today: DateTime, locale: string | undefined): DayMatch | null {
-  const parser = isDayFirst(locale) ? chrono.en.GB : chrono.en.casual;
-  for (const result of parser.parse(text, today.toJSDate())) {
+  // The locale decides "5/3"; a month written as a word reads the same in both, but the
+  // day-first parser takes "March 12" for March 2012, so the other parser gets a turn.
+  const parsers = isDayFirst(locale) ? [chrono.en.GB, chrono.en.casual] : [chrono.en.casual];
+  const results = parsers.flatMap((parser) => parser.parse(text, today.toJSDate()));
+  for (const result of results) {
     const c = result.start;
     if ([...result.tags()].some((tag) => tag.startsWith('result/relative'))) continue;
     if (!c.isCertain('day') || !c.isCertain('month')) continue;
@@ -230,7 +233,7 @@ function explicitDate(text: string, today: DateTime, locale: string | undefined)
       day = today.set({ year: c.get('year') ?? today.year, month, day: dayOfMonth });
       if (day.month !== month || day.day !== dayOfMonth) day = null;
     } else {
-      day = closestDate(today, month, dayOfMonth);
+      day = likelyDate(today, month, dayOfMonth);
     }
     if (!day?.isValid) continue;
     const start = day.startOf('day');

@@ -50,20 +50,18 @@ export function isDayFirst(locale: string | undefined): boolean {
   }
 }
 
-/** The local day closest to `today` with the given month and day, trying adjacent years. */
-export function closestDate(today: DateTime, month: number, day: number): DateTime | null {
-  let best: DateTime | null = null;
+/**
+ * The day with the given month and day that a person most likely means: the first one
+ * from a month ago onwards ("March 2" asked on March 5 is three days ago, "December 20"
+ * asked in March is the coming one, "December 28" asked on January 3 is last week's).
+ */
+export function likelyDate(today: DateTime, month: number, day: number): DateTime | null {
+  const earliest = today.minus({ days: 31 });
   for (const year of [today.year - 1, today.year, today.year + 1]) {
     const candidate = DateTime.fromObject({ year, month, day }, { zone: today.zone }).setLocale(
       today.locale ?? 'en-US',
     );
-    if (!candidate.isValid) continue;
-    if (
-      best === null ||
-      Math.abs(candidate.diff(today).toMillis()) < Math.abs(best.diff(today).toMillis())
-    ) {
-      best = candidate;
-    }
+    if (candidate.isValid && candidate >= earliest) return candidate;
   }
-  return best;
+  return null;
 }
