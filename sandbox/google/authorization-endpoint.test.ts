@@ -183,6 +183,17 @@ describe('authorization endpoint', () => {
     expect((await open(authorizeUrl(sandbox.url, {}))).status).toBe(200);
   });
 
+  it('sends every authorization back with the configured error in auto-deny mode', async () => {
+    await control(sandbox.url, 'POST', '/__sandbox/auto-deny', { error: 'admin_policy_enforced' });
+    const denied = await open(authorizeUrl(sandbox.url, { state: 'st' }));
+    await control(sandbox.url, 'DELETE', '/__sandbox/auto-deny');
+    const page = await open(authorizeUrl(sandbox.url, {}));
+    expect([denied.location, page.status]).toStrictEqual([
+      `${REDIRECT_URI}?error=admin_policy_enforced&state=st`,
+      200,
+    ]);
+  });
+
   it('answers prompt=none with consent_required until the user has granted the scopes', async () => {
     const silent = () =>
       open(authorizeUrl(sandbox.url, { prompt: 'none', login_hint: 'alex@example.com' }));

@@ -93,6 +93,9 @@ export function registerAuthorizeRoutes(app: FastifyInstance, deps: AuthorizeRou
       return reply.redirect(redirectLocation(check.redirectUri, check.params), 302);
     }
     const request = check.request;
+    if (deps.state.autoDeny !== null) {
+      return reply.redirect(denied(request, deps.state.autoDeny), 302);
+    }
     const auto = deps.state.autoApprove;
     if (auto && deps.state.users.has(auto.email)) {
       const grantable = auto.scopes ?? request.scopes;

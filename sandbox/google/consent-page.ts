@@ -47,6 +47,7 @@ const STYLE = `
     background: #fff; color: #0b57d0; cursor: pointer; }
   button.primary { background: #0b57d0; border-color: #0b57d0; color: #fff; }
   .code { font-family: ui-monospace, monospace; color: #b3261e; }
+  .warning { background: #fef7e0; border-radius: 12px; padding: 10px 14px; font-size: 14px; }
 `;
 
 function layout(title: string, body: string): string {
@@ -102,6 +103,11 @@ export function renderConsentPage(input: ConsentPageInput): string {
   return layout(
     `Sign in - ${input.clientId}`,
     `<h1>${client} wants to access your Google Account</h1>
+${
+  grantable === ''
+    ? ''
+    : `<p class="warning">Google hasn't verified this app. It asks for access to sensitive or restricted data in your Google Account; continue only if you trust ${client}.</p>`
+}
 <form method="post" action="/o/oauth2/v2/auth">
 <input type="hidden" name="request_id" value="${escapeHtml(input.requestId)}">
 <h2>Choose an account</h2>

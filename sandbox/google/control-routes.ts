@@ -1,7 +1,8 @@
 /**
  * The control API under `/__sandbox/` (DESIGN.md "Google sandbox control API"): reset,
- * OAuth clients, users, mail and event import, auto-approve, revocation of a user's
- * grants, settings, faults and stats. Never counted in stats, never faulted.
+ * OAuth clients, users, mail and event import, auto-approve (and auto-deny with a given
+ * redirect error), revocation of a user's grants (optionally as a session-control
+ * `invalid_rapt` expiry), settings, faults and stats. Never counted in stats, never faulted.
  */
 import { randomInt } from 'node:crypto';
 import type { FastifyInstance, FastifyReply } from 'fastify';
@@ -30,6 +31,8 @@ const UserBody = z.object({
   name: z.string().min(1).optional(),
   time_zone: z.string().min(1).optional(),
 });
+const RevokeBody = z.object({ reason: z.enum(['revoked', 'invalid_rapt']).default('revoked') });
+const AutoDenyBody = z.object({ error: z.string().regex(/^[a-z_]+$/) });
 const AutoApproveBody = z.object({ email: z.email(), scopes: z.array(z.string()).optional() });
 const SettingsBody = z.object({
   accessTokenTtlSeconds: z.number().int().min(1).max(86_400).optional(),
@@ -155,7 +158,10 @@ export function registerControlRoutes(app: FastifyInstance, deps: ControlRouteDe
     async (request, reply) => {
       const user = pathUser(request.params.email, reply);
       if (!user) return reply;
-      return { revoked: revokeUserGrants(state.grants, user.email) };
+      const body = parse(RevokeBody, request.body, reply);
+      if (!body) return reply;
+      const subtype = body.reason === 'invalid_rapt' ? 'invalid_rapt' : null;
+      return { revoked: revokeUserGrants(state.grants, user.email, subtype) };
     },
   );
 
@@ -177,6 +183,18 @@ export function registerControlRoutes(app: FastifyInstance, deps: ControlRouteDe
 
   app.delete('/__sandbox/auto-approve', async () => {
     state.autoApprove = null;
+    return { ok: true };
+  });
+
+  app.post('/__sandbox/auto-deny', async (request, reply) => {
+    const body = parse(AutoDenyBody, request.body, reply);
+    if (!body) return reply;
+    state.autoDeny = body.error;
+    return { error: body.error };
+  });
+
+  app.delete('/__sandbox/auto-deny', async () => {
+    state.autoDeny = null;
     return { ok: true };
   });
 

@@ -1,6 +1,6 @@
 /**
  * OpenID Connect discovery and the signing keys: `/.well-known/openid-configuration`
- * (Google's fields, the sandbox as issuer) and `/oauth2/v3/certs` (JWKS).
+ * (Google's fields, with the values the sandbox supports; the sandbox is the issuer) and `/oauth2/v3/certs` (JWKS).
  */
 import type { FastifyInstance } from 'fastify';
 import type { SigningKey } from './signing-key.ts';
@@ -9,22 +9,12 @@ export function openIdConfiguration(baseUrl: string): Record<string, unknown> {
   return {
     issuer: baseUrl,
     authorization_endpoint: `${baseUrl}/o/oauth2/v2/auth`,
-    device_authorization_endpoint: `${baseUrl}/device/code`,
     token_endpoint: `${baseUrl}/token`,
     userinfo_endpoint: `${baseUrl}/v1/userinfo`,
     revocation_endpoint: `${baseUrl}/revoke`,
     jwks_uri: `${baseUrl}/oauth2/v3/certs`,
-    response_types_supported: [
-      'code',
-      'token',
-      'id_token',
-      'code token',
-      'code id_token',
-      'token id_token',
-      'code token id_token',
-      'none',
-    ],
-    response_modes_supported: ['query', 'fragment', 'form_post'],
+    response_types_supported: ['code'],
+    response_modes_supported: ['query'],
     subject_types_supported: ['public'],
     id_token_signing_alg_values_supported: ['RS256'],
     scopes_supported: ['openid', 'email', 'profile'],
@@ -43,12 +33,7 @@ export function openIdConfiguration(baseUrl: string): Record<string, unknown> {
       'sub',
     ],
     code_challenge_methods_supported: ['plain', 'S256'],
-    grant_types_supported: [
-      'authorization_code',
-      'refresh_token',
-      'urn:ietf:params:oauth:grant-type:device_code',
-      'urn:ietf:params:oauth:grant-type:jwt-bearer',
-    ],
+    grant_types_supported: ['authorization_code', 'refresh_token'],
   };
 }
 

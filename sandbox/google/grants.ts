@@ -39,6 +39,8 @@ export interface IssuedToken {
   /** Epoch ms; refresh tokens never expire by time. */
   expiresAt: number;
   revoked: boolean;
+  /** Set when the grant ended by a Workspace session-control expiry (`invalid_rapt`). */
+  errorSubtype: 'invalid_rapt' | null;
 }
 
 export interface GrantStore {
@@ -136,7 +138,13 @@ export function issueAccessToken(
   expiresAt: number,
 ): string {
   const token = `ya29.${random(96)}`;
-  store.tokens.set(token, { ...source, kind: 'access', expiresAt, revoked: false });
+  store.tokens.set(token, {
+    ...source,
+    kind: 'access',
+    expiresAt,
+    revoked: false,
+    errorSubtype: null,
+  });
   return token;
 }
 
@@ -155,6 +163,7 @@ export function issueRefreshToken(
     email: grant.email,
     expiresAt: Number.POSITIVE_INFINITY,
     revoked: false,
+    errorSubtype: null,
   });
   grant.refreshTokens.push(token);
   while (grant.refreshTokens.length > MAX_REFRESH_TOKENS) {
@@ -177,16 +186,31 @@ export function usableToken(
   return liveGrant(store, record.grantId) ? record : null;
 }
 
-/** Revokes a grant: every token issued under it stops working, and the grant is forgotten. */
-export function revokeGrant(store: GrantStore, grantId: string): void {
+/**
+ * Revokes a grant: every token issued under it stops working, and the grant is forgotten.
+ * `errorSubtype` marks an end by session control (refreshes then answer `invalid_rapt`).
+ */
+export function revokeGrant(
+  store: GrantStore,
+  grantId: string,
+  errorSubtype: IssuedToken['errorSubtype'] = null,
+): void {
   for (const [key, grant] of store.grants) if (grant.id === grantId) store.grants.delete(key);
-  for (const record of store.tokens.values()) if (record.grantId === grantId) record.revoked = true;
+  for (const record of store.tokens.values()) {
+    if (record.grantId !== grantId || record.revoked) continue;
+    record.revoked = true;
+    record.errorSubtype = errorSubtype;
+  }
   for (const code of store.codes.values()) if (code.grantId === grantId) code.used = true;
 }
 
 /** Revokes every grant of one user; returns how many there were. */
-export function revokeUserGrants(store: GrantStore, email: string): number {
+export function revokeUserGrants(
+  store: GrantStore,
+  email: string,
+  errorSubtype: IssuedToken['errorSubtype'] = null,
+): number {
   const ids = [...store.grants.values()].filter((g) => g.email === email).map((g) => g.id);
-  for (const id of ids) revokeGrant(store, id);
+  for (const id of ids) revokeGrant(store, id, errorSubtype);
   return ids.length;
 }

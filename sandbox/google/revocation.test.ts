@@ -91,6 +91,25 @@ describe('revocation', () => {
     ]).toStrictEqual([{ revoked: 1 }, REVOKED, 200]);
   });
 
+  it('answers invalid_grant with error_subtype invalid_rapt after a session-control expiry', async () => {
+    const tokens = await signIn(
+      sandbox.url,
+      { access_type: 'offline' },
+      { account: 'alex@example.com' },
+    );
+    await control(sandbox.url, 'POST', '/__sandbox/users/alex@example.com/revoke', {
+      reason: 'invalid_rapt',
+    });
+    expect(await refresh(tokens.refresh_token)).toStrictEqual({
+      status: 400,
+      body: {
+        error: 'invalid_grant',
+        error_description: 'reauth related error (invalid_rapt)',
+        error_subtype: 'invalid_rapt',
+      },
+    });
+  });
+
   it('keeps at most 100 refresh tokens per user and client, silently dropping the oldest', async () => {
     const tokens: unknown[] = [];
     for (let i = 0; i < 101; i += 1) {

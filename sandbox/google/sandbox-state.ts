@@ -42,6 +42,8 @@ export interface SandboxState {
   /** Consent pages shown and not yet answered, by request id. */
   pending: Map<string, AuthorizationRequest & { expiresAt: number }>;
   autoApprove: { email: string; scopes: string[] | null } | null;
+  /** When set, every authorization request goes back with this `error` (e.g. admin_policy_enforced). */
+  autoDeny: string | null;
   settings: { accessTokenTtlSeconds: number };
   faults: Fault[];
   stats: Stats;
@@ -65,6 +67,7 @@ export function createState(): SandboxState {
     grants: createGrantStore(),
     pending: new Map(),
     autoApprove: null,
+    autoDeny: null,
     settings: { accessTokenTtlSeconds: DEFAULT_ACCESS_TOKEN_TTL_SECONDS },
     faults: [],
     stats: emptyStats(),
@@ -77,6 +80,7 @@ export function clearState(state: SandboxState): void {
   clearGrantStore(state.grants);
   state.pending.clear();
   state.autoApprove = null;
+  state.autoDeny = null;
   state.settings = { accessTokenTtlSeconds: DEFAULT_ACCESS_TOKEN_TTL_SECONDS };
   state.faults = [];
   state.stats = emptyStats();

@@ -146,6 +146,13 @@ export function registerTokenRoute(app: FastifyInstance, deps: TokenRouteDeps): 
           'Missing required parameter: refresh_token',
         );
       const record = usableToken(state.grants, token, 'refresh', deps.now().getTime());
+      if (!record && state.grants.tokens.get(token)?.errorSubtype === 'invalid_rapt') {
+        return reply.code(400).header('cache-control', 'no-store').send({
+          error: 'invalid_grant',
+          error_description: 'reauth related error (invalid_rapt)',
+          error_subtype: 'invalid_rapt',
+        });
+      }
       if (!record)
         return tokenError(reply, 400, 'invalid_grant', 'Token has been expired or revoked.');
       if (record.clientId !== client.clientId)
