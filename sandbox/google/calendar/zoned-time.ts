@@ -46,9 +46,13 @@ export function localOf(ms: number, zone: string): string {
   return DateTime.fromMillis(ms, { zone }).toFormat("yyyy-MM-dd'T'HH:mm:ss");
 }
 
-/** RFC 3339 with the zone's offset and no fraction, as the Calendar API writes times. */
+/**
+ * RFC 3339 with the zone's offset and no fraction, as the Calendar API writes times (a
+ * zero offset is written `Z`, as Google does, also for Europe/London in winter).
+ */
 export function formatDateTime(ms: number, zone: string): string {
-  return DateTime.fromMillis(ms, { zone }).toISO({ suppressMilliseconds: true }) ?? '';
+  const text = DateTime.fromMillis(ms, { zone }).toISO({ suppressMilliseconds: true }) ?? '';
+  return text.endsWith('+00:00') ? `${text.slice(0, -6)}Z` : text;
 }
 
 /** `2026-03-02T14:30:00.000Z`, the form of `created`, `updated` and freeBusy bounds. */
