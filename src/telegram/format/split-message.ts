@@ -58,6 +58,11 @@ function tokenize(html: string): Atom[] {
       i += 1;
       continue;
     }
+    if (char === '>') {
+      atoms.push({ kind: 'char', raw: '&gt;', text: '>', width: 1 });
+      i += 1;
+      continue;
+    }
     const point = html.codePointAt(i) ?? 0;
     const raw = String.fromCodePoint(point);
     atoms.push({ kind: 'char', raw, text: raw, width: raw.length });

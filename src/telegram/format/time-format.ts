@@ -106,6 +106,10 @@ export function formatTimeRange(
       : { weekday: 'short', day: 'numeric', month: 'short', hour, minute: '2-digit', timeZone: tz },
   );
   if (end <= start) return plainSpaces(format.format(start.toJSDate()));
+  if (sameDay && !start.hasSame(end, 'day')) {
+    // Ends at the next midnight: Intl would print both dates, people read "until 00:00".
+    return plainSpaces(`${format.format(start.toJSDate())} – ${format.format(end.toJSDate())}`);
+  }
   return plainSpaces(format.formatRange(start.toJSDate(), end.toJSDate()));
 }
 
