@@ -123,3 +123,29 @@ export async function startCalendarApi(options: {
     close: () => app.close(),
   };
 }
+
+export const HOLIDAYS = 'en.usa#holiday@group.v.calendar.google.com';
+export const FAMILY = 'c_5d1f3a8e9b2c47f6@group.calendar.google.com';
+export const WEEK = { timeMin: '2026-03-02T00:00:00-05:00', timeMax: '2026-03-09T00:00:00-04:00' };
+
+/** The status and body of a call the client rejected. */
+export async function failure(call: Promise<unknown>): Promise<{ status: number; data: unknown }> {
+  try {
+    await call;
+  } catch (error) {
+    const response = (error as { response?: { status: number; data: unknown } }).response;
+    if (response) return { status: response.status, data: response.data };
+    throw error;
+  }
+  throw new Error('the call succeeded');
+}
+
+export type Item = {
+  id?: string | null;
+  summary?: string | null;
+  status?: string | null;
+  start?: { dateTime?: string | null; date?: string | null } | null;
+};
+/** `start summary` per event, the compact form tests compare. */
+export const brief = (items: Item[] | undefined) =>
+  (items ?? []).map((e) => `${e.start?.dateTime ?? e.start?.date ?? '-'} ${e.summary ?? e.status}`);

@@ -88,3 +88,51 @@ describe('the calendar module inside the Google sandbox', () => {
     });
   });
 });
+
+describe('the seed loaded in another week', () => {
+  it('moves the reference week to the current week keeping local wall-clock times', async () => {
+    const later = await startGoogleSandbox({
+      port: 0,
+      now: () => new Date('2026-06-17T15:00:00Z'),
+    });
+    try {
+      await control(later.url, 'POST', '/__sandbox/clients', {
+        client_id: CLIENT_ID,
+        client_secret: CLIENT_SECRET,
+        redirect_uris: [REDIRECT_URI],
+      });
+      const answer = await signIn(later.url, {}, { account: 'alex@example.com' });
+      const auth = new googleAuth.OAuth2();
+      auth.setCredentials({ access_token: String(answer.access_token) });
+      const api = calendar({ version: 'v3', rootUrl: `${later.url}/`, auth });
+      const tuesday = await api.events.list({
+        ...TUESDAY,
+        timeMin: '2026-06-16T00:00:00-04:00',
+        timeMax: '2026-06-17T00:00:00-04:00',
+      });
+      const monday = await api.events.list({
+        ...TUESDAY,
+        timeMin: '2026-06-22T00:00:00-04:00',
+        timeMax: '2026-06-23T00:00:00-04:00',
+        showDeleted: true,
+      });
+      expect({
+        tuesday: tuesday.data.items?.map((e) => [e.start?.dateTime, e.summary]),
+        monday: monday.data.items?.map((e) => [e.id, e.status]),
+      }).toStrictEqual({
+        tuesday: [
+          ['2026-06-16T04:00:00-04:00', 'Call with Ellis Park (London print studio)'],
+          ['2026-06-16T09:00:00-04:00', 'Daily stand-up'],
+          ['2026-06-16T11:00:00-04:00', 'Studio team meeting'],
+          ['2026-06-16T12:30:00-04:00', 'Lunch with Alice Chen'],
+        ],
+        monday: [
+          ['952d31f842aa29e6aa3a150e14_20260622T130000Z', 'confirmed'],
+          ['4d775c822c05aa2105b6dabcca_20260622T133000Z', 'cancelled'],
+        ],
+      });
+    } finally {
+      await later.close();
+    }
+  });
+});
