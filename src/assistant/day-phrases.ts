@@ -238,7 +238,8 @@ function explicitDate(text: string, today: DateTime, locale: string | undefined)
     if (!day?.isValid) continue;
     const start = day.startOf('day');
     const phrase: [number, number] = [result.index, result.index + result.text.length];
-    return dayMatch(text, start, dayLabel(start), phrase, (w) => `${dayLabel(start)} ${w}`);
+    const label = dayLabel(start, start.year !== today.year);
+    return dayMatch(text, start, label, phrase, (w) => `${label} ${w}`);
   }
   return null;
 }

@@ -11,6 +11,9 @@ import { buildMailQuery } from './mail-query.ts';
 import { COUNT_PATTERN, parseCount } from './numbers.ts';
 import { normalizeText, withoutTrailingPunctuation } from './text-normalize.ts';
 
+/** Longer messages are read up to here: questions are short, and parsing stays cheap. */
+const MAX_TEXT_LENGTH = 1000;
+
 /** Example questions offered when a message is not understood. */
 export const SUGGESTIONS: readonly string[] = [
   "What's on my calendar today?",
@@ -53,7 +56,7 @@ function actionsIntent(text: string): ActionsIntent {
 
 /** Decides what a free-text message asks for. */
 export function routeIntent(text: string, ctx: RouteContext): Intent {
-  let t = normalizeText(text);
+  let t = normalizeText(text.slice(0, MAX_TEXT_LENGTH));
   if (GREETING.test(withoutTrailingPunctuation(t).replace(/[!.,]/g, '')))
     return { kind: 'greeting' };
   t = t.replace(GREETING_PREFIX, '');

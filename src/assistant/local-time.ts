@@ -28,9 +28,14 @@ export function startOfWeek(dt: DateTime, weekStartsOn: 1 | 7 = 1): DateTime {
   return day.minus({ days: back });
 }
 
-/** "Friday 6 March" (en-GB) or "Friday, March 6" (en-US). */
-export function dayLabel(dt: DateTime): string {
-  return dt.toLocaleString({ weekday: 'long', day: 'numeric', month: 'long' });
+/** "Friday 6 March" (en-GB) or "Friday, March 6" (en-US); with the year when asked. */
+export function dayLabel(dt: DateTime, withYear = false): string {
+  return dt.toLocaleString({
+    weekday: 'long',
+    day: 'numeric',
+    month: 'long',
+    ...(withYear ? { year: 'numeric' } : {}),
+  });
 }
 
 /** "15:00" (en-GB) or "3:00 PM" (en-US), with plain spaces. */
