@@ -6,7 +6,8 @@
  * - `{{2026-03-05|MMMM d}}` placeholders (an ISO date or date-time, then a Luxon format)
  *   anywhere in the raw text become that date shifted the same way, so deadlines written
  *   in bodies and invites stay true.
- * Messages are imported oldest first, so ids and history ids follow time.
+ * Line endings become CRLF, as Gmail stores them. Messages are imported oldest first, so
+ * ids and history ids follow time.
  */
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -42,7 +43,7 @@ export interface PreparedSeedMessage {
 
 /** Applies the shift to one raw seed message and takes its labels out. */
 export function prepareSeedMessage(file: Buffer, days: number): PreparedSeedMessage {
-  const text = expandDatePlaceholders(file.toString('latin1'), days);
+  const text = expandDatePlaceholders(file.toString('latin1'), days).replace(/\r?\n/g, '\r\n');
   const split = /\r?\n\r?\n/.exec(text);
   const headEnd = split ? split.index : text.length;
   const lines = text.slice(0, headEnd).split(/(?<=\n)/);
