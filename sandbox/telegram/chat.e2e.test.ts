@@ -1,0 +1,110 @@
+import { existsSync } from 'node:fs';
+import { Bot, InlineKeyboard } from 'grammy';
+import { chromium } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTelegramControl } from './control-client.ts';
+import { startTelegramSandbox } from './index.ts';
+import type { TelegramSandbox } from './index.ts';
+
+const CHROMIUM = '/usr/bin/chromium';
+const hasChromium = existsSync(CHROMIUM);
+if (!hasChromium) {
+  console.warn(
+    `\n[telegram sandbox] chat.e2e.test.ts SKIPPED: ${CHROMIUM} does not exist (apt-get install -y chromium).\n`,
+  );
+}
+
+const TOKEN = '6060:AAWebChatDrivenByChromiumAgainstGrammy_1';
+const escapeHtml = (text: string) =>
+  text.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;');
+
+describe.skipIf(!hasChromium)('the web chat', () => {
+  let sandbox: TelegramSandbox;
+  let bot: Bot;
+  let running: Promise<void>;
+  let browser: Browser;
+  let page: Page;
+
+  beforeAll(async () => {
+    sandbox = await startTelegramSandbox({});
+    bot = new Bot(TOKEN, { client: { apiRoot: sandbox.url } });
+    bot.on('message:text', async (ctx) => {
+      await ctx.replyWithChatAction('typing');
+      await ctx.reply(
+        `Hello <b>${escapeHtml(ctx.from.first_name)}</b>, you wrote: ${escapeHtml(ctx.message.text)}`,
+        {
+          parse_mode: 'HTML',
+          reply_markup: new InlineKeyboard()
+            .text('Confirm', 'confirm')
+            .url('Docs', 'https://example.com/docs'),
+        },
+      );
+    });
+    bot.callbackQuery('confirm', async (ctx) => {
+      await ctx.answerCallbackQuery({ text: 'Confirmed' });
+      await ctx.editMessageText('Confirmed, thank you.');
+    });
+    await new Promise<void>((resolve, reject) => {
+      running = bot.start({ onStart: () => resolve() });
+      running.catch(reject);
+    });
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+      ],
+    });
+    page = await browser.newPage({ viewport: { width: 390, height: 800 } });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await bot?.stop();
+    await running;
+    await sandbox?.close();
+  });
+
+  it('sends a typed message, shows the bot answer and presses its button', async () => {
+    await page.goto(`${sandbox.url}/chat?user=5001&name=Robin`);
+    await page.locator('body[data-ready="true"]').waitFor();
+    const input = page.getByLabel('Message to Tidings');
+    await input.fill('hello <there> & /help');
+    await input.press('Enter');
+
+    const answer = page.locator('.msg.bot').filter({ hasText: 'you wrote' });
+    await answer.waitFor();
+    expect({
+      user: await page.locator('.msg.user .text').textContent(),
+      bot: await answer.locator('.text').textContent(),
+      bold: await answer.locator('.text strong').textContent(),
+      command: await page.locator('.msg.user .text button.command').textContent(),
+      link: await answer.getByRole('link', { name: /Docs/ }).evaluate((a) => ({
+        href: a.getAttribute('href'),
+        target: a.getAttribute('target'),
+        rel: a.getAttribute('rel'),
+      })),
+    }).toStrictEqual({
+      user: 'hello <there> & /help',
+      bot: 'Hello Robin, you wrote: hello <there> & /help',
+      bold: 'Robin',
+      command: '/help',
+      link: { href: 'https://example.com/docs', target: '_blank', rel: 'noopener noreferrer' },
+    });
+
+    await answer.getByRole('button', { name: 'Confirm' }).click();
+    await page.locator('.msg.bot').filter({ hasText: 'Confirmed, thank you.' }).waitFor();
+    await page.getByRole('status').filter({ hasText: 'Confirmed' }).waitFor();
+    expect(await page.locator('.msg.bot .meta').textContent()).toMatch(/^edited /);
+    expect(await page.getByRole('button', { name: 'Confirm' }).count()).toBe(0);
+    expect((await createTelegramControl(sandbox.url).inbox(5001)).map((m) => m.text)).toStrictEqual(
+      ['Confirmed, thank you.'],
+    );
+  });
+});
