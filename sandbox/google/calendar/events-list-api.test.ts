@@ -163,6 +163,31 @@ describe('events.list', () => {
     ]);
   });
 
+  it('searches each instance by its own text, so q finds only the moved one', async () => {
+    const { data } = await api.client().events.list({
+      calendarId: 'primary',
+      q: 'client on Monday',
+      singleEvents: true,
+      ...WEEK,
+    });
+    expect(data.items?.map((e) => [e.id, e.summary])).toStrictEqual([
+      ['4d775c822c05aa2105b6dabcca_20260302T143000Z', 'Studio team meeting'],
+    ]);
+  });
+
+  it('lists only events changed since updatedMin', async () => {
+    const { data } = await api.client().events.list({
+      calendarId: 'primary',
+      updatedMin: '2026-02-27T12:00:00Z',
+    });
+    expect(data.items?.map((e) => [e.summary, e.updated])).toStrictEqual([
+      ['Studio team meeting', '2026-02-27T14:00:00.000Z'],
+      ['Studio drinks', '2026-02-27T19:00:00.000Z'],
+      ["Dinner at Jordan's", '2026-02-28T14:00:00.000Z'],
+      ['Yoga in the park', '2026-02-28T14:05:00.000Z'],
+    ]);
+  });
+
   it('pages with maxResults and nextPageToken through the same items', async () => {
     const client = api.client();
     const query = { calendarId: 'primary', singleEvents: true, orderBy: 'startTime', ...WEEK };

@@ -6,7 +6,7 @@
 import { type EventRecord, type EventSeries, isRecurring } from './event-model.ts';
 import { type RenderContext, renderMaster, renderOccurrence } from './event-resource.ts';
 import { encodePageToken, type ListParams } from './list-params.ts';
-import { type ExpandZones, expandSeries, type TimeWindow } from './recurrence.ts';
+import { type ExpandZones, expandSeries, type Occurrence, type TimeWindow } from './recurrence.ts';
 import type { StoredCalendar } from './store.ts';
 import { parseBasic, toInstant } from './zoned-time.ts';
 
@@ -19,6 +19,9 @@ interface Row {
   startMs: number;
   updated: number;
   id: string;
+  cancelled: boolean;
+  /** The event whose text `q` searches (a cancelled instance's master). */
+  text: EventRecord;
   item: Json;
 }
 
@@ -50,6 +53,19 @@ function updatedOf(event: EventRecord, series: EventSeries): number {
   return event.updated ?? event.created ?? series.storedAt;
 }
 
+function occurrenceRow(occ: Occurrence, ctx: RenderContext): Row {
+  const master = occ.series.master;
+  return {
+    startMs: occ.startMs,
+    updated: updatedOf(occ.source, occ.series),
+    id: occ.id,
+    cancelled: occ.cancelled,
+    text: occ.cancelled && master ? master : occ.source,
+    item: renderOccurrence(occ, ctx),
+  };
+}
+
+/** Rows of one series: its instances, or (without `singleEvents`) master + exceptions. */
 function seriesRows(
   series: EventSeries,
   params: ListParams,
@@ -57,54 +73,35 @@ function seriesRows(
   zones: ExpandZones,
   ctx: RenderContext,
 ): Row[] {
-  const occurrences = expandSeries(series, window, zones).filter(
-    (occ) => params.showDeleted || !occ.cancelled,
-  );
+  const occurrences = expandSeries(series, window, zones);
   const master = series.master;
-  const rows: Row[] = [];
-  if (!params.singleEvents && master && isRecurring(master)) {
-    if (occurrences.length > 0 && (params.showDeleted || master.status !== 'cancelled')) {
-      rows.push({
-        startMs: toInstant(
-          master.start,
-          master.start.kind === 'date' ? zones.dates : zones.floating,
-        ),
-        updated: updatedOf(master, series),
-        id: series.id,
-        item: renderMaster(series, master, ctx),
-      });
-    }
-    for (const occ of occurrences) {
-      if (occ.source === master) continue;
-      rows.push({
-        startMs: occ.startMs,
-        updated: updatedOf(occ.source, series),
-        id: occ.id,
-        item: renderOccurrence(occ, ctx),
-      });
-    }
-    return rows;
+  if (params.singleEvents || !master || !isRecurring(master)) {
+    return occurrences.map((occ) => occurrenceRow(occ, ctx));
   }
-  return occurrences.map((occ) => ({
-    startMs: occ.startMs,
-    updated: updatedOf(occ.source, series),
-    id: occ.id,
-    item: renderOccurrence(occ, ctx),
-  }));
+  const rows = occurrences
+    .filter((occ) => occ.source !== master)
+    .map((occ) => occurrenceRow(occ, ctx));
+  if (occurrences.length > 0) {
+    rows.push({
+      startMs: toInstant(master.start, master.start.kind === 'date' ? zones.dates : zones.floating),
+      updated: updatedOf(master, series),
+      id: series.id,
+      cancelled: master.status === 'cancelled',
+      text: master,
+      item: renderMaster(series, master, ctx),
+    });
+  }
+  return rows;
 }
 
-function eventsOf(calendar: StoredCalendar, params: ListParams): EventSeries[] {
-  return [...calendar.series.values()].filter((series) => {
-    if (params.iCalUID !== null && series.uid !== params.iCalUID) return false;
-    const texts = [series.master, ...series.overrides].filter((e): e is EventRecord => e !== null);
-    if (params.q !== null && !texts.some((event) => matches(event, params.q ?? ''))) return false;
-    if (
-      params.updatedMin !== null &&
-      !texts.some((e) => updatedOf(e, series) >= (params.updatedMin ?? 0))
-    )
-      return false;
-    return true;
-  });
+/**
+ * Whether a row is listed: deleted items only with `showDeleted` (or `updatedMin`, which
+ * always reports deletions), every word of `q`, and changes since `updatedMin`.
+ */
+function wanted(row: Row, params: ListParams): boolean {
+  if (row.cancelled && !params.showDeleted && params.updatedMin === null) return false;
+  if (params.q !== null && !matches(row.text, params.q)) return false;
+  return params.updatedMin === null || row.updated >= params.updatedMin;
 }
 
 export function listEvents(
@@ -122,9 +119,10 @@ export function listEvents(
     to: params.timeMax ?? Number.POSITIVE_INFINITY,
     horizon: (params.timeMin ?? now) + HORIZON_MS,
   };
-  const rows = eventsOf(calendar, params).flatMap((series) =>
-    seriesRows(series, params, window, zones, ctx),
-  );
+  const rows = [...calendar.series.values()]
+    .filter((series) => params.iCalUID === null || series.uid === params.iCalUID)
+    .flatMap((series) => seriesRows(series, params, window, zones, ctx))
+    .filter((row) => wanted(row, params));
   rows.sort((a, b) =>
     params.orderBy === 'updated'
       ? a.updated - b.updated || a.id.localeCompare(b.id)
