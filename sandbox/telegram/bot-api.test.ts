@@ -264,66 +264,6 @@ describe('edits, deletions and callback answers', () => {
   });
 });
 
-describe('getUpdates', () => {
-  it('keeps updates until an offset confirms them', async () => {
-    await call('getMe');
-    await control.write(7, 'one');
-    await control.write(7, 'two');
-    type Update = { update_id: number; message: { text: string } };
-    const fetchUpdates = async (params: Record<string, unknown>) =>
-      (await call('getUpdates', params)).body.result as Update[];
-    const all = await fetchUpdates({});
-    const first = all[0]?.update_id ?? 0;
-    const texts = (updates: Update[]) => updates.map((u) => [u.update_id - first, u.message.text]);
-    expect(texts(all)).toStrictEqual([
-      [0, 'one'],
-      [1, 'two'],
-    ]);
-    expect(texts(await fetchUpdates({ offset: first + 1 }))).toStrictEqual([[1, 'two']]);
-    expect(texts(await fetchUpdates({ offset: first + 2 }))).toStrictEqual([]);
-    await control.write(7, 'three');
-    await control.write(7, 'four');
-    expect(texts(await fetchUpdates({ offset: -1 }))).toStrictEqual([[3, 'four']]);
-  });
-
-  it('queues messages written before any bot called for the first token that does', async () => {
-    const fresh = await startTelegramSandbox({});
-    try {
-      await createTelegramControl(fresh.url).write(8, '/start deep_link-1', 'Sam');
-      const token = '777:BBHsandboxTokenWrittenBeforeConnect_99';
-      const response = await fetch(`${fresh.url}/bot${token}/getUpdates?limit=1`);
-      expect(await response.json()).toStrictEqual({
-        ok: true,
-        result: [
-          {
-            update_id: 1,
-            message: {
-              message_id: 1,
-              from: { id: 8, is_bot: false, first_name: 'Sam', language_code: 'en' },
-              chat: { id: 8, type: 'private', first_name: 'Sam' },
-              date: expect.any(Number),
-              text: '/start deep_link-1',
-              entities: [{ type: 'bot_command', offset: 0, length: 6 }],
-            },
-          },
-        ],
-      });
-    } finally {
-      await fresh.close();
-    }
-  });
-
-  it('answers a long poll as soon as an update arrives', async () => {
-    await call('getMe');
-    const poll = call('getUpdates', { timeout: 50 });
-    await control.write(7, 'wake up');
-    const { body } = await poll;
-    expect(
-      (body.result as { message: { text: string } }[]).map((u) => u.message.text),
-    ).toStrictEqual(['wake up']);
-  });
-});
-
 describe('the inbox wait parameter', () => {
   it('answers once the inbox holds the awaited number of messages', async () => {
     await control.write(7, 'hello');

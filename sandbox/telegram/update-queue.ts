@@ -9,8 +9,9 @@ import type { BotRecord, TgUpdate, UpdateBody } from './types.ts';
 /** Update types a bot gets when it never said which (Telegram's default). */
 const DEFAULT_EXCLUDED = new Set(['chat_member', 'message_reaction', 'message_reaction_count']);
 
+/** The kind of an update: the name of its one field besides `update_id`. */
 export function updateType(body: UpdateBody): string {
-  return Object.keys(body)[0] ?? '';
+  return Object.keys(body).find((key) => key !== 'update_id') ?? '';
 }
 
 export function isAllowed(bot: BotRecord, type: string): boolean {
