@@ -34,16 +34,14 @@ afterAll(async () => {
 });
 
 function batchBody(boundary: string, requests: { id?: string; line: string; extra?: string }[]) {
-  return (
-    requests
-      .map(
-        (request) =>
-          `--${boundary}\r\nContent-Type: application/http\r\n` +
-          (request.id ? `Content-ID: <${request.id}>\r\n` : '') +
-          `\r\n${request.line}\r\n${request.extra ?? ''}\r\n`,
-      )
-      .join('') + `--${boundary}--\r\n`
-  );
+  return `${requests
+    .map(
+      (request) =>
+        `--${boundary}\r\nContent-Type: application/http\r\n` +
+        (request.id ? `Content-ID: <${request.id}>\r\n` : '') +
+        `\r\n${request.line}\r\n${request.extra ?? ''}\r\n`,
+    )
+    .join('')}--${boundary}--\r\n`;
 }
 
 async function postBatch(body: string, token = 'token-alex') {

@@ -1,100 +1,16 @@
-import { auth as googleAuth, gmail } from '@googleapis/gmail';
-import Fastify, { type FastifyInstance } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SCOPES, type SandboxUser } from '../context.ts';
-import { createFakeContext, type FakeContext } from './fake-context.ts';
-import { registerGmailRoutes } from './routes.ts';
-import { createGmailStore, type GmailStore } from './store.ts';
-
-const alex: SandboxUser = { email: 'alex@example.com', sub: '1', name: 'Alex', timeZone: 'UTC' };
-const sam: SandboxUser = { email: 'sam@example.com', sub: '2', name: 'Sam', timeZone: 'UTC' };
-const NOW = new Date('2026-03-07T12:00:00Z');
-const PDF = Buffer.concat([Buffer.from('%PDF-1.4\n'), Buffer.alloc(5000, 0x41)]);
-
-const INVOICE = [
-  'From: Alice Chen <alice@northwind.example>',
-  'To: Alex Rivera <alex@example.com>',
-  'Subject: =?ISO-8859-1?Q?Facture_pour_f=E9vrier?=',
-  'Message-ID: <inv-1@northwind.example>',
-  'Date: Mon, 23 Feb 2026 09:00:00 -0800',
-  'MIME-Version: 1.0',
-  'Content-Type: multipart/mixed; boundary="mixed"',
-  '',
-  '--mixed',
-  'Content-Type: multipart/alternative; boundary="alt"',
-  '',
-  '--alt',
-  'Content-Type: text/plain; charset=ISO-8859-1',
-  'Content-Transfer-Encoding: quoted-printable',
-  '',
-  'Voici la facture de f=E9vrier: "NW-4471" <pay by Friday> & thanks.',
-  '--alt',
-  'Content-Type: text/html; charset=utf-8',
-  '',
-  '<p>Voici la facture</p>',
-  '--alt--',
-  '--mixed',
-  'Content-Type: application/pdf; name="NW-4471.pdf"',
-  'Content-Disposition: attachment; filename="NW-4471.pdf"',
-  'Content-Transfer-Encoding: base64',
-  '',
-  PDF.toString('base64').replace(/.{76}/g, '$&\r\n'),
-  '--mixed--',
-  '',
-].join('\r\n');
-
-const REPLY = [
-  'From: Alex Rivera <alex@example.com>',
-  'To: Alice Chen <alice@northwind.example>',
-  'Subject: Re: Facture',
-  'In-Reply-To: <inv-1@northwind.example>',
-  'References: <inv-1@northwind.example>',
-  'Date: Tue, 24 Feb 2026 10:00:00 -0500',
-  '',
-  "Thanks Alice, I'll pay it this week.",
-].join('\r\n');
-
-const SPAM =
-  'From: x@spam.example\r\nSubject: Win\r\nDate: Wed, 4 Mar 2026 10:00:00 +0000\r\n\r\nWin';
-const SAMS =
-  'From: mum@family.example\r\nSubject: Sunday\r\nDate: Thu, 5 Mar 2026 10:00:00 +0000\r\n\r\nLunch?';
+import type { GmailStore } from './store.ts';
+import { INVOICE, PDF, REPLY, sam, startTestApp, type TestApp } from './test-app.ts';
 
 let app: FastifyInstance;
 let base: string;
 let store: GmailStore;
-let ctx: FakeContext;
-let ids: { invoice: string; reply: string; spam: string; sams: string };
-
-function client(token: string) {
-  const auth = new googleAuth.OAuth2();
-  auth.setCredentials({ access_token: token });
-  return gmail({ version: 'v1', rootUrl: `${base}/`, auth });
-}
+let ids: TestApp['ids'];
+let client: TestApp['client'];
 
 beforeAll(async () => {
-  store = createGmailStore();
-  store.defineLabel(alex.email, { id: 'Label_1', name: 'Invoices' });
-  ids = {
-    invoice: store.importMessage(alex.email, Buffer.from(INVOICE, 'latin1'), [
-      'INBOX',
-      'UNREAD',
-      'Label_1',
-    ]).id,
-    reply: store.importMessage(alex.email, Buffer.from(REPLY), ['SENT']).id,
-    spam: store.importMessage(alex.email, Buffer.from(SPAM), ['SPAM', 'UNREAD']).id,
-    sams: store.importMessage(sam.email, Buffer.from(SAMS), ['INBOX']).id,
-  };
-  ctx = createFakeContext(
-    {
-      'token-alex': { user: alex, scopes: [SCOPES.gmailReadonly] },
-      'token-sam': { user: sam, scopes: [SCOPES.gmailFull] },
-      'token-calendar': { user: alex, scopes: [SCOPES.calendarReadonly] },
-    },
-    NOW,
-  );
-  app = Fastify();
-  registerGmailRoutes(app, ctx, store);
-  base = await app.listen({ host: '127.0.0.1', port: 0 });
+  ({ app, base, store, ids, client } = await startTestApp());
 });
 
 afterAll(async () => {
@@ -368,69 +284,5 @@ describe('Gmail routes through the official client', () => {
       headers: { authorization: 'Bearer token-sam' },
     });
     expect(old.status).toBe(404);
-  });
-});
-
-describe('Gmail error envelopes', () => {
-  const get = async (path: string, token?: string) => {
-    const response = await fetch(`${base}${path}`, {
-      headers: token ? { authorization: `Bearer ${token}` } : {},
-    });
-    return { status: response.status, body: await response.json() };
-  };
-  const envelope = (code: number, message: string, reason: string, status: string) => ({
-    error: { code, message, errors: [{ message, domain: 'global', reason }], status },
-  });
-
-  it('answers 404 notFound for an unknown message id', async () => {
-    expect(await get('/gmail/v1/users/me/messages/00000000000abcde', 'token-alex')).toStrictEqual({
-      status: 404,
-      body: envelope(404, 'Requested entity was not found.', 'notFound', 'NOT_FOUND'),
-    });
-  });
-
-  it('answers 400 invalidArgument for an id that is not hexadecimal', async () => {
-    expect(await get('/gmail/v1/users/me/messages/not-an-id', 'token-alex')).toStrictEqual({
-      status: 400,
-      body: envelope(400, 'Invalid id value', 'invalidArgument', 'INVALID_ARGUMENT'),
-    });
-  });
-
-  it("keeps one user's mail invisible to another", async () => {
-    expect(await get(`/gmail/v1/users/me/messages/${ids.invoice}`, 'token-sam')).toStrictEqual({
-      status: 404,
-      body: envelope(404, 'Requested entity was not found.', 'notFound', 'NOT_FOUND'),
-    });
-    expect((await get('/gmail/v1/users/me/messages?q=alice', 'token-sam')).body).toStrictEqual({
-      resultSizeEstimate: 0,
-    });
-  });
-
-  it('leaves authorization to the context: 401 without a token, 403 without a Gmail scope', async () => {
-    expect((await get('/gmail/v1/users/me/profile')).status).toBe(401);
-    expect((await get('/gmail/v1/users/me/profile', 'token-calendar')).body).toStrictEqual({
-      error: {
-        code: 403,
-        message: 'Request had insufficient authentication scopes.',
-        errors: [
-          {
-            message: 'Request had insufficient authentication scopes.',
-            domain: 'global',
-            reason: 'insufficientPermissions',
-          },
-        ],
-        status: 'PERMISSION_DENIED',
-      },
-    });
-  });
-
-  it('rejects an unknown format and a bad page token', async () => {
-    expect(
-      await get(`/gmail/v1/users/me/messages/${ids.invoice}?format=html`, 'token-alex'),
-    ).toStrictEqual({
-      status: 400,
-      body: envelope(400, 'Invalid format value', 'invalidArgument', 'INVALID_ARGUMENT'),
-    });
-    expect((await get('/gmail/v1/users/me/messages?pageToken=zz', 'token-alex')).status).toBe(400);
   });
 });
