@@ -1,0 +1,19 @@
+/**
+ * `tidings sandbox google|telegram`: starts an offline stand-in. Lives beside the sandboxes
+ * so that product code never imports them.
+ */
+export async function runSandboxCli(argv: string[]): Promise<number> {
+  const [which, ...rest] = argv;
+  if (which === 'google') {
+    const { runGoogleSandboxCli } = await import('./google/index.ts');
+    await runGoogleSandboxCli(rest);
+    return 0;
+  }
+  if (which === 'telegram') {
+    const { runTelegramSandboxCli } = await import('./telegram/index.ts');
+    await runTelegramSandboxCli(rest);
+    return 0;
+  }
+  console.error('usage: tidings sandbox google [--port N] [--seed DIR] | tidings sandbox telegram [--port N]');
+  return 2;
+}

@@ -1,0 +1,118 @@
+/**
+ * The composition root: builds every part from the configuration, starts them in order
+ * and stops them in reverse. Nothing else wires parts together.
+ */
+import { type AdminSocketServer, listenAdminSocket } from './admin/socket.ts';
+import { runAdminCommand } from './admin/commands.ts';
+import { type Config, disabledFeatures, publicUrlOf } from './config.ts';
+import { type DatabaseHandle, migrateToLatest, openDatabase } from './db/index.ts';
+import { createMetrics, type Metrics } from './http/metrics.ts';
+import { createHttpServer } from './http/server.ts';
+import { createLogger, type Logger } from './log.ts';
+import { createVault, resolveMasterKeys, type Vault } from './vault/index.ts';
+
+export interface Services {
+  config: Config;
+  logger: Logger;
+  database: DatabaseHandle;
+  vault: Vault;
+  metrics: Metrics;
+  now: () => Date;
+  /** Migrations this process applied when it opened the database. */
+  migrated: string[];
+}
+
+export interface ServiceOptions {
+  logger?: Logger;
+  now?: () => Date;
+  /** An already open database (tests); otherwise opened from the configuration. */
+  database?: DatabaseHandle;
+}
+
+/** Opens the database, applies migrations and unlocks the vault. */
+export async function openServices(
+  config: Config,
+  options: ServiceOptions = {},
+): Promise<Services> {
+  const logger = options.logger ?? createLogger(config.logLevel);
+  const master = await resolveMasterKeys(config.masterKey, config.dataDir);
+  if (master.created) {
+    logger.warn(
+      { file: master.generatedFile },
+      'TIDINGS_MASTER_KEY is not set: generated a development master key. Back it up, or set TIDINGS_MASTER_KEY; losing it loses every stored Google connection.',
+    );
+  } else if (master.generatedFile) {
+    logger.info({ file: master.generatedFile }, 'using the development master key from DATA_DIR');
+  }
+  const database =
+    options.database ??
+    (await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir }));
+  try {
+    const outcome = await migrateToLatest(database.db, database.kind);
+    if (outcome.applied.length > 0) logger.info({ applied: outcome.applied }, 'database migrated');
+    const vault = await createVault(database.db, master.keys);
+    return {
+      config,
+      logger,
+      database,
+      vault,
+      metrics: createMetrics(),
+      now: options.now ?? (() => new Date()),
+      migrated: outcome.applied,
+    };
+  } catch (error) {
+    if (!options.database) await database.close();
+    throw error;
+  }
+}
+
+export interface RunningApp {
+  services: Services;
+  url: string;
+  stop(): Promise<void>;
+}
+
+/** Starts the service: HTTP server, admin socket (embedded database), background work. */
+export async function startApp(config: Config, options: ServiceOptions = {}): Promise<RunningApp> {
+  const services = await openServices(config, options);
+  const { logger, database } = services;
+  const http = createHttpServer({
+    logger,
+    metrics: services.metrics,
+    metricsToken: config.metricsToken,
+    ready: () => database.ping(),
+  });
+  let admin: AdminSocketServer | null = null;
+  try {
+    if (database.kind === 'pglite') {
+      admin = await listenAdminSocket(config.dataDir, (request) =>
+        runAdminCommand(services, request.command, request.args),
+      );
+    }
+    await http.listen({ host: config.host, port: config.port });
+  } catch (error) {
+    await admin?.close();
+    await http.close();
+    if (!options.database) await database.close();
+    throw error;
+  }
+  const address = http.server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  const url = publicUrlOf(config, port);
+  logger.info({ url, database: database.kind }, 'tidings is listening');
+  for (const line of disabledFeatures(config)) logger.info(line);
+
+  let stopping: Promise<void> | null = null;
+  return {
+    services,
+    url,
+    stop() {
+      stopping ??= (async () => {
+        await http.close();
+        await admin?.close();
+        if (!options.database) await database.close();
+      })();
+      return stopping;
+    },
+  };
+}

@@ -1,0 +1,98 @@
+/**
+ * The `tidings` command line. Database commands run inside a running server over the
+ * admin socket when one owns the embedded database, and open the database themselves
+ * otherwise. Only commands that work are listed.
+ */
+import { runAdminCommand } from './admin/commands.ts';
+import { sendAdminCommand } from './admin/socket.ts';
+import { openServices, startApp } from './app.ts';
+import { type Config, ConfigError, loadConfig } from './config.ts';
+import { createLogger } from './log.ts';
+
+const HELP = `tidings — read Gmail and Google Calendar from Telegram, self-hosted
+
+Usage: tidings <command> [options]
+
+Commands:
+  start                       run the service (HTTP server, background work)
+  migrate                     apply database migrations
+  keys rotate                 add a vault key version and re-wrap every record key (online)
+  keys status                 list vault key versions and how many records each protects
+  keys retire <version>       retire an old vault key version once nothing uses it
+  sandbox google [--port N] [--seed DIR]
+                              run the offline Google stand-in
+  sandbox telegram [--port N] run the offline Telegram Bot API stand-in
+  help                        this text
+
+Settings come from the environment; see the README's configuration table.`;
+
+/** CLI words → admin command names. */
+function adminCommandOf(argv: string[]): { name: string; args: string[] } | null {
+  const [first, second, ...rest] = argv;
+  if (first === 'migrate') return { name: 'migrate', args: [] };
+  if (first === 'keys' && (second === 'rotate' || second === 'status' || second === 'retire')) {
+    return { name: `keys.${second}`, args: rest };
+  }
+  return null;
+}
+
+async function runDatabaseCommand(config: Config, name: string, args: string[]): Promise<string[]> {
+  if (!config.databaseUrl) {
+    const answer = await sendAdminCommand(config.dataDir, { command: name, args });
+    if (answer) {
+      if (!answer.ok) throw new Error(answer.error);
+      return answer.lines;
+    }
+  }
+  const services = await openServices(config, {
+    logger: createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel),
+  });
+  try {
+    return await runAdminCommand(services, name, args);
+  } finally {
+    await services.database.close();
+  }
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [command] = argv;
+  if (!command || command === 'help' || command === '--help' || command === '-h') {
+    console.log(HELP);
+    return command ? 0 : 1;
+  }
+  if (command === 'sandbox') {
+    const { runSandboxCli } = await import('../sandbox/cli.ts');
+    return runSandboxCli(argv.slice(1));
+  }
+  const config = loadConfig(process.env);
+  if (command === 'start') {
+    const app = await startApp(config);
+    await new Promise<void>((resolve) => {
+      const stop = (signal: string) => {
+        app.services.logger.info({ signal }, 'shutting down');
+        app.stop().then(resolve, resolve);
+      };
+      process.once('SIGINT', () => stop('SIGINT'));
+      process.once('SIGTERM', () => stop('SIGTERM'));
+    });
+    return 0;
+  }
+  const admin = adminCommandOf(argv);
+  if (admin) {
+    for (const line of await runDatabaseCommand(config, admin.name, admin.args)) console.log(line);
+    return 0;
+  }
+  console.error(`tidings: unknown command "${argv.join(' ')}"\n\n${HELP}`);
+  return 2;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    if (error instanceof ConfigError) console.error(error.message);
+    else console.error(`tidings: ${(error as Error).message}`);
+    process.exitCode = 1;
+  },
+);

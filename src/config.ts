@@ -1,0 +1,285 @@
+/**
+ * The whole environment, parsed once. This is the only module that reads `process.env`
+ * (callers pass it in). Every problem is reported at once, with how to fix it; the result
+ * is frozen and handed down.
+ */
+import path from 'node:path';
+import { z } from 'zod';
+
+const DEFAULT_SCOPES = [
+  'openid',
+  'email',
+  'profile',
+  'https://www.googleapis.com/auth/gmail.readonly',
+  'https://www.googleapis.com/auth/calendar.readonly',
+];
+
+const emptyToUndefined = (value: unknown) =>
+  typeof value === 'string' && value.trim() === '' ? undefined : value;
+
+const optionalString = z.preprocess(emptyToUndefined, z.string().optional());
+
+const optional = <T extends z.ZodType>(inner: T) =>
+  z.preprocess(emptyToUndefined, inner.optional());
+
+const httpUrl = (hint: string) =>
+  z
+    .string()
+    .refine((value) => {
+      try {
+        const url = new URL(value);
+        return url.protocol === 'http:' || url.protocol === 'https:';
+      } catch {
+        return false;
+      }
+    }, `must be an http(s) URL, ${hint}`)
+    .transform((value) => value.replace(/\/+$/, ''));
+
+const withDefault = <T extends z.ZodType>(inner: T, value: z.input<T>) =>
+  z.preprocess(emptyToUndefined, inner.default(value as never));
+
+const schema = z
+  .object({
+    NODE_ENV: z.preprocess(
+      emptyToUndefined,
+      z.enum(['development', 'production', 'test']).default('development'),
+    ),
+    HOST: z.preprocess(emptyToUndefined, z.string().default('127.0.0.1')),
+    PORT: z.preprocess(
+      emptyToUndefined,
+      z.coerce
+        .number({ error: 'must be a port number, e.g. 8080' })
+        .int('must be a whole number, e.g. 8080')
+        .min(0, 'must be between 0 and 65535')
+        .max(65535, 'must be between 0 and 65535')
+        .default(8080),
+    ),
+    PUBLIC_URL: optional(httpUrl('e.g. https://tidings.example.com')),
+    DATA_DIR: z.preprocess(emptyToUndefined, z.string().default('.data')),
+    DATABASE_URL: optional(
+      z
+        .string()
+        .regex(
+          /^postgres(ql)?:\/\//,
+          'must be a PostgreSQL URL, e.g. postgres://user:pass@host:5432/tidings',
+        ),
+    ),
+    TIDINGS_MASTER_KEY: optionalString,
+    GOOGLE_CLIENT_ID: optionalString,
+    GOOGLE_CLIENT_SECRET: optionalString,
+    GOOGLE_ISSUER: withDefault(
+      httpUrl('e.g. https://accounts.google.com'),
+      'https://accounts.google.com',
+    ),
+    GOOGLE_API_ROOT: withDefault(
+      httpUrl('e.g. https://www.googleapis.com'),
+      'https://www.googleapis.com',
+    ),
+    GOOGLE_SCOPES: z.preprocess(
+      emptyToUndefined,
+      z
+        .string()
+        .default(DEFAULT_SCOPES.join(' '))
+        .transform((value) => value.split(/[\s,]+/).filter(Boolean)),
+    ),
+    TELEGRAM_BOT_TOKEN: optional(
+      z
+        .string()
+        .regex(/^\d+:[A-Za-z0-9_-]{20,}$/, 'must look like 123456789:AA… (from @BotFather)'),
+    ),
+    TELEGRAM_API_ROOT: withDefault(
+      httpUrl('e.g. https://api.telegram.org'),
+      'https://api.telegram.org',
+    ),
+    TELEGRAM_MODE: z.preprocess(
+      emptyToUndefined,
+      z.enum(['polling', 'webhook']).default('polling'),
+    ),
+    TELEGRAM_WEBHOOK_SECRET: optional(
+      z.string().regex(/^[A-Za-z0-9_-]{16,256}$/, 'must be 16–256 characters of A-Z a-z 0-9 _ -'),
+    ),
+    TELEGRAM_ALLOWED_USERS: z.preprocess(
+      emptyToUndefined,
+      z
+        .string()
+        .regex(/^\s*\d+(\s*,\s*\d+)*\s*$/, 'must be a comma-separated list of Telegram user ids')
+        .transform((value) => value.split(',').map((id) => id.trim()))
+        .optional(),
+    ),
+    LLM_BASE_URL: optional(httpUrl('e.g. http://127.0.0.1:11434/v1')),
+    LLM_API_KEY: optionalString,
+    LLM_MODEL: optionalString,
+    METRICS_TOKEN: optional(
+      z.string().min(16, 'must be at least 16 characters (use: openssl rand -hex 24)'),
+    ),
+    LOG_LEVEL: z.preprocess(
+      emptyToUndefined,
+      z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    ),
+  })
+  .superRefine((env, ctx) => {
+    const production = env.NODE_ENV === 'production';
+    if (production && !env.TIDINGS_MASTER_KEY) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['TIDINGS_MASTER_KEY'],
+        message:
+          "is required in production (generate one: node -e \"console.log(require('crypto').randomBytes(32).toString('base64'))\")",
+      });
+    }
+    if (production && !env.PUBLIC_URL) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['PUBLIC_URL'],
+        message: 'is required in production: the https URL users reach Tidings at',
+      });
+    }
+    if (Boolean(env.GOOGLE_CLIENT_ID) !== Boolean(env.GOOGLE_CLIENT_SECRET)) {
+      const missing = env.GOOGLE_CLIENT_ID ? 'GOOGLE_CLIENT_SECRET' : 'GOOGLE_CLIENT_ID';
+      ctx.addIssue({
+        code: 'custom',
+        path: [missing],
+        message: 'must be set together with its pair (both come from the same Google OAuth client)',
+      });
+    }
+    if (env.TELEGRAM_MODE === 'webhook' && !env.TELEGRAM_WEBHOOK_SECRET) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['TELEGRAM_WEBHOOK_SECRET'],
+        message: 'is required when TELEGRAM_MODE=webhook (use: openssl rand -hex 32)',
+      });
+    }
+    if (env.TELEGRAM_MODE === 'webhook' && env.PUBLIC_URL?.startsWith('http:') && production) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['PUBLIC_URL'],
+        message: 'must be https when TELEGRAM_MODE=webhook (Telegram only calls https webhooks)',
+      });
+    }
+    if (env.LLM_BASE_URL && !env.LLM_MODEL) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['LLM_MODEL'],
+        message: 'is required when LLM_BASE_URL is set (e.g. llama3.1:8b)',
+      });
+    }
+  });
+
+export interface Config {
+  readonly env: 'development' | 'production' | 'test';
+  readonly host: string;
+  readonly port: number;
+  /** Where users reach this server; OAuth redirect URIs derive from it. */
+  readonly publicUrl: string | null;
+  readonly dataDir: string;
+  readonly databaseUrl: string | null;
+  readonly masterKey: string | null;
+  readonly google: {
+    readonly clientId: string | null;
+    readonly clientSecret: string | null;
+    readonly issuer: string;
+    readonly apiRoot: string;
+    readonly scopes: readonly string[];
+  };
+  readonly telegram: {
+    readonly botToken: string | null;
+    readonly apiRoot: string;
+    readonly mode: 'polling' | 'webhook';
+    readonly webhookSecret: string | null;
+    readonly allowedUsers: readonly string[] | null;
+  };
+  readonly llm: {
+    readonly baseUrl: string | null;
+    readonly apiKey: string | null;
+    readonly model: string | null;
+  };
+  readonly metricsToken: string | null;
+  readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+}
+
+/** Thrown when the environment is invalid; `problems` lists every one. */
+export class ConfigError extends Error {
+  readonly problems: readonly string[];
+  constructor(problems: readonly string[]) {
+    super(
+      `Tidings cannot start: ${problems.length} setting${problems.length === 1 ? ' is' : 's are'} wrong.\n` +
+        problems.map((problem) => `  - ${problem}`).join('\n') +
+        '\nSet them in the environment (or a .env file loaded by your process manager) and start again.',
+    );
+    this.name = 'ConfigError';
+    this.problems = problems;
+  }
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object') {
+    for (const inner of Object.values(value)) deepFreeze(inner);
+    Object.freeze(value);
+  }
+  return value;
+}
+
+/** Parses an environment (normally `process.env`) into a frozen `Config`, or throws `ConfigError`. */
+export function loadConfig(env: Record<string, string | undefined>): Config {
+  const parsed = schema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => {
+      const name = issue.path.join('.') || '(environment)';
+      const message = issue.code === 'invalid_value' ? `${issue.message}` : issue.message;
+      return `${name} ${message}`;
+    });
+    throw new ConfigError(problems);
+  }
+  const e = parsed.data;
+  return deepFreeze({
+    env: e.NODE_ENV,
+    host: e.HOST,
+    port: e.PORT,
+    publicUrl: e.PUBLIC_URL ?? null,
+    dataDir: path.resolve(e.DATA_DIR),
+    databaseUrl: e.DATABASE_URL ?? null,
+    masterKey: e.TIDINGS_MASTER_KEY ?? null,
+    google: {
+      clientId: e.GOOGLE_CLIENT_ID ?? null,
+      clientSecret: e.GOOGLE_CLIENT_SECRET ?? null,
+      issuer: e.GOOGLE_ISSUER,
+      apiRoot: e.GOOGLE_API_ROOT,
+      scopes: e.GOOGLE_SCOPES,
+    },
+    telegram: {
+      botToken: e.TELEGRAM_BOT_TOKEN ?? null,
+      apiRoot: e.TELEGRAM_API_ROOT,
+      mode: e.TELEGRAM_MODE,
+      webhookSecret: e.TELEGRAM_WEBHOOK_SECRET ?? null,
+      allowedUsers: e.TELEGRAM_ALLOWED_USERS ?? null,
+    },
+    llm: {
+      baseUrl: e.LLM_BASE_URL ?? null,
+      apiKey: e.LLM_API_KEY ?? null,
+      model: e.LLM_MODEL ?? null,
+    },
+    metricsToken: e.METRICS_TOKEN ?? null,
+    logLevel: e.LOG_LEVEL,
+  });
+}
+
+/** The public base URL: the configured one, else derived from host and the bound port. */
+export function publicUrlOf(config: Config, boundPort: number): string {
+  if (config.publicUrl) return config.publicUrl;
+  const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
+  return `http://${host.includes(':') ? `[${host}]` : host}:${boundPort}`;
+}
+
+/** Which features stay off, and which settings turn them on. */
+export function disabledFeatures(config: Config): string[] {
+  const off: string[] = [];
+  if (!config.google.clientId) {
+    off.push('Google connect is off: set GOOGLE_CLIENT_ID and GOOGLE_CLIENT_SECRET');
+  }
+  if (!config.telegram.botToken) off.push('Telegram bot is off: set TELEGRAM_BOT_TOKEN');
+  if (!config.metricsToken) off.push('/metrics is off: set METRICS_TOKEN');
+  if (!config.llm.baseUrl) {
+    off.push('LLM answers are off (the intent router answers): set LLM_BASE_URL and LLM_MODEL');
+  }
+  return off;
+}

@@ -1,0 +1,86 @@
+import { sql } from 'kysely';
+import { afterEach, describe, expect, it } from 'vitest';
+import { DATABASES, POSTGRES, type TestDatabaseHandle } from '../../test/support/databases.ts';
+import { migrateToLatest } from './migrate.ts';
+
+const TABLES = [
+  'api_keys',
+  'connect_tickets',
+  'connection_events',
+  'connections',
+  'notifications',
+  'oauth_states',
+  'telegram_updates',
+  'users',
+  'vault_keys',
+];
+
+async function tablesOf(handle: TestDatabaseHandle): Promise<string[]> {
+  const result = await sql<{ table_name: string }>`
+    select table_name from information_schema.tables
+    where table_schema = current_schema() and table_name not like 'tidings_migrations%'
+    order by table_name`.execute(handle.db);
+  return result.rows.map((row) => row.table_name);
+}
+
+for (const database of DATABASES) {
+  describe(`migrations on ${database.name}`, () => {
+    let handle: TestDatabaseHandle;
+    afterEach(async () => {
+      await handle?.close();
+    });
+
+    it('apply from empty and create every table of the data model', async () => {
+      handle = await database.open({ migrate: false });
+      expect(await tablesOf(handle)).toStrictEqual([]);
+      const outcome = await migrateToLatest(handle.db, handle.kind);
+      expect(outcome).toStrictEqual({ applied: ['0001-initial'], current: '0001-initial' });
+      expect(await tablesOf(handle)).toStrictEqual(TABLES);
+    });
+
+    it('are idempotent', async () => {
+      handle = await database.open({ migrate: false });
+      await migrateToLatest(handle.db, handle.kind);
+      expect(await migrateToLatest(handle.db, handle.kind)).toStrictEqual({
+        applied: [],
+        current: '0001-initial',
+      });
+      expect(await tablesOf(handle)).toStrictEqual(TABLES);
+    });
+
+    it('keep connection history append-only', async () => {
+      handle = await database.open();
+      await handle.db
+        .insertInto('connection_events')
+        .values({ connection_id: 'c', user_id: 'u', type: 'created', detail: '{}' })
+        .execute();
+      await expect(handle.db.deleteFrom('connection_events').execute()).rejects.toThrow(
+        /append-only/,
+      );
+      await expect(
+        handle.db.updateTable('connection_events').set({ type: 'x' }).execute(),
+      ).rejects.toThrow(/append-only/);
+    });
+  });
+}
+
+describe.runIf(POSTGRES)('migrations from two processes at once', () => {
+  it('do not corrupt the schema', async () => {
+    const handle = await POSTGRES!.open({ migrate: false });
+    const others = await Promise.all([
+      handle.openAnother(),
+      handle.openAnother(),
+      handle.openAnother(),
+    ]);
+    try {
+      const outcomes = await Promise.all(
+        others.map((other) => migrateToLatest(other.db, other.kind)),
+      );
+      expect(outcomes.flatMap((outcome) => outcome.applied)).toStrictEqual(['0001-initial']);
+      expect(await tablesOf(handle)).toStrictEqual(TABLES);
+    } finally {
+      await Promise.all(others.map((other) => other.close()));
+      await handle.close();
+    }
+  });
+});

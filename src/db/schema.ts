@@ -1,0 +1,135 @@
+/**
+ * Kysely table types: the data model of DESIGN.md as the code sees it.
+ */
+import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
+
+type Timestamp = ColumnType<Date, Date | string, Date | string>;
+type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
+type Json<T> = ColumnType<T, string, string>;
+
+export interface UsersTable {
+  id: string;
+  telegram_user_id: string | null;
+  display_name: string;
+  time_zone: string | null;
+  locale: string | null;
+  settings: Json<Record<string, unknown>>;
+  created_at: CreatedAt;
+}
+
+export type ConnectionStatus = 'active' | 'degraded' | 'needs_reauth' | 'revoked';
+
+export interface ConnectionsTable {
+  id: string;
+  user_id: string;
+  provider: string;
+  subject: string;
+  email: string;
+  display_name: string | null;
+  hosted_domain: string | null;
+  granted_scopes: Json<string[]>;
+  status: ConnectionStatus;
+  status_reason: string | null;
+  access_expires_at: Timestamp | null;
+  last_refreshed_at: Timestamp | null;
+  last_used_at: Timestamp | null;
+  last_checked_at: Timestamp | null;
+  failure_count: Generated<number>;
+  next_attempt_at: Timestamp | null;
+  is_default: Generated<boolean>;
+  token_ciphertext: string | null;
+  key_version: number | null;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
+}
+
+export interface ConnectionEventsTable {
+  id: Generated<string>;
+  connection_id: string;
+  user_id: string;
+  type: string;
+  from_status: string | null;
+  to_status: string | null;
+  reason: string | null;
+  detail: Json<Record<string, unknown>>;
+  created_at: CreatedAt;
+}
+
+export interface NotificationsTable {
+  id: Generated<string>;
+  user_id: string;
+  connection_id: string | null;
+  kind: string;
+  payload: Json<Record<string, unknown>>;
+  dedupe_key: string | null;
+  created_at: CreatedAt;
+  delivered_at: Timestamp | null;
+  attempts: Generated<number>;
+  last_error: string | null;
+}
+
+export interface OauthStatesTable {
+  id: string;
+  user_id: string;
+  connection_id: string | null;
+  login_hint: string | null;
+  verifier_ciphertext: string;
+  key_version: number;
+  nonce: string;
+  scopes: Json<string[]>;
+  created_at: CreatedAt;
+  expires_at: Timestamp;
+}
+
+export interface ConnectTicketsTable {
+  id: string;
+  user_id: string;
+  connection_id: string | null;
+  created_at: CreatedAt;
+  expires_at: Timestamp;
+}
+
+export interface ApiKeysTable {
+  id: string;
+  user_id: string;
+  name: string;
+  hash: string;
+  prefix: string;
+  created_at: CreatedAt;
+  last_used_at: Timestamp | null;
+  revoked_at: Timestamp | null;
+}
+
+export interface VaultKeysTable {
+  version: number;
+  wrapped_key: string;
+  root_key_id: string;
+  created_at: CreatedAt;
+  retired_at: Timestamp | null;
+}
+
+export interface TelegramUpdatesTable {
+  update_id: string;
+  received_at: CreatedAt;
+}
+
+export interface Database {
+  users: UsersTable;
+  connections: ConnectionsTable;
+  connection_events: ConnectionEventsTable;
+  notifications: NotificationsTable;
+  oauth_states: OauthStatesTable;
+  connect_tickets: ConnectTicketsTable;
+  api_keys: ApiKeysTable;
+  vault_keys: VaultKeysTable;
+  telegram_updates: TelegramUpdatesTable;
+}
+
+export type User = Selectable<UsersTable>;
+export type Connection = Selectable<ConnectionsTable>;
+export type NewConnection = Insertable<ConnectionsTable>;
+export type ConnectionUpdate = Updateable<ConnectionsTable>;
+export type ConnectionEvent = Selectable<ConnectionEventsTable>;
+export type Notification = Selectable<NotificationsTable>;
+export type ApiKey = Selectable<ApiKeysTable>;
+export type VaultKey = Selectable<VaultKeysTable>;

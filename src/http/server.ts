@@ -1,0 +1,163 @@
+/**
+ * The Fastify app: request ids, redacted logging, security headers, problem responses for
+ * every error, health and readiness, metrics. Feature routes are registered by the
+ * composition root through `register`.
+ */
+import { randomUUID, timingSafeEqual } from 'node:crypto';
+import helmet from '@fastify/helmet';
+import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
+import { TidingsError } from '../errors.ts';
+import type { Logger } from '../log.ts';
+import type { Metrics } from './metrics.ts';
+import { type Problem, problemOf, sendProblem } from './problem.ts';
+
+export interface HttpServerDeps {
+  logger: Logger;
+  metrics: Metrics;
+  metricsToken: string | null;
+  /** Resolves when the database answers; throws when it does not. */
+  ready: () => Promise<void>;
+}
+
+const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
+
+/** Constant-time comparison of two secrets of any length. */
+export function secretEquals(given: string, expected: string): boolean {
+  const a = Buffer.from(given);
+  const b = Buffer.from(expected);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+export function createHttpServer(deps: HttpServerDeps): FastifyInstance {
+  const app = Fastify({
+    loggerInstance: deps.logger as FastifyBaseLogger,
+    requestIdHeader: 'x-request-id',
+    genReqId: (request) => {
+      const given = request.headers['x-request-id'];
+      return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+    },
+    bodyLimit: 1024 * 1024,
+    trustProxy: false,
+    routerOptions: { maxParamLength: 512 },
+  });
+
+  app.register(helmet, {
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'none'"],
+        styleSrc: ["'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:'],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+        baseUri: ["'none'"],
+      },
+    },
+    referrerPolicy: { policy: 'no-referrer' },
+  });
+
+  app.addHook('onSend', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+  app.addHook('onResponse', async (request, reply) => {
+    const route = request.routeOptions.url ?? 'unmatched';
+    deps.metrics.httpRequests.inc({
+      method: request.method,
+      route,
+      status: String(reply.statusCode),
+    });
+    deps.metrics.httpDuration.observe({ method: request.method, route }, reply.elapsedTime / 1000);
+  });
+
+  app.setNotFoundHandler((request, reply) => {
+    sendProblem(reply, {
+      type: 'https://tidings.dev/problems/not_found',
+      title: 'Not found',
+      status: 404,
+      code: 'not_found',
+      detail: `No route for ${request.method} ${request.url.split('?')[0]}`,
+    });
+  });
+
+  app.setErrorHandler((error: FastifyError | TidingsError, request, reply) => {
+    if (error instanceof TidingsError)
+      return sendProblem(reply, problemOf(error, request.url.split('?')[0]));
+    const status = (error as FastifyError).statusCode ?? 500;
+    if (status === 413) {
+      return sendProblem(reply, {
+        type: 'https://tidings.dev/problems/payload_too_large',
+        title: 'Payload too large',
+        status: 413,
+        code: 'payload_too_large',
+        detail: 'The request body is larger than this endpoint accepts.',
+      });
+    }
+    if (status === 429) {
+      return sendProblem(reply, {
+        type: 'https://tidings.dev/problems/rate_limited',
+        title: 'Too many requests',
+        status: 429,
+        code: 'rate_limited',
+        detail: 'Slow down: too many requests with this key.',
+      });
+    }
+    if (status >= 400 && status < 500) {
+      const field =
+        (error as FastifyError).validation?.[0]?.instancePath?.replace(/^\//, '') ?? undefined;
+      const problem: Problem = {
+        type: 'https://tidings.dev/problems/invalid_request',
+        title: 'Invalid request',
+        status: 400,
+        code: 'invalid_request',
+        detail: error.message,
+      };
+      if (field) problem.field = field;
+      return sendProblem(reply, problem);
+    }
+    request.log.error({ err: error }, 'request failed');
+    return sendProblem(reply, {
+      type: 'https://tidings.dev/problems/internal_error',
+      title: 'Internal error',
+      status: 500,
+      code: 'internal_error',
+      detail: 'Something went wrong on our side; it has been logged.',
+      instance: request.id,
+    });
+  });
+
+  app.get('/healthz', async () => ({ status: 'ok' }));
+
+  app.get('/readyz', async (_request, reply) => {
+    try {
+      await deps.ready();
+      return { status: 'ready', database: 'ok' };
+    } catch {
+      return reply.status(503).send({ status: 'unavailable', database: 'unreachable' });
+    }
+  });
+
+  app.get('/metrics', async (request, reply) => {
+    if (!deps.metricsToken) {
+      return sendProblem(
+        reply,
+        problemOf(
+          new TidingsError('not_configured', 'Metrics are off until METRICS_TOKEN is set.', {
+            settings: ['METRICS_TOKEN'],
+          }),
+        ),
+      );
+    }
+    const header = request.headers.authorization ?? '';
+    const given = header.startsWith('Bearer ') ? header.slice(7) : '';
+    if (!secretEquals(given, deps.metricsToken)) {
+      reply.header('www-authenticate', 'Bearer realm="metrics"');
+      return sendProblem(
+        reply,
+        problemOf(new TidingsError('unauthorized', 'A valid metrics token is required.')),
+      );
+    }
+    reply.type(deps.metrics.registry.contentType);
+    return deps.metrics.registry.metrics();
+  });
+
+  return app;
+}
