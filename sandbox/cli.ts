@@ -14,6 +14,8 @@ export async function runSandboxCli(argv: string[]): Promise<number> {
     await runTelegramSandboxCli(rest);
     return 0;
   }
-  console.error('usage: tidings sandbox google [--port N] [--seed DIR] | tidings sandbox telegram [--port N]');
+  console.error(
+    'usage: tidings sandbox google [--port N] [--seed DIR] | tidings sandbox telegram [--port N]',
+  );
   return 2;
 }
