@@ -2,6 +2,7 @@
  * The composition root: builds every part from the configuration, starts them in order
  * and stops them in reverse. Nothing else wires parts together.
  */
+import { hkdfSync } from 'node:crypto';
 import { type AdminSocketServer, listenAdminSocket } from './admin/socket.ts';
 import { runAdminCommand } from './admin/commands.ts';
 import { type Config, disabledFeatures, publicUrlOf } from './config.ts';
@@ -10,6 +11,9 @@ import { createMetrics, type Metrics } from './http/metrics.ts';
 import { createHttpServer } from './http/server.ts';
 import { createLogger, type Logger } from './log.ts';
 import { createVault, resolveMasterKeys, type Vault } from './vault/index.ts';
+import { type Core, createCore } from './core.ts';
+import { type Jobs, startJobs } from './jobs/index.ts';
+import { registerConnectRoutes } from './oauth/index.ts';
 
 export interface Services {
   config: Config;
@@ -20,6 +24,8 @@ export interface Services {
   now: () => Date;
   /** Migrations this process applied when it opened the database. */
   migrated: string[];
+  /** Signs the OAuth browser-binding cookie; derived from the master key. */
+  cookieKey: Buffer;
 }
 
 export interface ServiceOptions {
@@ -59,6 +65,9 @@ export async function openServices(
       metrics: createMetrics(),
       now: options.now ?? (() => new Date()),
       migrated: outcome.applied,
+      cookieKey: Buffer.from(
+        hkdfSync('sha256', master.keys[0]!.key, 'tidings', 'oauth-cookie', 32),
+      ),
     };
   } catch (error) {
     if (!options.database) await database.close();
@@ -68,47 +77,87 @@ export async function openServices(
 
 export interface RunningApp {
   services: Services;
+  core: Core;
+  jobs: Jobs | null;
   url: string;
   stop(): Promise<void>;
 }
 
+export interface StartOptions extends ServiceOptions {
+  /** Run background jobs (pg-boss); on by default. */
+  jobs?: boolean;
+  /** pg-boss schema (tests isolate runs with their own). */
+  jobsSchema?: string;
+  fetch?: typeof fetch;
+}
+
 /** Starts the service: HTTP server, admin socket (embedded database), background work. */
-export async function startApp(config: Config, options: ServiceOptions = {}): Promise<RunningApp> {
+export async function startApp(config: Config, options: StartOptions = {}): Promise<RunningApp> {
   const services = await openServices(config, options);
   const { logger, database } = services;
+  let url = config.publicUrl ?? '';
+  const core = createCore(services, {
+    publicUrl: () => url,
+    ...(options.fetch ? { fetch: options.fetch } : {}),
+  });
   const http = createHttpServer({
     logger,
     metrics: services.metrics,
     metricsToken: config.metricsToken,
     ready: () => database.ping(),
   });
+  registerConnectRoutes(http, {
+    oidc: () => core.oidc,
+    tickets: core.tickets,
+    states: core.states,
+    connections: core.connections,
+    publicUrl: () => url,
+    scopes: config.google.scopes,
+    cookieKey: services.cookieKey,
+    logger,
+  });
   let admin: AdminSocketServer | null = null;
+  let jobs: Jobs | null = null;
   try {
     if (database.kind === 'pglite') {
       admin = await listenAdminSocket(config.dataDir, (request) =>
-        runAdminCommand(services, request.command, request.args),
+        runAdminCommand({ ...services, core }, request.command, request.args),
       );
     }
     await http.listen({ host: config.host, port: config.port });
+    const address = http.server.address();
+    const port = typeof address === 'object' && address ? address.port : config.port;
+    url = publicUrlOf(config, port);
+    if (options.jobs !== false) {
+      jobs = await startJobs({
+        database,
+        broker: core.broker,
+        frontDoor: core.frontDoor,
+        logger,
+        now: services.now,
+        ...(options.jobsSchema ? { schema: options.jobsSchema } : {}),
+      });
+    }
   } catch (error) {
+    await jobs?.stop();
     await admin?.close();
     await http.close();
     if (!options.database) await database.close();
     throw error;
   }
-  const address = http.server.address();
-  const port = typeof address === 'object' && address ? address.port : config.port;
-  const url = publicUrlOf(config, port);
   logger.info({ url, database: database.kind }, 'tidings is listening');
   for (const line of disabledFeatures(config)) logger.info(line);
 
   let stopping: Promise<void> | null = null;
   return {
     services,
+    core,
+    jobs,
     url,
     stop() {
       stopping ??= (async () => {
         await http.close();
+        await jobs?.stop();
         await admin?.close();
         if (!options.database) await database.close();
       })();

@@ -3,10 +3,11 @@
  * admin socket when one owns the embedded database, and open the database themselves
  * otherwise. Only commands that work are listed.
  */
-import { runAdminCommand } from './admin/commands.ts';
+import { isAdminCommand, runAdminCommand } from './admin/commands.ts';
 import { sendAdminCommand } from './admin/socket.ts';
 import { openServices, startApp } from './app.ts';
-import { type Config, ConfigError, loadConfig } from './config.ts';
+import { type Config, ConfigError, loadConfig, publicUrlOf } from './config.ts';
+import { createCore } from './core.ts';
 import { createLogger } from './log.ts';
 
 const HELP = `tidings — read Gmail and Google Calendar from Telegram, self-hosted
@@ -19,6 +20,15 @@ Commands:
   keys rotate                 add a vault key version and re-wrap every record key (online)
   keys status                 list vault key versions and how many records each protects
   keys retire <version>       retire an old vault key version once nothing uses it
+  users add --name NAME [--telegram-id ID]
+                              create a user (prints the id last)
+  users list                  list users
+  users connect-link USER_ID  a one-time link that connects a Google account
+  connections list [--user USER_ID]
+                              status, email, capabilities, expiry (never tokens)
+  connections disconnect ID   revoke at Google and delete the tokens
+  connections events ID       the history of one connection
+  notifications list          the notification outbox
   sandbox google [--port N] [--seed DIR]
                               run the offline Google stand-in
   sandbox telegram [--port N] run the offline Telegram Bot API stand-in
@@ -30,9 +40,8 @@ Settings come from the environment; see the README's configuration table.`;
 function adminCommandOf(argv: string[]): { name: string; args: string[] } | null {
   const [first, second, ...rest] = argv;
   if (first === 'migrate') return { name: 'migrate', args: [] };
-  if (first === 'keys' && (second === 'rotate' || second === 'status' || second === 'retire')) {
-    return { name: `keys.${second}`, args: rest };
-  }
+  if (first && second && isAdminCommand(`${first}.${second}`))
+    return { name: `${first}.${second}`, args: rest };
   return null;
 }
 
@@ -48,7 +57,8 @@ async function runDatabaseCommand(config: Config, name: string, args: string[]):
     logger: createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel),
   });
   try {
-    return await runAdminCommand(services, name, args);
+    const core = createCore(services, { publicUrl: () => publicUrlOf(config, config.port) });
+    return await runAdminCommand({ ...services, core }, name, args);
   } finally {
     await services.database.close();
   }

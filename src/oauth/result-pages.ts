@@ -1,0 +1,156 @@
+/**
+ * The pages a person sees at the end of a connect attempt: one clean, accessible page for
+ * success and one per failure, each with a stable error code and what to do next.
+ */
+import type { ErrorCode } from '../errors.ts';
+
+const escape = (text: string) =>
+  text.replace(
+    /[&<>"']/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!,
+  );
+
+function page(title: string, body: string, tone: 'ok' | 'warn' | 'error'): string {
+  const accent = tone === 'ok' ? '#1a7f37' : tone === 'warn' ? '#9a6700' : '#cf222e';
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="referrer" content="no-referrer"><title>${escape(title)} · Tidings</title>
+<style>
+body{font:16px/1.5 system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:0;background:#f6f8fa;color:#1f2328}
+main{max-width:34rem;margin:12vh auto;background:#fff;border:1px solid #d0d7de;border-radius:12px;padding:2rem;border-top:6px solid ${accent}}
+h1{font-size:1.4rem;margin:0 0 1rem}code{background:#eff1f3;padding:.1rem .35rem;border-radius:4px}
+ul{padding-left:1.2rem}.muted{color:#59636e;font-size:.9rem}
+</style></head><body><main role="main">${body}</main></body></html>`;
+}
+
+export interface SuccessDetails {
+  email: string;
+  capabilities: Array<'gmail' | 'calendar'>;
+  reconnected: boolean;
+}
+
+export function successPage(details: SuccessDetails): string {
+  const has = (name: 'gmail' | 'calendar') => details.capabilities.includes(name);
+  const missing = (['gmail', 'calendar'] as const).filter((name) => !has(name));
+  const label = { gmail: 'Gmail (read only)', calendar: 'Google Calendar (read only)' };
+  const items = (['gmail', 'calendar'] as const)
+    .map(
+      (name) =>
+        `<li>${has(name) ? '✅' : '⚠️'} ${label[name]}${has(name) ? '' : ' — not granted'}</li>`,
+    )
+    .join('');
+  const warning =
+    missing.length > 0
+      ? `<p role="note">You did not tick ${missing.map((m) => label[m]).join(' and ')}. Tidings works without it, but cannot answer questions about it. To add it, send <code>/connect</code> again and leave the box ticked.</p>`
+      : '';
+  return page(
+    'Connected',
+    `<h1>${details.reconnected ? 'Reconnected' : 'Connected'} ${escape(details.email)}</h1>
+<p>Tidings can now read:</p><ul>${items}</ul>${warning}
+<p>You can close this page and go back to the chat.</p>
+<p class="muted">Tokens are stored encrypted. Disconnect any time with <code>/disconnect</code>.</p>`,
+    missing.length > 0 ? 'warn' : 'ok',
+  );
+}
+
+interface FailureText {
+  title: string;
+  explain: string;
+  next: string;
+  status: number;
+}
+
+export type ConnectFailure = Extract<
+  ErrorCode,
+  | 'oauth_state_invalid'
+  | 'oauth_state_expired'
+  | 'oauth_access_denied'
+  | 'oauth_code_invalid'
+  | 'oauth_no_refresh_token'
+  | 'oauth_identity_invalid'
+  | 'provider_unavailable'
+  | 'not_configured'
+>;
+
+export function failureText(code: ConnectFailure, hint?: string): FailureText {
+  switch (code) {
+    case 'oauth_state_invalid':
+      return {
+        title: 'This sign-in link is not valid here',
+        explain:
+          hint ??
+          'The link was already used, was opened in another browser, or was changed on the way.',
+        next: 'Ask the bot for a fresh link with /connect and open it in this browser.',
+        status: 400,
+      };
+    case 'oauth_state_expired':
+      return {
+        title: 'This sign-in link has expired',
+        explain: 'Sign-in links work for a few minutes only, to keep your account safe.',
+        next: 'Ask the bot for a fresh link with /connect.',
+        status: 400,
+      };
+    case 'oauth_access_denied':
+      return {
+        title: 'Access was not granted',
+        explain: hint ?? 'You cancelled on Google’s page, so Tidings received no access.',
+        next: 'Nothing was stored. If that was a mistake, send /connect again.',
+        status: 400,
+      };
+    case 'oauth_code_invalid':
+      return {
+        title: 'Google rejected the sign-in',
+        explain:
+          'The one-time code from Google was already used or has expired (for example after pressing Back).',
+        next: 'Send /connect again to start over.',
+        status: 400,
+      };
+    case 'oauth_no_refresh_token':
+      return {
+        title: 'Google did not grant offline access',
+        explain: 'Without it Tidings could only read your account for an hour.',
+        next: 'Open your Google Account → Security → Third-party access, remove Tidings, then send /connect again.',
+        status: 400,
+      };
+    case 'oauth_identity_invalid':
+      return {
+        title: 'Your Google identity could not be verified',
+        explain:
+          hint ??
+          'Google’s answer did not prove which account signed in, or the email address is not verified.',
+        next: 'Verify your email address with Google, then send /connect again.',
+        status: 400,
+      };
+    case 'provider_unavailable':
+      return {
+        title: 'Google is not answering',
+        explain: 'Google’s sign-in service could not be reached just now. Nothing was stored.',
+        next: 'Try again in a minute with /connect.',
+        status: 502,
+      };
+    case 'not_configured':
+      return {
+        title: 'Google sign-in is not set up yet',
+        explain: 'This Tidings server has no Google OAuth client configured.',
+        next: 'The administrator needs to set GOOGLE_CLIENT_ID and GOOGLE_CLIENT_SECRET (see the README), then restart.',
+        status: 503,
+      };
+    default: {
+      const unreachable: never = code;
+      return unreachable;
+    }
+  }
+}
+
+export function failurePage(code: ConnectFailure, hint?: string): { status: number; html: string } {
+  const text = failureText(code, hint);
+  return {
+    status: text.status,
+    html: page(
+      text.title,
+      `<h1>${escape(text.title)}</h1><p>${escape(text.explain)}</p><p><strong>What to do:</strong> ${escape(text.next)}</p>
+<p class="muted">Error code: <code>${code}</code></p>`,
+      'error',
+    ),
+  };
+}
