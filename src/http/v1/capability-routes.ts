@@ -1,0 +1,234 @@
+/**
+ * The `/v1` routes that run a capability: path, capability, how parameters bind to its
+ * input, and the example shown in the OpenAPI document and docs page. Paths use Fastify's
+ * `:param` form relative to `/v1`.
+ */
+import type { CapabilityName } from '../../capabilities/index.ts';
+import type { InputBinding } from './query-input.ts';
+
+export interface CapabilityRoute {
+  operationId: string;
+  path: string;
+  capability: CapabilityName;
+  summary: string;
+  binding: InputBinding;
+  /** Parameter descriptions that add to (or replace) the capability's own. */
+  parameterDocs: Readonly<Record<string, string>>;
+  example: {
+    query: Readonly<Record<string, string>>;
+    params: Readonly<Record<string, string>>;
+    response: unknown;
+  };
+}
+
+const ALEX = { name: 'Alex Morgan', email: 'alex@example.com' };
+const ANNA = { name: 'Anna Lindqvist', email: 'anna@example.org' };
+const LINK = 'https://mail.google.com/mail/u/alex@example.com/#all/18f2a9c4e1b07d35';
+
+const SUMMARY = {
+  id: '18f2a9c4e1b07d35',
+  threadId: '18f2a9c4e1b07d35',
+  from: ANNA,
+  to: [ALEX],
+  subject: 'Budget review on Thursday',
+  date: '2026-03-10T09:12:00+01:00',
+  snippet: 'Could you send me the updated figures by Wednesday?',
+  labels: ['INBOX', 'UNREAD'],
+  unread: true,
+  link: LINK,
+};
+
+const FULL = {
+  id: SUMMARY.id,
+  threadId: SUMMARY.threadId,
+  from: ANNA,
+  to: [ALEX],
+  cc: [],
+  subject: SUMMARY.subject,
+  date: SUMMARY.date,
+  labels: SUMMARY.labels,
+  unread: true,
+  link: LINK,
+  body: 'Hi Alex,\n\nCould you send me the updated figures by Wednesday?\n\nAnna',
+  bodySource: 'text/plain',
+  attachments: [
+    {
+      filename: 'budget.xlsx',
+      mimeType: 'application/vnd.ms-excel',
+      size: 48213,
+      attachmentId: 'ANGjdJ8',
+    },
+  ],
+};
+
+const EVENT = {
+  id: '6f1c0d2e9a_20260310T090000Z',
+  calendarId: 'alex@example.com',
+  calendarName: 'alex@example.com',
+  title: 'Team stand-up',
+  start: '2026-03-10T10:00:00+01:00',
+  end: '2026-03-10T10:15:00+01:00',
+  allDay: false,
+  multiDay: false,
+  videoLink: 'https://meet.google.com/abc-defg-hij',
+  myResponse: 'accepted',
+  declined: false,
+  recurring: true,
+  link: 'https://www.google.com/calendar/event?eid=NmYxYzBkMmU5YQ',
+};
+
+const MESSAGE_BINDING: InputBinding = {
+  query: { maxChars: 'maxChars' },
+  params: { id: 'messageId' },
+};
+
+export const CAPABILITY_ROUTES: readonly CapabilityRoute[] = [
+  {
+    operationId: 'searchMessages',
+    path: '/gmail/messages',
+    capability: 'gmail.search',
+    summary: 'Search mail',
+    binding: { query: { q: 'query', pageSize: 'pageSize', pageToken: 'pageToken' }, params: {} },
+    parameterDocs: { pageToken: 'nextPageToken of the previous page' },
+    example: {
+      query: { q: 'from:anna is:unread', pageSize: '10' },
+      params: {},
+      response: { messages: [SUMMARY], nextPageToken: '09231748561203' },
+    },
+  },
+  {
+    operationId: 'readMessage',
+    path: '/gmail/messages/:id',
+    capability: 'gmail.read',
+    summary: 'Read one message',
+    binding: MESSAGE_BINDING,
+    parameterDocs: { id: 'Message id, from a search result' },
+    example: { query: {}, params: { id: SUMMARY.id }, response: { messages: [FULL] } },
+  },
+  {
+    operationId: 'readThread',
+    path: '/gmail/threads/:id',
+    capability: 'gmail.read',
+    summary: 'Read a conversation',
+    binding: { query: { maxChars: 'maxChars' }, params: { id: 'threadId' } },
+    parameterDocs: { id: 'Thread id (threadId of a search result)' },
+    example: { query: {}, params: { id: SUMMARY.threadId }, response: { messages: [FULL] } },
+  },
+  {
+    operationId: 'unreadCounts',
+    path: '/gmail/unread',
+    capability: 'gmail.unread',
+    summary: 'Unread counts',
+    binding: { query: {}, params: {} },
+    parameterDocs: {},
+    example: {
+      query: {},
+      params: {},
+      response: {
+        inbox: { unreadMessages: 7, unreadThreads: 5 },
+        labels: [{ id: 'CATEGORY_UPDATES', name: 'Updates', unread: 4 }],
+      },
+    },
+  },
+  {
+    operationId: 'agenda',
+    path: '/calendar/agenda',
+    capability: 'calendar.agenda',
+    summary: 'Agenda for a day or a range',
+    binding: { query: { day: 'day', from: 'from', to: 'to' }, params: {} },
+    parameterDocs: {
+      day: 'One day, YYYY-MM-DD (instead of from/to)',
+      from: "Start: ISO date or date-time; without an offset it means the user's zone",
+      to: 'End: ISO date or date-time; a bare day includes that day (at most 62 days after from)',
+    },
+    example: {
+      query: { day: '2026-03-10' },
+      params: {},
+      response: {
+        timeZone: 'Europe/Berlin',
+        from: '2026-03-10T00:00:00+01:00',
+        to: '2026-03-11T00:00:00+01:00',
+        events: [EVENT],
+      },
+    },
+  },
+  {
+    operationId: 'freeBusy',
+    path: '/calendar/freebusy',
+    capability: 'calendar.freebusy',
+    summary: 'Busy times and free slots',
+    binding: {
+      query: {
+        from: 'from',
+        to: 'to',
+        at: 'at',
+        minMinutes: 'minMinutes',
+        workingHours: 'workingHours',
+        includeWeekends: 'includeWeekends',
+      },
+      params: {},
+    },
+    parameterDocs: {
+      at: 'Answer "am I free at …" for this ISO date-time',
+      workingHours: 'Working hours as workingHours[start]=09:00&workingHours[end]=18:00',
+    },
+    example: {
+      query: { from: '2026-03-10', to: '2026-03-10', minMinutes: '30' },
+      params: {},
+      response: {
+        timeZone: 'Europe/Berlin',
+        from: '2026-03-10T00:00:00+01:00',
+        to: '2026-03-11T00:00:00+01:00',
+        busy: [{ start: '2026-03-10T10:00:00+01:00', end: '2026-03-10T10:15:00+01:00' }],
+        freeSlots: [
+          { start: '2026-03-10T09:00:00+01:00', end: '2026-03-10T10:00:00+01:00' },
+          { start: '2026-03-10T10:15:00+01:00', end: '2026-03-10T18:00:00+01:00' },
+        ],
+      },
+    },
+  },
+  {
+    operationId: 'nextEvent',
+    path: '/calendar/next',
+    capability: 'calendar.next',
+    summary: 'Next event',
+    binding: { query: {}, params: {} },
+    parameterDocs: {},
+    example: {
+      query: {},
+      params: {},
+      response: {
+        timeZone: 'Europe/Berlin',
+        event: { ...EVENT, startsInMinutes: 135, startsIn: 'in 2 h 15 min' },
+      },
+    },
+  },
+  {
+    operationId: 'actionItems',
+    path: '/actions',
+    capability: 'actions.extract',
+    summary: 'Action items from recent mail',
+    binding: { query: { days: 'days', limit: 'limit' }, params: {} },
+    parameterDocs: { days: 'How many days of mail to look at' },
+    example: {
+      query: { days: '7' },
+      params: {},
+      response: {
+        timeZone: 'Europe/Berlin',
+        actions: [
+          {
+            messageId: SUMMARY.id,
+            from: ANNA,
+            subject: SUMMARY.subject,
+            date: SUMMARY.date,
+            ask: 'Could you send me the updated figures by Wednesday?',
+            due: '2026-03-11T23:59:59+01:00',
+            dueText: 'by Wednesday',
+            why: 'a question asking for something; deadline "by Wednesday"',
+            link: LINK,
+          },
+        ],
+      },
+    },
+  },
+];

@@ -1,0 +1,282 @@
+/**
+ * The OpenAPI 3.1 document of `/v1`, generated from the capability registry's zod schemas
+ * and the route table: every route with its parameters, examples, success schema and the
+ * problem responses it can give. Built once when the API is registered.
+ */
+import { getCapability } from '../../capabilities/index.ts';
+import type { Capability } from '../../capabilities/index.ts';
+import { CAPABILITY_ROUTES } from './capability-routes.ts';
+import type { CapabilityRoute } from './capability-routes.ts';
+import {
+  jsonSchemaOf,
+  PROBLEM_RESPONSES,
+  ProblemSchema,
+  problemRefs,
+  SECURITY_SCHEMES,
+} from './openapi-components.ts';
+import type { JsonSchema } from './openapi-components.ts';
+import { CONNECTION_PARAM } from './query-input.ts';
+import {
+  ConnectionListSchema,
+  ConnectionSchema,
+  ConnectLinkRequestSchema,
+  ConnectLinkSchema,
+} from './resource-views.ts';
+
+export interface OpenApiParameter {
+  name: string;
+  in: 'query' | 'path';
+  required: boolean;
+  description: string;
+  schema: JsonSchema;
+  style?: 'deepObject';
+  explode?: boolean;
+  example?: unknown;
+}
+
+export interface OpenApiOperation {
+  operationId: string;
+  summary: string;
+  description: string;
+  tags: string[];
+  security?: Array<Record<string, string[]>>;
+  parameters: OpenApiParameter[];
+  requestBody?: { required: boolean; content: Record<string, { schema: JsonSchema }> };
+  responses: Record<string, unknown>;
+}
+
+export interface OpenApiDocument {
+  openapi: '3.1.0';
+  info: { title: string; version: string; description: string };
+  tags: Array<{ name: string; description: string }>;
+  security: Array<Record<string, string[]>>;
+  paths: Record<string, Partial<Record<'get' | 'post', OpenApiOperation>>>;
+  components: {
+    schemas: Record<string, JsonSchema>;
+    responses: typeof PROBLEM_RESPONSES;
+    securitySchemes: typeof SECURITY_SCHEMES;
+  };
+}
+
+const CAPABILITY_ERRORS = problemRefs([
+  ['400', 'BadRequest'],
+  ['401', 'Unauthorized'],
+  ['403', 'Forbidden'],
+  ['404', 'NotFound'],
+  ['409', 'Conflict'],
+  ['429', 'TooManyRequests'],
+  ['502', 'BadGateway'],
+]);
+
+/** `/gmail/messages/:id` → `/v1/gmail/messages/{id}`. */
+export function openApiPath(fastifyPath: string): string {
+  return `/v1${fastifyPath.replace(/:([A-Za-z0-9_]+)/g, '{$1}')}`;
+}
+
+/** `gmail.search` → `GmailSearchResult`. */
+function resultName(capability: string): string {
+  const words = capability.split(/[._]/).map((w) => w.charAt(0).toUpperCase() + w.slice(1));
+  return `${words.join('')}Result`;
+}
+
+function tagOf(capability: string): string {
+  if (capability.startsWith('gmail.')) return 'Gmail';
+  if (capability.startsWith('calendar.')) return 'Calendar';
+  return 'Actions';
+}
+
+function capabilityOf(route: CapabilityRoute): Capability {
+  const capability = getCapability(route.capability);
+  if (!capability) throw new Error(`route ${route.path} names an unknown capability`);
+  return capability;
+}
+
+function parametersOf(route: CapabilityRoute, input: JsonSchema): OpenApiParameter[] {
+  const fields = (input.properties ?? {}) as Record<string, JsonSchema>;
+  const describe = (name: string, field: string) =>
+    route.parameterDocs[name] ?? (fields[field]?.description as string | undefined) ?? '';
+  const path = Object.entries(route.binding.params).map(([name, field]) => ({
+    name,
+    in: 'path' as const,
+    required: true,
+    description: describe(name, field),
+    schema: fields[field] ?? { type: 'string' },
+    ...(route.example.params[name] ? { example: route.example.params[name] } : {}),
+  }));
+  const query = Object.entries(route.binding.query).map(([name, field]) => {
+    const schema = fields[field] ?? { type: 'string' };
+    return {
+      name,
+      in: 'query' as const,
+      required: false,
+      description: describe(name, field),
+      schema,
+      ...(schema.type === 'object' ? { style: 'deepObject' as const, explode: true } : {}),
+      ...(route.example.query[name] ? { example: route.example.query[name] } : {}),
+    };
+  });
+  const connection: OpenApiParameter = {
+    name: CONNECTION_PARAM,
+    in: 'query',
+    required: false,
+    description:
+      'Which connected Google account to use (connection id or email); default otherwise',
+    schema: { type: 'string', minLength: 1, maxLength: 320 },
+    example: 'alex@example.com',
+  };
+  return [...path, ...query, connection];
+}
+
+function capabilityOperation(route: CapabilityRoute, schemas: Record<string, JsonSchema>) {
+  const capability = capabilityOf(route);
+  const name = resultName(capability.name);
+  schemas[name] ??= jsonSchemaOf(capability.output, 'output');
+  const operation: OpenApiOperation = {
+    operationId: route.operationId,
+    summary: route.summary,
+    description: `${capability.description}\n\nCapability: \`${capability.name}\`.`,
+    tags: [tagOf(capability.name)],
+    parameters: parametersOf(route, jsonSchemaOf(capability.input, 'input')),
+    responses: {
+      '200': {
+        description: route.summary,
+        content: {
+          'application/json': {
+            schema: { $ref: `#/components/schemas/${name}` },
+            example: route.example.response,
+          },
+        },
+      },
+      ...CAPABILITY_ERRORS,
+    },
+  };
+  return operation;
+}
+
+function json(ref: string, description: string, example: unknown) {
+  return {
+    description,
+    content: { 'application/json': { schema: { $ref: `#/components/schemas/${ref}` }, example } },
+  };
+}
+
+const CONNECTION_EXAMPLE = {
+  id: '0b6c3c52-8f3e-4c1e-9d7a-3f0f5a6c2b11',
+  provider: 'google',
+  email: 'alex@example.com',
+  display_name: 'Alex Morgan',
+  status: 'active',
+  status_reason: null,
+  capabilities: ['gmail', 'calendar'],
+  granted_scopes: ['openid', 'email', 'https://www.googleapis.com/auth/gmail.readonly'],
+  is_default: true,
+  created_at: '2026-03-01T08:00:00.000Z',
+  last_used_at: '2026-03-10T08:59:12.000Z',
+};
+
+function resourceOperations(): OpenApiDocument['paths'] {
+  return {
+    '/v1/connections': {
+      get: {
+        operationId: 'listConnections',
+        summary: 'Connected Google accounts',
+        description:
+          "The key's user's Google connections with status and capabilities; never tokens.",
+        tags: ['Connections'],
+        parameters: [],
+        responses: {
+          '200': json('ConnectionList', 'The connections', { connections: [CONNECTION_EXAMPLE] }),
+          ...problemRefs([
+            ['401', 'Unauthorized'],
+            ['429', 'TooManyRequests'],
+          ]),
+        },
+      },
+    },
+    '/v1/connect-links': {
+      post: {
+        operationId: 'createConnectLink',
+        summary: 'Link to connect a Google account',
+        description:
+          "A one-time browser link that starts Google consent for the key's user. With `connection`, it reconnects that account.",
+        tags: ['Connections'],
+        parameters: [],
+        requestBody: {
+          required: false,
+          content: {
+            'application/json': { schema: { $ref: '#/components/schemas/ConnectLinkRequest' } },
+          },
+        },
+        responses: {
+          '201': json('ConnectLink', 'The link', {
+            url: 'https://tidings.example.com/oauth/google/start?ticket=…',
+            expires_at: '2026-03-10T09:10:00.000Z',
+          }),
+          ...problemRefs([
+            ['400', 'BadRequest'],
+            ['401', 'Unauthorized'],
+            ['404', 'NotFound'],
+            ['429', 'TooManyRequests'],
+            ['503', 'ServiceUnavailable'],
+          ]),
+        },
+      },
+    },
+  };
+}
+
+function documentationOperations(): OpenApiDocument['paths'] {
+  const open = (operationId: string, summary: string, type: string, schema: JsonSchema) => ({
+    operationId,
+    summary,
+    description: `${summary}; needs no key.`,
+    tags: ['Documentation'],
+    security: [],
+    parameters: [],
+    responses: { '200': { description: summary, content: { [type]: { schema } } } },
+  });
+  return {
+    '/v1/openapi.json': {
+      get: open('openapi', 'This OpenAPI document', 'application/json', { type: 'object' }),
+    },
+    '/v1/docs': {
+      get: open('docs', 'The API reference as a web page', 'text/html', { type: 'string' }),
+    },
+  };
+}
+
+export function buildOpenApiDocument(): OpenApiDocument {
+  const schemas: Record<string, JsonSchema> = {
+    Problem: jsonSchemaOf(ProblemSchema, 'output'),
+    Connection: jsonSchemaOf(ConnectionSchema, 'output'),
+    ConnectionList: jsonSchemaOf(ConnectionListSchema, 'output'),
+    ConnectLinkRequest: jsonSchemaOf(ConnectLinkRequestSchema, 'input'),
+    ConnectLink: jsonSchemaOf(ConnectLinkSchema, 'output'),
+  };
+  const paths: OpenApiDocument['paths'] = {};
+  for (const route of CAPABILITY_ROUTES) {
+    paths[openApiPath(route.path)] = { get: capabilityOperation(route, schemas) };
+  }
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'Tidings runtime API',
+      version: '1',
+      description:
+        'Read Gmail and Google Calendar of the user an API key belongs to. Authenticate with ' +
+        '`Authorization: Bearer <key>`. Errors are RFC 9457 problems (application/problem+json) ' +
+        'with a stable `code`. Each key may make a limited number of requests per minute; ' +
+        'a 429 says how long to wait in Retry-After.',
+    },
+    tags: [
+      { name: 'Gmail', description: 'Search and read mail' },
+      { name: 'Calendar', description: 'Agenda, free/busy and the next event' },
+      { name: 'Actions', description: 'Action items found in recent mail' },
+      { name: 'Connections', description: 'Connected Google accounts' },
+      { name: 'Documentation', description: 'This document and its web page' },
+    ],
+    security: [{ bearerAuth: [] }],
+    paths: { ...paths, ...resourceOperations(), ...documentationOperations() },
+    components: { schemas, responses: PROBLEM_RESPONSES, securitySchemes: SECURITY_SCHEMES },
+  };
+}
