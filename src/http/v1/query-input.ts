@@ -97,7 +97,8 @@ export function bindInput(
     }
     const subSchema = Object.hasOwn(propertiesOf(schema), sub) ? propertiesOf(schema)[sub] : null;
     if (!subSchema) throw invalid(key, 'unknown query parameter');
-    const nested = (input[field] ??= {}) as Record<string, unknown>;
+    if (input[field] === undefined) input[field] = {};
+    const nested = input[field] as Record<string, unknown>;
     if (typeof nested !== 'object' || Object.hasOwn(nested, sub))
       throw invalid(key, 'give this parameter once');
     nested[sub] = coerce(value, subSchema);
@@ -129,13 +130,21 @@ export function checkInput(binding: InputBinding, schema: z.ZodType, input: unkn
   throw invalid(field, issue.code === 'unrecognized_keys' ? 'unknown parameter' : issue.message);
 }
 
-/** A capability's invalid_request with its field renamed to the client's parameter name. */
+/**
+ * A capability's invalid_request with its field renamed to the client's parameter name.
+ * Without a field on a route with one path parameter, Google rejected the id in the path.
+ */
 export function renameFieldOf(binding: InputBinding, error: unknown): unknown {
   if (!(error instanceof TidingsError) || error.code !== 'invalid_request') return error;
+  const pathParams = Object.keys(binding.params);
   const field = error.details.field;
-  if (!field) return error;
-  const renamed = parameterOf(binding, field);
-  if (renamed === field) return error;
+  const renamed =
+    field === undefined
+      ? pathParams.length === 1
+        ? pathParams[0]
+        : undefined
+      : parameterOf(binding, field);
+  if (renamed === undefined || renamed === field) return error;
   return new TidingsError(
     'invalid_request',
     error.message,
