@@ -1,0 +1,63 @@
+/**
+ * The daily briefing and the action items: the briefing asks three capabilities at once
+ * (today's agenda, unread counts, action items) and shows what each answered; when all
+ * three fail, the first failure is the answer (with its connect or reconnect button).
+ */
+import { DateTime } from 'luxon';
+import { actionsExtract, calendarAgenda, gmailUnread } from '../capabilities/index.ts';
+import { isTidingsError } from '../errors.ts';
+import { errorSentence, UNEXPECTED_SENTENCE } from './error-sentences.ts';
+import { renderActions } from './render-actions.ts';
+import { renderBriefing } from './render-briefing.ts';
+import type { Part } from './render-briefing.ts';
+import type { Reply } from './reply.ts';
+import type { Turn } from './turn.ts';
+
+function part<T>(settled: PromiseSettledResult<T>): Part<T> {
+  if (settled.status === 'fulfilled') return { ok: true, value: settled.value };
+  const error: unknown = settled.reason;
+  return {
+    ok: false,
+    sentence: isTidingsError(error)
+      ? errorSentence(error.code, error.details).text
+      : UNEXPECTED_SENTENCE,
+  };
+}
+
+export async function buildBriefing(turn: Turn): Promise<Reply> {
+  const view = await turn.view();
+  const today = DateTime.fromJSDate(view.now, { zone: view.zone }).toISODate() ?? '';
+  const settled = await Promise.allSettled([
+    turn.run(calendarAgenda, { day: today }),
+    turn.run(gmailUnread, {}),
+    turn.run(actionsExtract, { days: 3, limit: 5 }),
+  ]);
+  const [agenda, unread, actions] = settled;
+  if (settled.every((s) => s.status === 'rejected')) {
+    for (const s of settled) {
+      if (s.status === 'rejected' && !isTidingsError(s.reason)) {
+        turn.services.logger.error({ err: s.reason, userId: turn.user.id }, 'briefing failed');
+      }
+    }
+    throw settled[0].status === 'rejected' ? settled[0].reason : new Error('briefing failed');
+  }
+  return renderBriefing(
+    {
+      name: turn.user.displayName,
+      agenda: part(agenda),
+      unread: part(unread),
+      actions: part(actions),
+    },
+    view,
+  );
+}
+
+export async function actionsReply(turn: Turn, days: number, label: string): Promise<Reply> {
+  const output = await turn.run(actionsExtract, { days });
+  return renderActions(
+    output,
+    label,
+    (id) => turn.services.callbacks.pack('o', id),
+    await turn.view(),
+  );
+}

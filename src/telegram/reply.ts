@@ -1,0 +1,68 @@
+/**
+ * What a handler answers, and how it reaches the chat: HTML parse mode, split under
+ * Telegram's length limit (the buttons go with the last part), link previews always off
+ * (replies quote mail and calendar invites, which are untrusted and full of links).
+ */
+import type { Api } from 'grammy';
+import type { InlineKeyboardButton } from 'grammy/types';
+import { escapeHtml, splitMessage } from './format/index.ts';
+
+export interface Reply {
+  /** Valid Telegram HTML: every piece of user or mail text escaped. */
+  html: string;
+  buttons?: InlineKeyboardButton[][];
+}
+
+const NO_PREVIEW = { is_disabled: true } as const;
+
+function markup(reply: Reply) {
+  return reply.buttons && reply.buttons.length > 0
+    ? { reply_markup: { inline_keyboard: reply.buttons } }
+    : {};
+}
+
+/** Sends a reply, in as many messages as it needs; answers the id of the last one. */
+export async function sendReply(api: Api, chatId: number, reply: Reply): Promise<number> {
+  const parts = splitMessage(reply.html);
+  let last = 0;
+  for (const [index, part] of parts.entries()) {
+    const message = await api.sendMessage(chatId, part, {
+      parse_mode: 'HTML',
+      link_preview_options: NO_PREVIEW,
+      ...(index === parts.length - 1 ? markup(reply) : {}),
+    });
+    last = message.message_id;
+  }
+  return last;
+}
+
+/** Replaces a message in place when the reply fits in one message; else sends it anew. */
+export async function replaceReply(
+  api: Api,
+  chatId: number,
+  messageId: number,
+  reply: Reply,
+): Promise<void> {
+  const parts = splitMessage(reply.html);
+  if (parts.length !== 1) {
+    await sendReply(api, chatId, reply);
+    return;
+  }
+  await api.editMessageText(chatId, messageId, reply.html, {
+    parse_mode: 'HTML',
+    link_preview_options: NO_PREVIEW,
+    ...markup(reply),
+  });
+}
+
+/** A reply of plain text, escaped. */
+export function plain(text: string, buttons?: InlineKeyboardButton[][]): Reply {
+  return { html: escapeHtml(text), ...(buttons ? { buttons } : {}) };
+}
+
+/** Where and how a reply shows times: the user's zone and locale, and the current instant. */
+export interface View {
+  zone: string;
+  locale: string;
+  now: Date;
+}
