@@ -157,12 +157,20 @@ export function createBroker(deps: BrokerDeps): Broker {
     work: (db: Db) => Promise<T>,
   ): Promise<T> {
     if (deps.kind === 'pglite') return work(deps.db);
-    return deps.db.transaction().execute(async (trx) => {
+    // Expected failures are thrown after the commit, so the status change they wrote stays.
+    const outcome = await deps.db.transaction().execute(async (trx) => {
       await sql`select pg_advisory_xact_lock(hashtextextended(${`tidings-refresh:${connectionId}`}, 0))`.execute(
         trx,
       );
-      return work(trx);
+      try {
+        return { value: await work(trx) };
+      } catch (error) {
+        if (error instanceof TidingsError) return { error };
+        throw error;
+      }
     });
+    if ('error' in outcome) throw outcome.error;
+    return outcome.value;
   }
 
   function backoffMs(failures: number, failure: TokenFailure): number {
@@ -243,7 +251,7 @@ export function createBroker(deps: BrokerDeps): Broker {
   ): Promise<string> {
     if (failure.kind === 'invalid_grant') {
       const reason: ReauthReason = failure.subtype === 'invalid_rapt' ? 'expired' : 'revoked';
-      await transition(db, deps, {
+      const moved = await transition(db, deps, {
         connectionId: row.id,
         to: 'needs_reauth',
         reason,
@@ -255,6 +263,10 @@ export function createBroker(deps: BrokerDeps): Broker {
           last_checked_at: deps.now(),
         },
       });
+      if (moved === null) {
+        // Disconnected while Google answered: report that, not a broken grant.
+        assertUsable(await readRow(db, row.id), row.id);
+      }
       deps.logger.warn(
         { connection: row.id, reason },
         'Google grant is gone; connection needs reauthorization',

@@ -1,0 +1,303 @@
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createBroker } from '../../src/connections/index.ts';
+import { createGoogleOidc } from '../../src/oauth/index.ts';
+import { DATABASES, POSTGRES } from '../support/databases.ts';
+import { connectWithAutoApprove, type Stack, startStack } from '../support/stack.ts';
+
+for (const database of DATABASES) {
+  describe(`credential broker on ${database.name}`, () => {
+    let stack: Stack;
+    let clock = Date.now();
+    const now = () => new Date(clock);
+    beforeAll(async () => {
+      stack = await startStack(database, { start: { now } });
+    });
+    afterAll(async () => {
+      await stack?.close();
+    });
+
+    async function connected(email = 'alex@example.com') {
+      const user = await stack.app.core.frontDoor.users.create({ displayName: email });
+      const result = await connectWithAutoApprove(stack, user.id, email);
+      expect(result.status).toBe(200);
+      const [connection] = await stack.app.core.frontDoor.connections.list(user.id);
+      return { user, connection: connection! };
+    }
+
+    async function refreshGrants() {
+      return (await stack.stats()).grants.refresh_token;
+    }
+
+    async function tokenCalls() {
+      return (await stack.stats()).requests['POST /token'] ?? 0;
+    }
+
+    async function statusOf(id: string) {
+      return stack.handle.db
+        .selectFrom('connections')
+        .select(['status', 'status_reason', 'token_ciphertext'])
+        .where('id', '=', id)
+        .executeTakeFirstOrThrow();
+    }
+
+    it('serves a fresh token without calling Google', async () => {
+      const { connection } = await connected();
+      const before = await refreshGrants();
+      const token = await stack.app.core.broker.accessToken(connection.id);
+      expect(token).toMatch(/^ya29\./);
+      expect(await refreshGrants()).toBe(before);
+    });
+
+    it('1,000 concurrent calls on an expired connection cause exactly one refresh', async () => {
+      const { connection } = await connected();
+      const first = await stack.app.core.broker.accessToken(connection.id);
+      clock += 2 * 60 * 60_000;
+      try {
+        const before = await refreshGrants();
+        const tokens = await Promise.all(
+          Array.from({ length: 1000 }, () => stack.app.core.broker.accessToken(connection.id)),
+        );
+        expect(await refreshGrants()).toBe(before + 1);
+        expect(new Set(tokens).size).toBe(1);
+        expect(tokens[0]).not.toBe(first);
+        // The refresh response carried no refresh token: the stored one still works.
+        clock += 2 * 60 * 60_000;
+        expect(await stack.app.core.broker.accessToken(connection.id)).toMatch(/^ya29\./);
+        expect(await refreshGrants()).toBe(before + 2);
+      } finally {
+        clock = Date.now();
+      }
+    });
+
+    it('a revoked grant moves the connection to needs_reauth once, with one notification and no retries', async () => {
+      const { user, connection } = await connected('sam@example.com');
+      await stack.control('/users/sam@example.com/revoke', { body: {} });
+      const before = await tokenCalls();
+      await expect(stack.app.core.broker.refresh(connection.id, { force: true })).resolves.toBe(
+        'needs_reauth',
+      );
+      await expect(stack.app.core.broker.accessToken(connection.id)).rejects.toMatchObject({
+        code: 'reauth_required',
+        details: { reason: 'revoked' },
+      });
+      await expect(stack.app.core.broker.refresh(connection.id, { force: true })).resolves.toBe(
+        'needs_reauth',
+      );
+      expect(await tokenCalls()).toBe(before + 1);
+      expect(await statusOf(connection.id)).toStrictEqual({
+        status: 'needs_reauth',
+        status_reason: 'revoked',
+        token_ciphertext: null,
+      });
+      const notes = (await stack.app.core.frontDoor.outbox.pending(100)).filter(
+        (n) => n.userId === user.id && n.kind === 'connection_broken',
+      );
+      expect(notes.map((n) => n.payload)).toStrictEqual([
+        { email: 'sam@example.com', reason: 'revoked' },
+      ]);
+      await expect(
+        stack.app.core.frontDoor.invoke(user.id, 'calendar.next', {}),
+      ).rejects.toMatchObject({ code: 'reauth_required' });
+      // Reconnecting brings it back to active.
+      const again = await connectWithAutoApprove(stack, user.id, 'sam@example.com');
+      expect(again.html).toContain('Reconnected sam@example.com');
+      expect((await statusOf(connection.id)).status).toBe('active');
+    });
+
+    it('transient 503s degrade the connection, which recovers to active', async () => {
+      const { connection } = await connected();
+      clock += 2 * 60 * 60_000;
+      try {
+        await stack.control('/faults', { body: { path: '/token', status: 503, count: 2 } });
+        await expect(stack.app.core.broker.accessToken(connection.id)).rejects.toMatchObject({
+          code: 'provider_unavailable',
+        });
+        expect((await statusOf(connection.id)).status).toBe('degraded');
+        await expect(stack.app.core.broker.refresh(connection.id, { force: true })).resolves.toBe(
+          'degraded',
+        );
+        expect(await stack.app.core.broker.accessToken(connection.id)).toMatch(/^ya29\./);
+        expect((await statusOf(connection.id)).status).toBe('active');
+        const events = await stack.handle.db
+          .selectFrom('connection_events')
+          .select(['from_status', 'to_status', 'reason'])
+          .where('connection_id', '=', connection.id)
+          .where('type', '=', 'status_changed')
+          .orderBy('id')
+          .execute();
+        expect(events).toStrictEqual([
+          { from_status: 'active', to_status: 'degraded', reason: 'google_unavailable' },
+          { from_status: 'degraded', to_status: 'active', reason: 'recovered' },
+        ]);
+      } finally {
+        clock = Date.now();
+        await stack.control('/faults', { method: 'DELETE' });
+      }
+    });
+
+    it('a refresh racing with a disconnect never brings the connection back', async () => {
+      const { user, connection } = await connected();
+      await stack.control('/faults', { body: { path: '/token', latencyMs: 300, count: 1 } });
+      try {
+        const refreshing = stack.app.core.broker.refresh(connection.id, { force: true });
+        const disconnecting = stack.app.core.frontDoor.connections.disconnect(
+          user.id,
+          connection.id,
+        );
+        const [outcome] = await Promise.all([refreshing, disconnecting]);
+        expect(['not_connected', 'refreshed', 'fresh']).toContain(outcome);
+      } finally {
+        await stack.control('/faults', { method: 'DELETE' });
+      }
+      expect(await statusOf(connection.id)).toStrictEqual({
+        status: 'revoked',
+        status_reason: 'user_disconnected',
+        token_ciphertext: null,
+      });
+      await expect(stack.app.core.broker.accessToken(connection.id)).rejects.toMatchObject({
+        code: 'not_connected',
+      });
+    });
+
+    it('an undecryptable token bundle moves the connection to needs_reauth (corrupt)', async () => {
+      const { connection } = await connected();
+      const other = await connected();
+      const row = await stack.handle.db
+        .selectFrom('connections')
+        .select('token_ciphertext')
+        .where('id', '=', other.connection.id)
+        .executeTakeFirstOrThrow();
+      await stack.handle.db
+        .updateTable('connections')
+        .set({ token_ciphertext: row.token_ciphertext })
+        .where('id', '=', connection.id)
+        .execute();
+      await expect(stack.app.core.broker.accessToken(connection.id)).rejects.toMatchObject({
+        code: 'reauth_required',
+        details: { reason: 'corrupt' },
+      });
+      expect(await statusOf(connection.id)).toStrictEqual({
+        status: 'needs_reauth',
+        status_reason: 'corrupt',
+        token_ciphertext: null,
+      });
+    });
+
+    it('disconnect revokes at Google; a failed revoke still deletes locally and is recorded', async () => {
+      const { user, connection } = await connected();
+      await stack.control('/faults', { body: { path: '/revoke', status: 503, count: 5 } });
+      try {
+        const view = await stack.app.core.frontDoor.connections.disconnect(user.id, connection.id);
+        expect(view.status).toBe('revoked');
+      } finally {
+        await stack.control('/faults', { method: 'DELETE' });
+      }
+      const types = await stack.handle.db
+        .selectFrom('connection_events')
+        .select('type')
+        .where('connection_id', '=', connection.id)
+        .orderBy('id')
+        .execute();
+      expect(types.map((t) => t.type)).toStrictEqual([
+        'connected',
+        'status_changed',
+        'revoke_failed',
+      ]);
+      const second = await connected('sam@example.com');
+      const revocations = (await (await stack.control('/stats')).json()) as { revocations: number };
+      await stack.app.core.frontDoor.connections.disconnect(second.user.id, second.connection.id);
+      const after = (await (await stack.control('/stats')).json()) as { revocations: number };
+      expect(after.revocations).toBe(revocations.revocations + 1);
+    });
+
+    it('the sweep health-checks idle connections and notices a revoked grant', async () => {
+      const { connection } = await connected('sam@example.com');
+      const { createJobWork } = await import('../../src/jobs/index.ts');
+      const work = createJobWork({
+        database: stack.handle,
+        broker: stack.app.core.broker,
+        frontDoor: stack.app.core.frontDoor,
+        logger: stack.app.services.logger,
+        now,
+      });
+      const refreshOne = (id: string) => stack.app.core.broker.refresh(id, { force: true });
+      // Just connected: nothing is due.
+      const idle = await work.sweep(refreshOne);
+      expect(idle.due).toBe(0);
+      await stack.control('/users/sam@example.com/revoke', { body: {} });
+      clock += 25 * 60 * 60_000;
+      try {
+        const swept = await work.sweep(refreshOne);
+        expect(swept.outcomes.needs_reauth).toBeGreaterThanOrEqual(1);
+        expect((await statusOf(connection.id)).status).toBe('needs_reauth');
+      } finally {
+        clock = Date.now();
+      }
+    });
+
+    it('after the journeys no table and no log line holds a token, code, client secret or master key', async () => {
+      const tables = [
+        'users',
+        'connections',
+        'connection_events',
+        'notifications',
+        'oauth_states',
+        'connect_tickets',
+        'api_keys',
+        'vault_keys',
+      ];
+      let dump = '';
+      for (const table of tables) {
+        const rows = await sql`select * from ${sql.table(table)}`.execute(stack.handle.db);
+        dump += JSON.stringify(rows.rows);
+      }
+      const logs = stack.logs.join('\n');
+      for (const text of [dump, logs]) {
+        expect(text).not.toMatch(/ya29\.|1\/\/0|4\/0[A-Za-z0-9_-]{8}/);
+        expect(text).not.toContain('tidings-demo-secret');
+        expect(text).not.toContain(stack.masterKey);
+      }
+      expect(logs.length).toBeGreaterThan(0);
+    });
+  });
+}
+
+describe.runIf(POSTGRES)('single-flight across two processes on PostgreSQL', () => {
+  it('two brokers on separate pools refresh an expired connection exactly once', async () => {
+    let clock = Date.now();
+    const stack = await startStack(POSTGRES!, { start: { now: () => new Date(clock) } });
+    try {
+      const user = await stack.app.core.frontDoor.users.create({ displayName: 'Twin' });
+      await connectWithAutoApprove(stack, user.id, 'alex@example.com');
+      const [connection] = await stack.app.core.frontDoor.connections.list(user.id);
+      const otherDb = await stack.handle.openAnother();
+      const { createVault, parseMasterKeys } = await import('../../src/vault/index.ts');
+      const vault = await createVault(otherDb.db, parseMasterKeys(stack.masterKey));
+      const second = createBroker({
+        db: otherDb.db,
+        kind: 'postgres',
+        vault,
+        oidc: createGoogleOidc({
+          issuer: stack.google.url,
+          clientId: 'tidings-demo',
+          clientSecret: 'tidings-demo-secret',
+        }),
+        now: () => new Date(clock),
+        logger: stack.app.services.logger,
+      });
+      clock += 2 * 60 * 60_000;
+      const before = (await stack.stats()).grants.refresh_token;
+      const tokens = await Promise.all(
+        Array.from({ length: 1000 }, (_, i) =>
+          (i % 2 ? second : stack.app.core.broker).accessToken(connection!.id),
+        ),
+      );
+      expect((await stack.stats()).grants.refresh_token).toBe(before + 1);
+      expect(new Set(tokens).size).toBe(1);
+      await otherDb.close();
+    } finally {
+      await stack.close();
+    }
+  });
+});
