@@ -122,7 +122,8 @@ export function renderNext(output: NextOutput, view: View): Reply {
   const when = event.allDay
     ? `${formatDayHeading(event.start, v.zone, v.locale)}, all day`
     : formatWhen(event.start, v);
+  const soon = event.startsIn !== when && !event.allDay ? ` (${event.startsIn})` : '';
   return {
-    html: `⏭ ${bold('Next')}: ${escapeHtml(event.startsIn)} · ${escapeHtml(when)}\n\n${eventLine(event, v)}`,
+    html: `⏭ ${bold('Next')}, ${escapeHtml(when + soon)}:\n\n${eventLine(event, v)}`,
   };
 }

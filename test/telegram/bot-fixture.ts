@@ -1,0 +1,129 @@
+/**
+ * The rig for the bot's conversation tests: the real Google sandbox (seeded, clock fixed
+ * inside its reference week), the real Telegram sandbox, the in-memory test FrontDoor and
+ * the bot polling the sandbox. Bot API calls go through an observing fetch, so tests can
+ * await a call (an edit, a button answer) instead of sleeping, and can stand in for the
+ * group chats the Telegram sandbox does not model.
+ */
+import { Writable } from 'node:stream';
+import { startSession } from '../../src/capabilities/sandbox-session.test-support.ts';
+import type { Session } from '../../src/capabilities/sandbox-session.test-support.ts';
+import { createLogger } from '../../src/log.ts';
+import { createTelegramBot } from '../../src/telegram/index.ts';
+import type { TelegramBot, TelegramBotDeps } from '../../src/telegram/index.ts';
+import { createTelegramControl, startTelegramSandbox } from '../../sandbox/telegram/index.ts';
+import type { InboxItem, TelegramControl, TelegramSandbox } from '../../sandbox/telegram/index.ts';
+import { createBotFrontDoor } from './telegram-front-door.ts';
+import type { BotTestFrontDoor } from './telegram-front-door.ts';
+
+/** Tuesday 3 March 2026, 09:00 in New York: the seed's reference week, shifted by zero days. */
+export const NOW = new Date('2026-03-03T14:00:00Z');
+export const TOKEN = '7001:AATidingsBotConversationTests_abcdef';
+
+export interface ApiCall {
+  method: string;
+  params: Record<string, unknown>;
+}
+
+/** Answers a Bot API call itself instead of the sandbox (return undefined to pass on). */
+export type Intercept = (call: ApiCall) => unknown;
+
+export interface BotFixture {
+  google: Session;
+  telegram: TelegramSandbox;
+  control: TelegramControl;
+  door: BotTestFrontDoor;
+  bot: TelegramBot;
+  calls: ApiCall[];
+  logs: string[];
+  intercept: { current: Intercept | null };
+  /** Resolves with the next completed Bot API call of that method. */
+  nextCall(method: string): Promise<ApiCall>;
+  /** The user writes; resolves with the `count` new messages the bot sent. */
+  ask(userId: number, text: string, count?: number, name?: string): Promise<InboxItem[]>;
+  close(): Promise<void>;
+}
+
+export async function startBotFixture(
+  options: Partial<Pick<TelegramBotDeps, 'allowedUsers' | 'rateLimitPerMinute' | 'mode'>> = {},
+): Promise<BotFixture> {
+  const google = await startSession({ email: 'alex@example.com', now: () => NOW });
+  const telegram = await startTelegramSandbox({ port: 0 });
+  const control = createTelegramControl(telegram.url);
+  await control.settings({ floodLimitPerChat: 0, floodLimitGlobal: 0 });
+  const door = createBotFrontDoor({ apiRoot: google.url, now: () => NOW, grant: google.grant });
+  const logs: string[] = [];
+  const logger = createLogger(
+    'warn',
+    new Writable({
+      write(chunk, _encoding, done) {
+        logs.push(String(chunk));
+        done();
+      },
+    }),
+  );
+  const calls: ApiCall[] = [];
+  const waiters: Array<{ method: string; resolve: (call: ApiCall) => void }> = [];
+  const intercept: { current: Intercept | null } = { current: null };
+
+  const observed: typeof fetch = async (input, init) => {
+    const url = String(input);
+    const method = url.slice(url.lastIndexOf('/') + 1);
+    const params =
+      typeof init?.body === 'string' ? (JSON.parse(init.body) as Record<string, unknown>) : {};
+    const call = { method, params };
+    const own = intercept.current?.(call);
+    let response: Response;
+    if (own !== undefined) {
+      response = Response.json({ ok: true, result: own });
+    } else {
+      const native = new AbortController();
+      const given = init?.signal as { aborted?: boolean; addEventListener?: Function } | undefined;
+      if (given?.aborted) native.abort();
+      given?.addEventListener?.('abort', () => native.abort());
+      response = await fetch(input, { ...init, signal: native.signal });
+    }
+    calls.push(call);
+    for (const waiter of waiters.filter((w) => w.method === method)) {
+      waiters.splice(waiters.indexOf(waiter), 1);
+      waiter.resolve(call);
+    }
+    return response;
+  };
+
+  const bot = createTelegramBot({
+    token: TOKEN,
+    apiRoot: telegram.url,
+    frontDoor: door,
+    logger,
+    allowedUsers: options.allowedUsers ?? null,
+    now: () => NOW,
+    mode: options.mode ?? 'polling',
+    ...(options.rateLimitPerMinute ? { rateLimitPerMinute: options.rateLimitPerMinute } : {}),
+    fetch: observed,
+  });
+  await bot.start();
+
+  return {
+    google,
+    telegram,
+    control,
+    door,
+    bot,
+    calls,
+    logs,
+    intercept,
+    nextCall: (method) => new Promise((resolve) => waiters.push({ method, resolve })),
+    async ask(userId, text, count = 1, name = 'Alex') {
+      const before = (await control.inbox(userId)).length;
+      await control.write(userId, text, name);
+      const after = await control.inbox(userId, { count: before + count });
+      return after.slice(before);
+    },
+    async close() {
+      await bot.stop();
+      await telegram.close();
+      await google.close();
+    },
+  };
+}
