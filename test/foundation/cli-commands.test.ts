@@ -1,0 +1,291 @@
+/**
+ * The commands `tidings --help` lists, each run as a real child process on the pinned Node
+ * with a fresh DATA_DIR and no stdin: every listed command runs, nothing unlisted is
+ * accepted, and usage errors say how to call the command.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+
+const ROOT = path.resolve(import.meta.dirname, '../..');
+const NODE = path.join(ROOT, 'node_modules/.bin/node');
+const CLI = path.join(ROOT, 'src/cli.ts');
+const ROTATE_LINES = [
+  'vault key version 2 is now current',
+  're-wrapped 0 record key(s)',
+  'older versions stay usable until retired: tidings keys retire <version>',
+];
+
+const running = new Set<ChildProcess>();
+const dataDirs: string[] = [];
+
+async function freshDataDir(): Promise<string> {
+  const dir = await mkdtemp(path.join(tmpdir(), 'tidings-cli-'));
+  dataDirs.push(dir);
+  return dir;
+}
+
+/** Spawns the CLI with exactly `env` (plus PATH): nothing leaks in from the test runner. */
+function spawnCli(args: string[], env: Record<string, string>) {
+  const child = spawn(NODE, [CLI, ...args], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  running.add(child);
+  const stdout: string[] = [];
+  let stderr = '';
+  let partial = '';
+  child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
+    const parts = (partial + chunk).split('\n');
+    partial = parts.pop() ?? '';
+    stdout.push(...parts);
+  });
+  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
+    stderr += chunk;
+  });
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
+    child.once('close', (code, signal) => {
+      running.delete(child);
+      resolve({ code, signal });
+    });
+  });
+  return {
+    child,
+    stdout,
+    stderr: () => stderr,
+    exited,
+    /** Resolves with the first stdout line passing `test`; rejects if the process ends first. */
+    line(test: (line: string) => boolean): Promise<string> {
+      return new Promise((resolve, reject) => {
+        const check = () => {
+          const found = stdout.find(test);
+          if (found === undefined) return;
+          child.stdout?.off('data', check);
+          resolve(found);
+        };
+        child.stdout?.on('data', check);
+        check();
+        exited.then(({ code }) =>
+          reject(new Error(`the CLI exited (${code}) before printing the line:\n${stderr}`)),
+        );
+      });
+    },
+  };
+}
+
+/** Runs a CLI command to completion. */
+async function runCli(args: string[], env: Record<string, string>) {
+  const cli = spawnCli(args, env);
+  const { code } = await cli.exited;
+  return { code, stdout: cli.stdout, stderr: cli.stderr() };
+}
+
+/** Starts `tidings start` and resolves with its URL once it logs that it is listening. */
+type Cli = ReturnType<typeof spawnCli>;
+
+async function startServer(env: Record<string, string>): Promise<{ cli: Cli; url: string }> {
+  const cli = spawnCli(['start'], { PORT: '0', ...env });
+  const line = await cli.line((text) => text.includes('"msg":"tidings is listening"'));
+  return { cli, url: (JSON.parse(line) as { url: string }).url };
+}
+
+async function stopServer(cli: Cli) {
+  const started = Date.now();
+  cli.child.kill('SIGTERM');
+  const { code, signal } = await cli.exited;
+  return { code, signal, fast: Date.now() - started < 5_000 };
+}
+
+afterEach(() => {
+  for (const child of running) child.kill('SIGKILL');
+  running.clear();
+});
+
+afterAll(async () => {
+  for (const dir of dataDirs) await rm(dir, { recursive: true, force: true });
+});
+
+/** Stable placeholders for what differs between runs: ids, ports, one-time tickets. */
+function normalize(lines: string[]): string[] {
+  return lines.map((line) =>
+    line
+      .replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g, '<id>')
+      .replace(/127\.0\.0\.1:\d+/g, '127.0.0.1:<port>')
+      .replace(/ticket=[A-Za-z0-9_-]+/g, 'ticket=<ticket>'),
+  );
+}
+
+const NO_CONNECTION = '00000000-0000-0000-0000-000000000000';
+
+describe('tidings --help', () => {
+  it('lists exactly the commands that run', { timeout: 90_000 }, async () => {
+    // Google settings that are never called: connect links only need them to be present.
+    const env = {
+      DATA_DIR: await freshDataDir(),
+      GOOGLE_CLIENT_ID: 'test-client.apps.googleusercontent.com',
+      GOOGLE_CLIENT_SECRET: 'test-client-secret',
+    };
+    const help = await runCli(['--help'], env);
+    const listed = help.stdout
+      .slice(help.stdout.indexOf('Commands:') + 1)
+      .map((line) => /^ {2}([a-z-]+(?: [a-z-]+)?)/.exec(line)?.[1])
+      .filter((command) => command !== undefined);
+
+    const google = spawnCli(['sandbox', 'google', '--port', '0'], env);
+    const telegram = spawnCli(['sandbox', 'telegram', '--port', '0'], env);
+    const sandboxes = await Promise.all([
+      google.line((line) => line.startsWith('google sandbox listening on http://127.0.0.1:')),
+      telegram.line((line) => line.startsWith('telegram sandbox listening on http://127.0.0.1:')),
+    ]);
+    // The sandboxes print their line just before they install their signal handlers: one
+    // answered request means the handlers are in place.
+    for (const line of sandboxes) await (await fetch(line.split(' ').at(-1) ?? '')).arrayBuffer();
+    const ran = [
+      { command: 'sandbox google', ...(await stopServer(google)) },
+      { command: 'sandbox telegram', ...(await stopServer(telegram)) },
+    ];
+
+    // Database commands go through the running server's admin socket.
+    const server = await startServer(env);
+    const run = async (command: string, args: string[]) => {
+      const result = await runCli(args, env);
+      ran.push({ command, code: result.code, signal: null, fast: true });
+      return { args: args.join(' '), ...result, stdout: normalize(result.stdout) };
+    };
+    const outputs = [
+      await run('migrate', ['migrate']),
+      await run('keys status', ['keys', 'status']),
+      await run('keys rotate', ['keys', 'rotate']),
+      await run('keys retire', ['keys', 'retire', '1']),
+      await run('keys status', ['keys', 'status']),
+      await run('users add', ['users', 'add', '--name', 'Alex', '--telegram-id', '42']),
+      await run('users list', ['users', 'list']),
+    ];
+    const userId = (await runCli(['users', 'list'], env)).stdout[0]?.split(' ')[0] ?? '';
+    outputs.push(
+      await run('users connect-link', ['users', 'connect-link', userId]),
+      await run('connections list', ['connections', 'list', '--user', userId]),
+      await run('connections events', ['connections', 'events', NO_CONNECTION]),
+      await run('connections disconnect', ['connections', 'disconnect', NO_CONNECTION]),
+      await run('notifications list', ['notifications', 'list']),
+      await run('help', ['help']),
+    );
+    const alive = server.cli.child.exitCode === null;
+    ran.push({ command: 'start', ...(await stopServer(server.cli)) });
+
+    expect({
+      helpCode: help.code,
+      unlisted: ran.map((entry) => entry.command).filter((command) => !listed.includes(command)),
+      notRun: listed.filter((command) => !ran.some((entry) => entry.command === command)),
+      failed: ran.filter((entry) => entry.code !== 0 && entry.command !== 'connections disconnect'),
+      alive,
+      outputs,
+    }).toStrictEqual({
+      helpCode: 0,
+      unlisted: [],
+      notRun: [],
+      failed: [],
+      alive: true,
+      outputs: [
+        {
+          args: 'migrate',
+          code: 0,
+          stdout: ['applied: 0001-initial', 'schema version: 0001-initial'],
+          stderr: '',
+        },
+        { args: 'keys status', code: 0, stdout: ['v1  current  0 record(s)'], stderr: '' },
+        { args: 'keys rotate', code: 0, stdout: ROTATE_LINES, stderr: '' },
+        { args: 'keys retire 1', code: 0, stdout: ['vault key version 1 retired'], stderr: '' },
+        {
+          args: 'keys status',
+          code: 0,
+          stdout: ['v1  retired  0 record(s)', 'v2  current  0 record(s)'],
+          stderr: '',
+        },
+        {
+          args: 'users add --name Alex --telegram-id 42',
+          code: 0,
+          stdout: ['created user Alex', '<id>'],
+          stderr: '',
+        },
+        { args: 'users list', code: 0, stdout: ['<id>  Alex  telegram=42  zone=-'], stderr: '' },
+        {
+          args: `users connect-link ${userId}`,
+          code: 0,
+          stdout: [
+            'open within 15 minutes, once:',
+            'http://127.0.0.1:<port>/oauth/google/start?ticket=<ticket>',
+          ],
+          stderr: '',
+        },
+        {
+          args: `connections list --user ${userId}`,
+          code: 0,
+          stdout: ['no connections'],
+          stderr: '',
+        },
+        { args: `connections events ${NO_CONNECTION}`, code: 0, stdout: [], stderr: '' },
+        {
+          args: `connections disconnect ${NO_CONNECTION}`,
+          code: 1,
+          stdout: [],
+          stderr: 'tidings: No such connection.\n',
+        },
+        { args: 'notifications list', code: 0, stdout: ['no notifications'], stderr: '' },
+        { args: 'help', code: 0, stdout: help.stdout, stderr: '' },
+      ],
+    });
+  });
+
+  it('rejects an unknown command with exit code 2 and the help text', async () => {
+    const result = await runCli(['frobnicate'], { DATA_DIR: await freshDataDir() });
+    const help = await runCli(['help'], { DATA_DIR: await freshDataDir() });
+    expect(result).toStrictEqual({
+      code: 2,
+      stdout: [],
+      stderr: `tidings: unknown command "frobnicate"\n\n${help.stdout.join('\n')}\n`,
+    });
+  });
+});
+
+describe('tidings sandbox', () => {
+  it('rejects an unknown sandbox or a bad Google sandbox argument with a usage message', async () => {
+    const env = { DATA_DIR: await freshDataDir() };
+    const results = await Promise.all([
+      runCli(['sandbox', 'bogus'], env),
+      runCli(['sandbox', 'google', '--bogus'], env),
+    ]);
+    expect(results).toStrictEqual([
+      {
+        code: 2,
+        stdout: [],
+        stderr:
+          'usage: tidings sandbox google [--port N] [--seed DIR] | tidings sandbox telegram [--port N]\n',
+      },
+      {
+        code: 1,
+        stdout: [],
+        stderr: 'tidings: Unknown argument: --bogus. Usage: [--port N] [--host H] [--seed DIR]\n',
+      },
+    ]);
+  });
+
+  // Bug in sandbox/cli.ts: runTelegramSandboxCli sets process.exitCode = 2 on a usage
+  // error and resolves undefined, but runSandboxCli then returns 0, which cli.ts writes
+  // over the 2: a mistyped flag prints the usage and exits 0.
+  it.fails('exits 2 on a bad Telegram sandbox argument', async () => {
+    const result = await runCli(['sandbox', 'telegram', '--bogus'], {
+      DATA_DIR: await freshDataDir(),
+    });
+    expect(result).toStrictEqual({
+      code: 2,
+      stdout: [],
+      stderr:
+        'telegram sandbox: unknown argument "--bogus"\n' +
+        'usage: tidings sandbox telegram [--port N] [--host H]\n',
+    });
+  });
+});

@@ -1,0 +1,287 @@
+/**
+ * The `tidings` command line as an operator meets it: real child processes on the pinned
+ * Node, each with a fresh DATA_DIR and no stdin. Covers invalid settings, migrations,
+ * online key rotation next to a running server (PGlite through the admin socket,
+ * PostgreSQL directly), feature notices at start, SIGTERM and production refusal.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+
+const ROOT = path.resolve(import.meta.dirname, '../..');
+const NODE = path.join(ROOT, 'node_modules/.bin/node');
+const CLI = path.join(ROOT, 'src/cli.ts');
+const POSTGRES_URL = process.env.DATABASE_URL ?? null;
+
+const running = new Set<ChildProcess>();
+const dataDirs: string[] = [];
+
+async function freshDataDir(): Promise<string> {
+  const dir = await mkdtemp(path.join(tmpdir(), 'tidings-cli-'));
+  dataDirs.push(dir);
+  return dir;
+}
+
+/** Spawns the CLI with exactly `env` (plus PATH): nothing leaks in from the test runner. */
+function spawnCli(args: string[], env: Record<string, string>) {
+  const child = spawn(NODE, [CLI, ...args], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  running.add(child);
+  const stdout: string[] = [];
+  let stderr = '';
+  let partial = '';
+  child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
+    const parts = (partial + chunk).split('\n');
+    partial = parts.pop() ?? '';
+    stdout.push(...parts);
+  });
+  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
+    stderr += chunk;
+  });
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
+    child.once('close', (code, signal) => {
+      running.delete(child);
+      resolve({ code, signal });
+    });
+  });
+  return {
+    child,
+    stdout,
+    stderr: () => stderr,
+    exited,
+    /** Resolves with the first stdout line passing `test`; rejects if the process ends first. */
+    line(test: (line: string) => boolean): Promise<string> {
+      return new Promise((resolve, reject) => {
+        const check = () => {
+          const found = stdout.find(test);
+          if (found === undefined) return;
+          child.stdout?.off('data', check);
+          resolve(found);
+        };
+        child.stdout?.on('data', check);
+        check();
+        exited.then(({ code }) =>
+          reject(new Error(`the CLI exited (${code}) before printing the line:\n${stderr}`)),
+        );
+      });
+    },
+  };
+}
+
+/** Runs a CLI command to completion. */
+async function runCli(args: string[], env: Record<string, string>) {
+  const cli = spawnCli(args, env);
+  const { code } = await cli.exited;
+  return { code, stdout: cli.stdout, stderr: cli.stderr() };
+}
+
+/** Starts `tidings start` and resolves with its URL once it logs that it is listening. */
+type Cli = ReturnType<typeof spawnCli>;
+
+async function startServer(env: Record<string, string>): Promise<{ cli: Cli; url: string }> {
+  const cli = spawnCli(['start'], { PORT: '0', ...env });
+  const line = await cli.line((text) => text.includes('"msg":"tidings is listening"'));
+  return { cli, url: (JSON.parse(line) as { url: string }).url };
+}
+
+async function stopServer(cli: Cli) {
+  const started = Date.now();
+  cli.child.kill('SIGTERM');
+  const { code, signal } = await cli.exited;
+  return { code, signal, fast: Date.now() - started < 5_000 };
+}
+
+afterEach(() => {
+  for (const child of running) child.kill('SIGKILL');
+  running.clear();
+});
+
+afterAll(async () => {
+  for (const dir of dataDirs) await rm(dir, { recursive: true, force: true });
+});
+
+describe('settings', () => {
+  it('exits 1 with one message listing every invalid setting', async () => {
+    const result = await runCli(['migrate'], {
+      DATA_DIR: await freshDataDir(),
+      PORT: 'x',
+      DATABASE_URL: 'mysql://x',
+    });
+    expect(result).toStrictEqual({
+      code: 1,
+      stdout: [],
+      stderr:
+        'Tidings cannot start: 2 settings are wrong.\n' +
+        '  - PORT must be a port number, e.g. 8080\n' +
+        '  - DATABASE_URL must be a PostgreSQL URL, e.g. postgres://user:pass@host:5432/tidings\n' +
+        'Set them in the environment (or a .env file loaded by your process manager) and start again.\n',
+    });
+  });
+
+  it('refuses to start in production without TIDINGS_MASTER_KEY', async () => {
+    const result = await runCli(['start'], {
+      DATA_DIR: await freshDataDir(),
+      NODE_ENV: 'production',
+      PUBLIC_URL: 'https://tidings.example.com',
+      PORT: '0',
+    });
+    expect(result).toStrictEqual({
+      code: 1,
+      stdout: [],
+      stderr:
+        'Tidings cannot start: 1 setting is wrong.\n' +
+        "  - TIDINGS_MASTER_KEY is required in production (generate one: node -e \"console.log(require('crypto').randomBytes(32).toString('base64'))\")\n" +
+        'Set them in the environment (or a .env file loaded by your process manager) and start again.\n',
+    });
+  });
+});
+
+describe('tidings migrate', () => {
+  it('applies the migrations once and then reports the schema up to date', {
+    timeout: 60_000,
+  }, async () => {
+    const env = { DATA_DIR: await freshDataDir() };
+    const first = await runCli(['migrate'], env);
+    const second = await runCli(['migrate'], env);
+    expect({
+      first: { code: first.code, stdout: first.stdout.filter((line) => !line.startsWith('{')) },
+      second,
+    }).toStrictEqual({
+      first: { code: 0, stdout: ['applied: 0001-initial', 'schema version: 0001-initial'] },
+      second: {
+        code: 0,
+        stdout: ['already up to date', 'schema version: 0001-initial'],
+        stderr: '',
+      },
+    });
+  });
+
+  // Bug in src/admin/commands.ts: `migrate` reports `services.migrated` (what the process
+  // applied when it opened the database) plus what it applied now. Over the admin socket
+  // those are the running server's start-up migrations, so every `tidings migrate` against
+  // a running server claims "applied: 0001-initial" although it applied nothing.
+  it.fails('reports the schema up to date when run against a running server', {
+    timeout: 60_000,
+  }, async () => {
+    const env = { DATA_DIR: await freshDataDir() };
+    const { cli } = await startServer(env);
+    const migrate = await runCli(['migrate'], env);
+    await stopServer(cli);
+    expect(migrate).toStrictEqual({
+      code: 0,
+      stdout: ['already up to date', 'schema version: 0001-initial'],
+      stderr: '',
+    });
+  });
+});
+
+describe('tidings start', () => {
+  it('logs which features stay off and exits 0 on SIGTERM', { timeout: 60_000 }, async () => {
+    const { cli, url } = await startServer({ DATA_DIR: await freshDataDir() });
+    const health = await fetch(`${url}/healthz`);
+    const stopped = await stopServer(cli);
+    const messages = cli.stdout
+      .map((line) => JSON.parse(line) as Record<string, unknown>)
+      .filter((entry) => entry.reqId === undefined)
+      .map((entry) => entry.msg);
+    const listening = messages.indexOf('tidings is listening');
+    expect({
+      health: health.status,
+      stopped,
+      afterListening: messages.slice(listening + 1),
+      stderr: cli.stderr(),
+    }).toStrictEqual({
+      health: 200,
+      stopped: { code: 0, signal: null, fast: true },
+      afterListening: [
+        'Google connect is off: set GOOGLE_CLIENT_ID and GOOGLE_CLIENT_SECRET',
+        'Telegram bot is off: set TELEGRAM_BOT_TOKEN',
+        '/metrics is off: set METRICS_TOKEN',
+        'LLM answers are off (the intent router answers): set LLM_BASE_URL and LLM_MODEL',
+        'shutting down',
+      ],
+      stderr: '',
+    });
+  });
+});
+
+/** Rotates keys with a second process while `start` serves, then checks the result. */
+async function rotateWhileRunning(env: Record<string, string>) {
+  const quiet = { ...env, LOG_LEVEL: 'error' };
+  const { cli, url } = await startServer(env);
+  const rotate = await runCli(['keys', 'rotate'], quiet);
+  const ready = await fetch(`${url}/readyz`);
+  const status = await runCli(['keys', 'status'], quiet);
+  const alive = cli.child.exitCode === null;
+  const stopped = await stopServer(cli);
+  return {
+    rotate,
+    alive,
+    ready: { status: ready.status, body: await ready.json() },
+    status,
+    stopped,
+  };
+}
+
+const ROTATE_LINES = [
+  'vault key version 2 is now current',
+  're-wrapped 0 record key(s)',
+  'older versions stay usable until retired: tidings keys retire <version>',
+];
+
+const ROTATED = {
+  rotate: {
+    code: 0,
+    stdout: ROTATE_LINES,
+    stderr: '',
+  },
+  alive: true,
+  ready: { status: 200, body: { status: 'ready', database: 'ok' } },
+  status: {
+    code: 0,
+    stdout: ['v1  active   0 record(s)', 'v2  current  0 record(s)'],
+    stderr: '',
+  },
+  stopped: { code: 0, signal: null, fast: true },
+};
+
+describe('tidings keys rotate while the server runs on PGlite', () => {
+  it('rotates through the admin socket and the server keeps answering', {
+    timeout: 60_000,
+  }, async () => {
+    expect(await rotateWhileRunning({ DATA_DIR: await freshDataDir() })).toStrictEqual(ROTATED);
+  });
+});
+
+describe.runIf(POSTGRES_URL)('tidings keys rotate while the server runs on PostgreSQL', () => {
+  const schema = `cli_${randomBytes(6).toString('hex')}`;
+
+  async function admin(text: string) {
+    const client = new pg.Client({ connectionString: POSTGRES_URL! });
+    await client.connect();
+    try {
+      await client.query(text);
+    } finally {
+      await client.end();
+    }
+  }
+
+  beforeAll(() => admin(`create schema ${schema}`));
+  afterAll(() => admin(`drop schema if exists ${schema} cascade`));
+
+  it('rotates in a second process and the server keeps answering', {
+    timeout: 60_000,
+  }, async () => {
+    const url = new URL(POSTGRES_URL!);
+    url.searchParams.set('options', `-c search_path=${schema}`);
+    const env = { DATA_DIR: await freshDataDir(), DATABASE_URL: url.toString() };
+    expect(await rotateWhileRunning(env)).toStrictEqual(ROTATED);
+  });
+});
