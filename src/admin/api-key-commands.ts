@@ -1,0 +1,52 @@
+/**
+ * Administrative commands for runtime API keys: create (the key is printed once, alone on
+ * the last line, so scripts can take it with `tail -n 1`), list, revoke. They need only the
+ * database and the clock; the CLI runs them in-process or through the admin socket.
+ */
+import type { Services } from '../app.ts';
+import { createApiKeyStore } from '../api-keys/index.ts';
+import type { ApiKeyInfo } from '../api-keys/index.ts';
+
+export type ApiKeyCommandServices = Pick<Services, 'database' | 'now'>;
+
+type Command = (services: ApiKeyCommandServices, args: string[]) => Promise<string[]>;
+
+function describeKey(key: ApiKeyInfo): string {
+  const state = key.revokedAt
+    ? `revoked ${key.revokedAt.toISOString()}`
+    : key.lastUsedAt
+      ? `last used ${key.lastUsedAt.toISOString()}`
+      : 'never used';
+  return `tid_${key.prefix}_…  ${key.id}  "${key.name}"  created ${key.createdAt.toISOString()}  ${state}`;
+}
+
+export const API_KEY_COMMANDS: Record<string, Command> = {
+  async 'api-keys.create'(services, args) {
+    const [userId, ...nameWords] = args;
+    if (!userId) throw new Error('usage: tidings api-keys create <user id> [name]');
+    const store = createApiKeyStore(services.database.db, services.now);
+    const name = nameWords.join(' ').trim() || 'default';
+    const created = await store.create(userId, name);
+    return [
+      `created API key tid_${created.prefix}_… (id ${created.id}) for user ${userId}`,
+      'it is shown only now; use it as "Authorization: Bearer <key>":',
+      created.key,
+    ];
+  },
+  async 'api-keys.list'(services, args) {
+    const [userId] = args;
+    if (!userId) throw new Error('usage: tidings api-keys list <user id>');
+    const keys = await createApiKeyStore(services.database.db, services.now).list(userId);
+    return keys.length === 0 ? [`user ${userId} has no API keys`] : keys.map(describeKey);
+  },
+  async 'api-keys.revoke'(services, args) {
+    const [selector] = args;
+    if (!selector) throw new Error('usage: tidings api-keys revoke <key id or prefix>');
+    const revoked = await createApiKeyStore(services.database.db, services.now).revoke(
+      null,
+      selector,
+    );
+    if (revoked.length === 0) throw new Error('no active API key has that id or prefix');
+    return revoked.map((key) => `revoked tid_${key.prefix}_… (id ${key.id}) of user ${key.userId}`);
+  },
+};
