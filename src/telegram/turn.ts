@@ -95,7 +95,9 @@ export function createTurn(
         });
         return probe.timeZone;
       } catch (error) {
-        if (isTidingsError(error)) return 'UTC';
+        // A grant without Calendar still answers mail questions; any other failure would
+        // only repeat in the run that follows, so it is the answer.
+        if (isTidingsError(error, 'scope_missing')) return 'UTC';
         throw error;
       }
     },

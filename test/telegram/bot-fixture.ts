@@ -20,6 +20,17 @@ import type { BotTestFrontDoor } from './telegram-front-door.ts';
 export const NOW = new Date('2026-03-03T14:00:00Z');
 export const TOKEN = '7001:AATidingsBotConversationTests_abcdef';
 
+export interface Button {
+  text: string;
+  callback_data?: string;
+  url?: string;
+}
+
+/** The inline keyboard of a message the bot sent (empty without one). */
+export function keyboard(item: InboxItem | undefined): Button[][] {
+  return (item?.reply_markup?.inline_keyboard as Button[][] | undefined) ?? [];
+}
+
 export interface ApiCall {
   method: string;
   params: Record<string, unknown>;
@@ -78,7 +89,9 @@ export async function startBotFixture(
       response = Response.json({ ok: true, result: own });
     } else {
       const native = new AbortController();
-      const given = init?.signal as { aborted?: boolean; addEventListener?: Function } | undefined;
+      const given = init?.signal as
+        | { aborted?: boolean; addEventListener?: (type: string, listener: () => void) => void }
+        | undefined;
       if (given?.aborted) native.abort();
       given?.addEventListener?.('abort', () => native.abort());
       response = await fetch(input, { ...init, signal: native.signal });

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startBotFixture } from './bot-fixture.ts';
+import { keyboard, startBotFixture } from './bot-fixture.ts';
 import type { BotFixture } from './bot-fixture.ts';
 import { CONNECT_URL } from './telegram-front-door.ts';
 
@@ -78,10 +78,8 @@ describe('a conversation through the Telegram sandbox', () => {
       head: lines.slice(0, 5),
       count: reply?.text.match(/Alice Chen · /g)?.length,
       preview: reply?.link_preview_options,
-      openRow: (reply?.reply_markup?.inline_keyboard as unknown[][])[0]?.length,
-      nav: (reply?.reply_markup?.inline_keyboard as Array<Array<{ text: string }>>)[1]?.map(
-        (b) => b.text,
-      ),
+      openRow: keyboard(reply)[0]?.length,
+      nav: keyboard(reply)[1]?.map((b) => b.text),
     }).toStrictEqual({
       head: [
         '<b>Mail from alice</b>',
@@ -134,18 +132,14 @@ describe('a conversation through the Telegram sandbox', () => {
 
   it('pages forward and back through results by editing the message in place', async () => {
     const [first] = await f.ask(1001, '/inbox');
-    const more = (
-      first?.reply_markup?.inline_keyboard as Array<Array<{ callback_data: string }>>
-    )[1]?.[0]?.callback_data;
+    const more = keyboard(first)[1]?.[0]?.callback_data;
     const edited = f.nextCall('answerCallbackQuery');
     await f.control.press(1001, first?.message_id ?? 0, more ?? '');
     await edited;
     const [second] = (await f.control.inbox(1001)).filter(
       (m) => m.message_id === first?.message_id,
     );
-    const nav = (
-      second?.reply_markup?.inline_keyboard as Array<Array<{ text: string; callback_data: string }>>
-    )[1];
+    const nav = keyboard(second)[1];
     const back = f.nextCall('answerCallbackQuery');
     await f.control.press(1001, first?.message_id ?? 0, nav?.[0]?.callback_data ?? '');
     await back;

@@ -29,7 +29,7 @@ export interface BotTestFrontDoor extends FrontDoor {
   deleted: string[];
   invoked: string[];
   /** The next capability run throws this error. */
-  failNext(error: TidingsError): void;
+  failNext(error: Error): void;
   /** A user with a Telegram id and a working Google connection to the sandbox account. */
   signUp(telegramUserId: number, name: string, email?: string): Promise<UserRecord>;
 }
@@ -45,7 +45,7 @@ export function createBotFrontDoor(deps: {
   const connections: ConnectionView[] = [];
   const outbox: OutboxRecord[] = [];
   const seen = new Set<number>();
-  const failures: TidingsError[] = [];
+  const failures: Error[] = [];
   const tokens = grantTokens(deps.apiRoot, deps.grant);
   let ids = 0;
 
