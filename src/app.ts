@@ -11,7 +11,10 @@ import { createMetrics, type Metrics } from './http/metrics.ts';
 import { createHttpServer } from './http/server.ts';
 import { createLogger, type Logger } from './log.ts';
 import { createVault, resolveMasterKeys, type Vault } from './vault/index.ts';
+import { createApiKeyStore } from './api-keys/index.ts';
 import { type Core, createCore } from './core.ts';
+import { registerRuntimeApi } from './http/v1/index.ts';
+import { createTelegramBot, registerTelegramWebhook, type TelegramBot } from './telegram/index.ts';
 import { type Jobs, startJobs } from './jobs/index.ts';
 import { registerConnectRoutes } from './oauth/index.ts';
 
@@ -79,6 +82,7 @@ export interface RunningApp {
   services: Services;
   core: Core;
   jobs: Jobs | null;
+  telegram: TelegramBot | null;
   url: string;
   stop(): Promise<void>;
 }
@@ -115,7 +119,27 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
     scopes: config.google.scopes,
     cookieKey: services.cookieKey,
     logger,
+    onConnected: () => outbox?.kick(),
   });
+  const apiKeys = createApiKeyStore(database.db, services.now);
+  await registerRuntimeApi(http, { frontDoor: core.frontDoor, apiKeys });
+
+  const telegram = config.telegram.botToken
+    ? createTelegramBot({
+        token: config.telegram.botToken,
+        apiRoot: config.telegram.apiRoot,
+        frontDoor: core.frontDoor,
+        logger: logger.child({ part: 'telegram' }),
+        allowedUsers: config.telegram.allowedUsers,
+        now: services.now,
+        mode: config.telegram.mode,
+      })
+    : null;
+  if (telegram && config.telegram.mode === 'webhook') {
+    registerTelegramWebhook(http, { bot: telegram, secret: config.telegram.webhookSecret! });
+  }
+  const outbox = telegram ? startOutboxLoop(telegram, logger) : null;
+
   let admin: AdminSocketServer | null = null;
   let jobs: Jobs | null = null;
   try {
@@ -136,9 +160,19 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
         logger,
         now: services.now,
         ...(options.jobsSchema ? { schema: options.jobsSchema } : {}),
+        ...(outbox ? { onNotify: outbox.kick } : {}),
       });
     }
+    if (telegram) {
+      if (config.telegram.mode === 'webhook') {
+        await setTelegramWebhook(config, `${url}/telegram/webhook`);
+      }
+      await telegram.start();
+      outbox?.start();
+    }
   } catch (error) {
+    outbox?.stop();
+    await telegram?.stop().catch(() => {});
     await jobs?.stop();
     await admin?.close();
     await http.close();
@@ -153,9 +187,12 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
     services,
     core,
     jobs,
+    telegram,
     url,
     stop() {
       stopping ??= (async () => {
+        outbox?.stop();
+        await telegram?.stop();
         await http.close();
         await jobs?.stop();
         await admin?.close();
@@ -164,4 +201,63 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
       return stopping;
     },
   };
+}
+
+const OUTBOX_INTERVAL_MS = 2_000;
+
+/** Delivers the notification outbox on a timer and right after events; never overlaps itself. */
+function startOutboxLoop(bot: TelegramBot, logger: Logger) {
+  let timer: NodeJS.Timeout | null = null;
+  let running: Promise<void> | null = null;
+  let again = false;
+  const run = () => {
+    if (running) {
+      again = true;
+      return;
+    }
+    running = bot
+      .deliverOutbox()
+      .then(
+        () => {},
+        (error: Error) => logger.warn({ err: error.message }, 'outbox delivery failed'),
+      )
+      .finally(() => {
+        running = null;
+        if (again) {
+          again = false;
+          run();
+        }
+      });
+  };
+  return {
+    kick: run,
+    start() {
+      timer = setInterval(run, OUTBOX_INTERVAL_MS);
+      timer.unref();
+      run();
+    },
+    stop() {
+      if (timer) clearInterval(timer);
+      timer = null;
+    },
+  };
+}
+
+/** Points Telegram at our webhook, with the secret Telegram will send back on every delivery. */
+async function setTelegramWebhook(config: Config, webhookUrl: string): Promise<void> {
+  const response = await fetch(
+    `${config.telegram.apiRoot}/bot${config.telegram.botToken}/setWebhook`,
+    {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        url: webhookUrl,
+        secret_token: config.telegram.webhookSecret,
+        allowed_updates: ['message', 'callback_query'],
+      }),
+    },
+  );
+  const body = (await response.json().catch(() => ({}))) as { ok?: boolean; description?: string };
+  if (!body.ok)
+    throw new Error(`Telegram refused the webhook: ${body.description ?? response.status}`);
 }

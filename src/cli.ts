@@ -29,6 +29,8 @@ Commands:
   connections disconnect ID   revoke at Google and delete the tokens
   connections events ID       the history of one connection
   notifications list          the notification outbox
+  demo [--port N] [--google-port N] [--telegram-port N] [--data-dir DIR]
+                              the whole product offline: sandboxes, seed data, web chat
   sandbox google [--port N] [--seed DIR]
                               run the offline Google stand-in
   sandbox telegram [--port N] run the offline Telegram Bot API stand-in
@@ -69,6 +71,11 @@ async function main(argv: string[]): Promise<number> {
   if (!command || command === 'help' || command === '--help' || command === '-h') {
     console.log(HELP);
     return command ? 0 : 1;
+  }
+  if (command === 'demo') {
+    const { runDemo } = await import('../sandbox/demo.ts');
+    await runDemo(argv.slice(1), process.env);
+    return 0;
   }
   if (command === 'sandbox') {
     const { runSandboxCli } = await import('../sandbox/cli.ts');

@@ -30,6 +30,8 @@ export interface ConnectRouteDeps {
   /** Signs the browser-binding cookie (derived from the master key). */
   cookieKey: Buffer;
   logger: Logger;
+  /** Called after a grant was stored (the outbox then holds a "connected" notification). */
+  onConnected?: () => void;
 }
 
 function sign(key: Buffer, value: string): string {
@@ -203,15 +205,14 @@ export function registerConnectRoutes(app: FastifyInstance, deps: ConnectRouteDe
         { connection: connection.id, created, capabilities: connection.capabilities },
         'Google account connected',
       );
-      return reply
-        .type('text/html; charset=utf-8')
-        .send(
-          successPage({
-            email: connection.email,
-            capabilities: connection.capabilities,
-            reconnected: !created,
-          }),
-        );
+      deps.onConnected?.();
+      return reply.type('text/html; charset=utf-8').send(
+        successPage({
+          email: connection.email,
+          capabilities: connection.capabilities,
+          reconnected: !created,
+        }),
+      );
     } catch (error) {
       if (isTidingsError(error, 'oauth_no_refresh_token'))
         return fail(reply, 'oauth_no_refresh_token');

@@ -9,6 +9,12 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
 import { type GoogleSandbox, startGoogleSandbox } from '../../sandbox/google/index.ts';
+import {
+  createTelegramControl,
+  type TelegramControl,
+  type TelegramSandbox,
+  startTelegramSandbox,
+} from '../../sandbox/telegram/index.ts';
 import { type RunningApp, type StartOptions, startApp } from '../../src/app.ts';
 import { loadConfig } from '../../src/config.ts';
 import { createLogger } from '../../src/log.ts';
@@ -16,6 +22,9 @@ import type { TestDatabase, TestDatabaseHandle } from './databases.ts';
 
 export interface Stack {
   google: GoogleSandbox;
+  /** With `telegram: true`: the Telegram sandbox the bot talks to, and its control API. */
+  telegram: TelegramSandbox | null;
+  chat: TelegramControl | null;
   app: RunningApp;
   handle: TestDatabaseHandle;
   /** Every log line the app wrote. */
@@ -31,12 +40,18 @@ export interface Stack {
 
 export async function startStack(
   database: TestDatabase,
-  options: { env?: Record<string, string>; start?: StartOptions; googleNow?: () => Date } = {},
+  options: {
+    env?: Record<string, string>;
+    start?: StartOptions;
+    googleNow?: () => Date;
+    telegram?: boolean;
+  } = {},
 ): Promise<Stack> {
   const google = await startGoogleSandbox({
     port: 0,
     ...(options.googleNow ? { now: options.googleNow } : {}),
   });
+  const telegram = options.telegram ? await startTelegramSandbox({ port: 0 }) : null;
   const handle = await database.open();
   const logs: string[] = [];
   const logger = createLogger(
@@ -57,6 +72,12 @@ export async function startStack(
     GOOGLE_CLIENT_SECRET: 'tidings-demo-secret',
     GOOGLE_ISSUER: google.url,
     GOOGLE_API_ROOT: google.url,
+    ...(telegram
+      ? {
+          TELEGRAM_BOT_TOKEN: `7000000002:${randomBytes(24).toString('base64url')}`,
+          TELEGRAM_API_ROOT: telegram.url,
+        }
+      : {}),
     ...options.env,
   });
   const app = await startApp(config, {
@@ -75,6 +96,8 @@ export async function startStack(
     });
   return {
     google,
+    telegram,
+    chat: telegram ? createTelegramControl(telegram.url) : null,
     app,
     handle,
     logs,
@@ -87,6 +110,7 @@ export async function startStack(
       await app.stop();
       await handle.close();
       await google.close();
+      await telegram?.close();
     },
   };
 }
