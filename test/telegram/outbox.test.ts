@@ -1,0 +1,109 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startBotFixture } from './bot-fixture.ts';
+import type { BotFixture } from './bot-fixture.ts';
+import { CONNECT_URL } from './telegram-front-door.ts';
+
+let f: BotFixture;
+const date = expect.any(Number);
+const NO_PREVIEW = { is_disabled: true };
+
+beforeAll(async () => {
+  f = await startBotFixture();
+});
+afterAll(async () => {
+  await f?.close();
+});
+
+describe('notifications from the outbox', () => {
+  it('tells about a broken grant once, with a reconnect button', async () => {
+    const user = await f.door.signUp(4001, 'Alex');
+    await f.ask(4001, '/help');
+    await f.door.outbox.enqueue({
+      userId: user.id,
+      kind: 'connection_broken',
+      payload: { email: 'alex@example.com', reason: 'revoked', connectionId: 'conn-2' },
+    });
+    const first = await f.bot.deliverOutbox();
+    const second = await f.bot.deliverOutbox();
+    expect({ first, second, inbox: (await f.control.inbox(4001)).slice(1) }).toStrictEqual({
+      first: 1,
+      second: 0,
+      inbox: [
+        {
+          message_id: 3,
+          text: '⚠️ I can no longer read alex@example.com: access was revoked at Google. Reconnect it to keep your answers and briefings coming.',
+          html: '⚠️ I can no longer read <b>alex@example.com</b>: access was revoked at Google. Reconnect it to keep your answers and briefings coming.',
+          reply_markup: {
+            inline_keyboard: [
+              [{ text: 'Reconnect Google', url: `${CONNECT_URL}?ticket=${user.id}-conn-2` }],
+            ],
+          },
+          link_preview_options: NO_PREVIEW,
+          date,
+        },
+      ],
+    });
+  });
+
+  it('says which account and services a new connection brings', async () => {
+    const user = await f.door.signUp(4002, 'Sam');
+    await f.ask(4002, '/help');
+    await f.door.outbox.enqueue({
+      userId: user.id,
+      kind: 'connected',
+      payload: { email: 'alex@example.com', capabilities: ['gmail', 'calendar'] },
+    });
+    expect(await f.bot.deliverOutbox()).toStrictEqual(1);
+    expect((await f.control.inbox(4002)).at(-1)?.text).toStrictEqual(
+      '✅ Connected as alex@example.com — Gmail and Calendar.\n\nTry "What\'s on today?" or /help.',
+    );
+  });
+
+  it("builds the daily briefing from today's agenda, unread mail and action items", async () => {
+    const user = await f.door.signUp(4003, 'Kim');
+    await f.ask(4003, '/help');
+    await f.door.outbox.enqueue({ userId: user.id, kind: 'briefing', payload: {} });
+    expect(await f.bot.deliverOutbox()).toStrictEqual(1);
+    const text = (await f.control.inbox(4003)).at(-1)?.text ?? '';
+    expect(text.split('\n').slice(0, 11)).toStrictEqual([
+      '☀️ Your briefing, Kim · Tuesday 3 March',
+      '',
+      'Today',
+      '04:00–04:30  Call with Ellis Park (London print studio)',
+      '09:00–09:15  Daily stand-up',
+      '11:00–12:00  Studio team meeting',
+      '12:30–13:30  Lunch with Alice Chen',
+      '',
+      'Mail',
+      '21 unread in your inbox.',
+      '',
+    ]);
+  });
+
+  it('marks an item failed when the user blocked the bot, and does not try again', async () => {
+    const user = await f.door.signUp(4004, 'Lee');
+    await f.ask(4004, '/help');
+    await f.control.block(4004);
+    await f.door.outbox.enqueue({
+      userId: user.id,
+      kind: 'connected',
+      payload: { email: 'alex@example.com', capabilities: ['gmail'] },
+    });
+    const delivered = [await f.bot.deliverOutbox(), await f.bot.deliverOutbox()];
+    const item = f.door.outbox_.find((o) => o.userId === user.id);
+    expect({ delivered, attempts: item?.attempts, errors: item?.errors }).toStrictEqual({
+      delivered: [0, 0],
+      attempts: 1,
+      errors: ['telegram 403: Forbidden: bot was blocked by the user'],
+    });
+  });
+
+  it('sends a briefing on request of the scheduler', async () => {
+    const user = await f.door.signUp(4005, 'Ana');
+    await f.ask(4005, '/help');
+    await f.bot.sendBriefing(user.id);
+    expect((await f.control.inbox(4005)).at(-1)?.text.split('\n')[0]).toStrictEqual(
+      '☀️ Your briefing, Ana · Tuesday 3 March',
+    );
+  });
+});
