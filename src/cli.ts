@@ -8,6 +8,7 @@ import { sendAdminCommand } from './admin/socket.ts';
 import { openServices, startApp } from './app.ts';
 import { type Config, ConfigError, loadConfig, publicUrlOf } from './config.ts';
 import { createCore } from './core.ts';
+import { TidingsError } from './errors.ts';
 import { createLogger } from './log.ts';
 
 const HELP = `tidings — read Gmail and Google Calendar from Telegram, self-hosted
@@ -29,6 +30,10 @@ Commands:
   connections disconnect ID   revoke at Google and delete the tokens
   connections events ID       the history of one connection
   notifications list          the notification outbox
+  api-keys create USER_ID [NAME]
+                              a runtime API key for that user (printed once, last line)
+  api-keys list USER_ID       that user's keys (prefix, name, last use; never the key)
+  api-keys revoke ID|PREFIX   revoke a key
   demo [--port N] [--google-port N] [--telegram-port N] [--data-dir DIR]
                               the whole product offline: sandboxes, seed data, web chat
   sandbox google [--port N] [--seed DIR]
@@ -109,7 +114,9 @@ main(process.argv.slice(2)).then(
   },
   (error: unknown) => {
     if (error instanceof ConfigError) console.error(error.message);
-    else console.error(`tidings: ${(error as Error).message}`);
+    else if (error instanceof TidingsError && error.details.settings) {
+      console.error(`tidings: ${error.message} Set: ${error.details.settings.join(', ')}.`);
+    } else console.error(`tidings: ${(error as Error).message}`);
     process.exitCode = 1;
   },
 );

@@ -5,6 +5,7 @@
  */
 import type { Services } from '../app.ts';
 import type { Core } from '../core.ts';
+import { API_KEY_COMMANDS } from './api-key-commands.ts';
 import { migrateToLatest } from '../db/index.ts';
 
 /** Services plus the core parts, when the command runs inside (or opens) a full app. */
@@ -56,7 +57,7 @@ function flag(args: string[], name: string): string | null {
 
 const iso = (date: Date | null) => (date ? date.toISOString() : '-');
 
-Object.assign(COMMANDS, {
+Object.assign(COMMANDS, API_KEY_COMMANDS, {
   async 'users.add'(context: AdminContext, args: string[]) {
     const name = flag(args, '--name');
     if (!name) throw new Error('usage: tidings users add --name NAME [--telegram-id ID]');
