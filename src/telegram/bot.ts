@@ -17,6 +17,7 @@ import type { Poller } from './polling.ts';
 import { createRateLimiter } from './rate-limit.ts';
 import { buildBriefing } from './briefing.ts';
 import { createShortState } from './short-state.ts';
+import { loggableError } from './loggable-error.ts';
 import { errorReply } from './turn.ts';
 import type { BotServices, MailPageState } from './turn.ts';
 import { createUpdateHandler } from './update-handler.ts';
@@ -76,7 +77,7 @@ export function createTelegramBot(deps: TelegramBotDeps): TelegramBot {
   );
   bot.catch((failure) => {
     deps.logger.error(
-      { err: failure.error, updateId: failure.ctx.update.update_id },
+      { err: loggableError(failure.error), updateId: failure.ctx.update.update_id },
       'telegram update failed',
     );
   });
@@ -94,7 +95,7 @@ export function createTelegramBot(deps: TelegramBotDeps): TelegramBot {
     await bot.handleUpdate(update);
   };
   const queue = createChatQueue((error) =>
-    deps.logger.error({ err: error }, 'telegram update failed'),
+    deps.logger.error({ err: loggableError(error) }, 'telegram update failed'),
   );
   let poller: Poller | null = null;
 
@@ -103,7 +104,9 @@ export function createTelegramBot(deps: TelegramBotDeps): TelegramBot {
       await init();
       await bot.api
         .setMyCommands(COMMANDS.map((c) => ({ command: c.command, description: c.description })))
-        .catch((error: unknown) => deps.logger.warn({ err: error }, 'setMyCommands failed'));
+        .catch((error: unknown) =>
+          deps.logger.warn({ err: loggableError(error) }, 'setMyCommands failed'),
+        );
       if (deps.mode !== 'polling' || poller) return;
       poller = createPoller({
         api: bot.api,

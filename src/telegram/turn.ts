@@ -15,6 +15,7 @@ import { errorSentence, UNEXPECTED_SENTENCE } from './error-sentences.ts';
 import { plain, sendReply } from './reply.ts';
 import type { Reply, View } from './reply.ts';
 import type { ShortState } from './short-state.ts';
+import { loggableError } from './loggable-error.ts';
 import { withTyping } from './typing.ts';
 import type { ZoneMemory } from './zone-memory.ts';
 
@@ -112,7 +113,10 @@ export function createTurn(
 /** The sentence (and button) for any failure; unexpected ones are logged, never shown. */
 export async function errorReply(turn: Turn, error: unknown): Promise<Reply> {
   if (!isTidingsError(error)) {
-    turn.services.logger.error({ err: error, userId: turn.user.id }, 'telegram handler failed');
+    turn.services.logger.error(
+      { err: loggableError(error), userId: turn.user.id },
+      'telegram handler failed',
+    );
     return plain(UNEXPECTED_SENTENCE);
   }
   const sentence = errorSentence(error.code, error.details);
