@@ -22,7 +22,7 @@ const GET_CASES: readonly Case[] = [
   ['/v1/gmail/messages?query=direct', 400, 'invalid_request', 'query'],
   [`/v1/gmail/messages?q=${encodeURIComponent("' OR 1=1; DROP TABLE users; --")}`, 200, null, null],
   [`/v1/gmail/messages?q=${encodeURIComponent('<script>alert(1)</script>')}`, 200, null, null],
-  [`/v1/gmail/messages?q=${encodeURIComponent('{{7*7}} ${process.env}')}`, 200, null, null],
+  [`/v1/gmail/messages?q=${encodeURIComponent('{{7*7}} $(id) %s %n')}`, 200, null, null],
   ['/v1/gmail/messages/..%2F..%2Fetc%2Fpasswd', 400, 'invalid_request', 'id'],
   ['/v1/gmail/messages/abc%00def', 400, 'invalid_request', 'id'],
   ['/v1/gmail/messages/%F0%9F%92%A5', 400, 'invalid_request', 'id'],

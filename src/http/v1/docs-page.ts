@@ -3,6 +3,7 @@
  * HTML page (inline styles, no scripts, no external fonts). Everything from the document
  * is escaped, so nothing in it can become markup.
  */
+import { PROBLEM_RESPONSES } from './openapi-components.ts';
 import type { JsonSchema } from './openapi-components.ts';
 import type { OpenApiDocument, OpenApiOperation, OpenApiParameter } from './openapi.ts';
 
@@ -127,6 +128,12 @@ function operationSection(method: string, path: string, operation: OpenApiOperat
   ].join('\n');
 }
 
+const EXAMPLE_PROBLEM = (
+  PROBLEM_RESPONSES.BadRequest.content['application/problem+json'].examples.invalid_request as {
+    value: unknown;
+  }
+).value;
+
 function errorSection(doc: OpenApiDocument): string {
   const rows: string[] = [];
   for (const [name, response] of Object.entries(doc.components.responses)) {
@@ -143,7 +150,8 @@ function errorSection(doc: OpenApiDocument): string {
     '<h2 id="errors">Errors</h2>',
     '<p>Every error is an RFC 9457 problem (<code>application/problem+json</code>). Branch on <code>code</code>; <code>field</code> names a wrong parameter, <code>reason</code> says why a reconnect is needed, <code>retry_after</code> (and the <code>Retry-After</code> header) how long to wait.</p>',
     `<table><tr><th>Status</th><th>Code</th><th>Meaning</th></tr>${rows.join('')}</table>`,
-    pre(Object.values(doc.components.responses)[0]?.content['application/problem+json'].examples),
+    '<p>For example:</p>',
+    pre(EXAMPLE_PROBLEM),
   ].join('\n');
 }
 

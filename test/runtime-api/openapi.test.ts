@@ -1,0 +1,163 @@
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import { pino } from 'pino';
+import { describe, expect, it } from 'vitest';
+import { createApiKeyStore } from '../../src/api-keys/index.ts';
+import { getCapability } from '../../src/capabilities/index.ts';
+import type { FrontDoor } from '../../src/front-door.ts';
+import { createMetrics } from '../../src/http/metrics.ts';
+import { createHttpServer } from '../../src/http/server.ts';
+import {
+  buildOpenApiDocument,
+  CAPABILITY_ROUTES,
+  registerRuntimeApi,
+} from '../../src/http/v1/index.ts';
+import { renderDocsPage } from '../../src/http/v1/docs-page.ts';
+import { openApiPath } from '../../src/http/v1/openapi.ts';
+import { ConnectionListSchema } from '../../src/http/v1/resource-views.ts';
+import { DATABASES } from '../support/databases.ts';
+
+/** Every JSON Schema in the document: components, parameters, bodies and responses. */
+function schemasOf(doc: ReturnType<typeof buildOpenApiDocument>): Array<[string, unknown]> {
+  const found: Array<[string, unknown]> = Object.entries(doc.components.schemas).map(
+    ([name, schema]) => [`components.schemas.${name}`, schema],
+  );
+  for (const [path, item] of Object.entries(doc.paths)) {
+    for (const [method, operation] of Object.entries(item)) {
+      for (const p of operation.parameters) found.push([`${method} ${path} ${p.name}`, p.schema]);
+      for (const [status, response] of Object.entries(operation.responses)) {
+        const content = (response as { content?: Record<string, { schema: unknown }> }).content;
+        for (const [type, media] of Object.entries(content ?? {}))
+          found.push([`${method} ${path} ${status} ${type}`, media.schema]);
+      }
+    }
+  }
+  return found;
+}
+
+describe('the /v1 OpenAPI document', () => {
+  const doc = buildOpenApiDocument();
+
+  it('is OpenAPI 3.1.0 with bearer security and the problem schema', () => {
+    expect([
+      doc.openapi,
+      doc.security,
+      doc.components.securitySchemes.bearerAuth.scheme,
+      Object.keys(doc.components.schemas),
+    ]).toStrictEqual([
+      '3.1.0',
+      [{ bearerAuth: [] }],
+      'bearer',
+      [
+        'Problem',
+        'Connection',
+        'ConnectionList',
+        'ConnectLinkRequest',
+        'ConnectLink',
+        'GmailSearchResult',
+        'GmailReadResult',
+        'GmailUnreadResult',
+        'CalendarAgendaResult',
+        'CalendarFreebusyResult',
+        'CalendarNextResult',
+        'ActionsExtractResult',
+      ],
+    ]);
+  });
+
+  it('holds only valid JSON Schema (draft 2020-12) objects', () => {
+    const ajv = new Ajv2020({ strict: false, validateFormats: false });
+    const invalid = schemasOf(doc).filter(([, schema]) => {
+      if (typeof schema !== 'object' || schema === null) return true;
+      if ('$ref' in schema) return !String(schema.$ref).startsWith('#/components/');
+      return !ajv.validateSchema(schema);
+    });
+    expect(invalid).toStrictEqual([]);
+  });
+
+  it('has examples that match the schemas the routes answer with', () => {
+    const wrong = CAPABILITY_ROUTES.filter((route) => {
+      const capability = getCapability(route.capability);
+      return !capability?.output.safeParse(route.example.response).success;
+    }).map((r) => r.path);
+    const connections = doc.paths['/v1/connections']?.get?.responses['200'] as {
+      content: { 'application/json': { example: unknown } };
+    };
+    expect([
+      wrong,
+      ConnectionListSchema.safeParse(connections.content['application/json'].example).success,
+    ]).toStrictEqual([[], true]);
+  });
+
+  for (const database of DATABASES) {
+    it(`lists every route the server registers under /v1 (${database.name})`, async () => {
+      const handle = await database.open();
+      const app = createHttpServer({
+        logger: pino({ level: 'silent' }),
+        metrics: createMetrics(),
+        metricsToken: null,
+        ready: async () => {},
+      });
+      const registered: string[] = [];
+      app.addHook('onRoute', (route) => {
+        const methods = Array.isArray(route.method) ? route.method : [route.method];
+        for (const method of methods)
+          if (method !== 'HEAD' && route.url.startsWith('/v1/'))
+            registered.push(`${method.toLowerCase()} ${openApiPath(route.url.slice(3))}`);
+      });
+      try {
+        await registerRuntimeApi(app, {
+          frontDoor: {} as FrontDoor,
+          apiKeys: createApiKeyStore(handle.db, () => new Date()),
+        });
+        await app.ready();
+        const documented = Object.entries(doc.paths).flatMap(([path, item]) =>
+          Object.keys(item).map((method) => `${method} ${path}`),
+        );
+        expect(registered.sort()).toStrictEqual(documented.sort());
+      } finally {
+        await app.close();
+        await handle.close();
+      }
+    });
+  }
+});
+
+describe('the /v1 docs page', () => {
+  const doc = buildOpenApiDocument();
+  const html = renderDocsPage(doc);
+
+  it('shows every route, parameter and error code', () => {
+    const missing: string[] = [];
+    for (const [path, item] of Object.entries(doc.paths)) {
+      for (const operation of Object.values(item)) {
+        if (!html.includes(`id="${operation.operationId}"`)) missing.push(operation.operationId);
+        if (!html.includes(`<code>${path}</code>`)) missing.push(path);
+        for (const p of operation.parameters)
+          if (!html.includes(`<code>${p.name}</code>`)) missing.push(`${path} ${p.name}`);
+      }
+    }
+    for (const code of ['invalid_request', 'unauthorized', 'scope_missing', 'not_found'])
+      if (!html.includes(`<code>${code}</code>`)) missing.push(code);
+    expect(missing).toStrictEqual([]);
+  });
+
+  it('is self-contained: no scripts, external styles, fonts or images', () => {
+    expect(
+      [/<script/i, /<link/i, /\bsrc=/i, /@import/i, /url\(/i, /@font-face/i, /<iframe/i].filter(
+        (pattern) => pattern.test(html),
+      ),
+    ).toStrictEqual([]);
+  });
+
+  it('escapes everything that comes from the document', () => {
+    const hostile = renderDocsPage({
+      ...doc,
+      info: { ...doc.info, title: '<img onerror=alert(1)>', description: '"><b>x</b>' },
+    });
+    expect([
+      hostile.includes('<img onerror'),
+      hostile.includes('<b>x</b>'),
+      hostile.includes('<title>&lt;img onerror=alert(1)&gt;</title>'),
+    ]).toStrictEqual([false, false, true]);
+  });
+});
