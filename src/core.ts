@@ -154,7 +154,7 @@ export function createCore(services: Services, options: CoreOptions): Core {
     outbox: {
       pending: (limit) => outbox.pending(limit),
       delivered: (id) => outbox.delivered(id),
-      failed: (id, error) => outbox.failed(id, error),
+      failed: (id, error, options) => outbox.failed(id, error, options),
       enqueue: (item) => outbox.enqueue(item),
     },
   };

@@ -103,7 +103,8 @@ export interface FrontDoor {
   outbox: {
     pending(limit: number): Promise<OutboxItem[]>;
     delivered(id: string): Promise<void>;
-    failed(id: string, error: string): Promise<void>;
+    /** Counts a failed attempt; `permanent` (blocked bot, user gone) stops further attempts. */
+    failed(id: string, error: string, options?: { permanent?: boolean }): Promise<void>;
     /** Queues a notification (e.g. a briefing); `dedupeKey` makes it happen once. */
     enqueue(item: {
       userId: string;

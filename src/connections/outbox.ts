@@ -42,10 +42,13 @@ export function createOutbox(db: Kysely<Database>, now: () => Date) {
         .where('id', '=', id)
         .execute();
     },
-    async failed(id: string, error: string): Promise<void> {
+    async failed(id: string, error: string, options: { permanent?: boolean } = {}): Promise<void> {
       await db
         .updateTable('notifications')
-        .set((eb) => ({ attempts: eb('attempts', '+', 1), last_error: error.slice(0, 500) }))
+        .set((eb) => ({
+          attempts: options.permanent ? MAX_ATTEMPTS : eb('attempts', '+', 1),
+          last_error: error.slice(0, 500),
+        }))
         .where('id', '=', id)
         .execute();
     },

@@ -82,7 +82,7 @@ export function createOutboxDelivery(services: BotServices, api: Api): () => Pro
       if (givenUp.has(item.id)) continue;
       if (givenUp.size > MAX_REMEMBERED) givenUp.clear();
       if (blockedNow.has(item.userId)) {
-        await frontDoor.outbox.failed(item.id, 'blocked by the user');
+        await frontDoor.outbox.failed(item.id, 'blocked by the user', { permanent: true });
         givenUp.add(item.id);
         continue;
       }
@@ -107,7 +107,9 @@ export function createOutboxDelivery(services: BotServices, api: Api): () => Pro
           { notification: item.id, kind: item.kind, reason },
           'notification not delivered',
         );
-        await frontDoor.outbox.failed(item.id, reason);
+        await frontDoor.outbox.failed(item.id, reason, {
+          permanent: blocked || error instanceof TidingsError,
+        });
       }
     }
     return delivered;
