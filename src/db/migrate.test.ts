@@ -84,3 +84,20 @@ describe.runIf(POSTGRES)('migrations from two processes at once', () => {
     }
   });
 });
+
+describe.runIf(POSTGRES)('migrations beside another Tidings schema in the same database', () => {
+  it('create their own tables although another schema already has them', async () => {
+    const neighbour = await POSTGRES!.open();
+    const handle = await POSTGRES!.open({ migrate: false });
+    try {
+      expect(await migrateToLatest(handle.db, handle.kind)).toStrictEqual({
+        applied: ['0001-initial'],
+        current: '0001-initial',
+      });
+      expect(await tablesOf(handle)).toStrictEqual(TABLES);
+    } finally {
+      await handle.close();
+      await neighbour.close();
+    }
+  });
+});

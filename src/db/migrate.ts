@@ -23,11 +23,15 @@ export async function migrateToLatest(
   db: Kysely<Database>,
   kind: 'pglite' | 'postgres',
 ): Promise<MigrateOutcome> {
+  // Kysely looks for its tables in every schema unless told which one: a second Tidings in
+  // another schema of the same database would make it skip creating its own lock table.
+  const { rows } = await sql<{ schema: string }>`select current_schema() as schema`.execute(db);
   const migrator = new Migrator({
     db,
     provider: { getMigrations: async () => MIGRATIONS },
     migrationTableName: 'tidings_migrations',
     migrationLockTableName: 'tidings_migrations_lock',
+    migrationTableSchema: rows[0]?.schema ?? 'public',
   });
   const run = async () => {
     const { error, results } = await migrator.migrateToLatest();
