@@ -31,7 +31,9 @@ export function secretEquals(given: string, expected: string): boolean {
 export function createHttpServer(deps: HttpServerDeps): FastifyInstance {
   const app = Fastify({
     loggerInstance: deps.logger as FastifyBaseLogger,
-    requestIdHeader: 'x-request-id',
+    // Not `requestIdHeader`: Fastify would take the header verbatim and skip genReqId, so
+    // any client-chosen id would be echoed and logged. genReqId decides for every request.
+    requestIdHeader: false,
     genReqId: (request) => {
       const given = request.headers['x-request-id'];
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
