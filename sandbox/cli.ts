@@ -11,8 +11,8 @@ export async function runSandboxCli(argv: string[]): Promise<number> {
   }
   if (which === 'telegram') {
     const { runTelegramSandboxCli } = await import('./telegram/index.ts');
-    await runTelegramSandboxCli(rest);
-    return 0;
+    // Undefined: the arguments were wrong and the usage was printed.
+    return (await runTelegramSandboxCli(rest)) === undefined ? 2 : 0;
   }
   console.error(
     'usage: tidings sandbox google [--port N] [--seed DIR] | tidings sandbox telegram [--port N]',
