@@ -145,7 +145,8 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
   try {
     if (database.kind === 'pglite') {
       admin = await listenAdminSocket(config.dataDir, (request) =>
-        runAdminCommand({ ...services, core }, request.command, request.args),
+        // What this server applied at its own start is not the command's doing.
+        runAdminCommand({ ...services, migrated: [], core }, request.command, request.args),
       );
     }
     await http.listen({ host: config.host, port: config.port });

@@ -163,11 +163,7 @@ describe('tidings migrate', () => {
     });
   });
 
-  // Bug in src/admin/commands.ts: `migrate` reports `services.migrated` (what the process
-  // applied when it opened the database) plus what it applied now. Over the admin socket
-  // those are the running server's start-up migrations, so every `tidings migrate` against
-  // a running server claims "applied: 0001-initial" although it applied nothing.
-  it.fails('reports the schema up to date when run against a running server', {
+  it('reports the schema up to date when run against a running server', {
     timeout: 60_000,
   }, async () => {
     const env = { DATA_DIR: await freshDataDir() };
