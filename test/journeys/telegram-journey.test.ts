@@ -112,6 +112,10 @@ for (const database of DATABASES) {
           })
         ).status,
       ).toBe(200);
+      // The "connected as …" message comes from the outbox, on its own time: wait for it
+      // so that it is not taken for the answer below.
+      const reconnected = await stack.chat!.inbox(ALEX, { count: before + 2, timeoutMs: 15_000 });
+      expect(reconnected.at(-1)!.text).toContain('Connected as alex@example.com');
       const [answer] = await say('/unread', 1);
       expect(answer!.text).toMatch(/unread/i);
     });
