@@ -3,18 +3,13 @@
  * success and one per failure, each with a stable error code and what to do next.
  */
 import type { ErrorCode } from '../errors.ts';
-
-const escape = (text: string) =>
-  text.replace(
-    /[&<>"']/g,
-    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!,
-  );
+import { escapeHtml } from '../html.ts';
 
 function page(title: string, body: string, tone: 'ok' | 'warn' | 'error'): string {
   const accent = tone === 'ok' ? '#1a7f37' : tone === 'warn' ? '#9a6700' : '#cf222e';
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="referrer" content="no-referrer"><title>${escape(title)} · Tidings</title>
+<meta name="referrer" content="no-referrer"><title>${escapeHtml(title)} · Tidings</title>
 <style>
 body{font:16px/1.5 system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:0;background:#f6f8fa;color:#1f2328}
 main{max-width:34rem;margin:12vh auto;background:#fff;border:1px solid #d0d7de;border-radius:12px;padding:2rem;border-top:6px solid ${accent}}
@@ -45,7 +40,7 @@ export function successPage(details: SuccessDetails): string {
       : '';
   return page(
     'Connected',
-    `<h1>${details.reconnected ? 'Reconnected' : 'Connected'} ${escape(details.email)}</h1>
+    `<h1>${details.reconnected ? 'Reconnected' : 'Connected'} ${escapeHtml(details.email)}</h1>
 <p>Tidings can now read:</p><ul>${items}</ul>${warning}
 <p>You can close this page and go back to the chat.</p>
 <p class="muted">Tokens are stored encrypted. Disconnect any time with <code>/disconnect</code>.</p>`,
@@ -148,7 +143,7 @@ export function failurePage(code: ConnectFailure, hint?: string): { status: numb
     status: text.status,
     html: page(
       text.title,
-      `<h1>${escape(text.title)}</h1><p>${escape(text.explain)}</p><p><strong>What to do:</strong> ${escape(text.next)}</p>
+      `<h1>${escapeHtml(text.title)}</h1><p>${escapeHtml(text.explain)}</p><p><strong>What to do:</strong> ${escapeHtml(text.next)}</p>
 <p class="muted">Error code: <code>${code}</code></p>`,
       'error',
     ),

@@ -7,7 +7,6 @@ import {
   startStack,
 } from '../support/stack.ts';
 
-const GMAIL = 'https://www.googleapis.com/auth/gmail.readonly';
 const CALENDAR = 'https://www.googleapis.com/auth/calendar.readonly';
 
 for (const database of DATABASES) {

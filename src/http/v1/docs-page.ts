@@ -3,6 +3,7 @@
  * HTML page (inline styles, no scripts, no external fonts). Everything from the document
  * is escaped, so nothing in it can become markup.
  */
+import { escapeHtml } from '../../html.ts';
 import { PROBLEM_RESPONSES } from './openapi-components.ts';
 import type { JsonSchema } from './openapi-components.ts';
 import type { OpenApiDocument, OpenApiOperation, OpenApiParameter } from './openapi.ts';
@@ -22,15 +23,6 @@ th{background:#f4f5f7;font-weight:600}.op{border:1px solid #e1e4e8;border-radius
 @media (prefers-color-scheme:dark){body{background:#15181b;color:#e3e6e8}.op{background:#1b1f23;border-color:#30363d}
 pre{background:#1f2428;border-color:#30363d}code{background:#262b30}th{background:#22272c}th,td{border-color:#30363d}}
 `;
-
-export function escapeHtml(text: string): string {
-  return text
-    .replaceAll('&', '&amp;')
-    .replaceAll('<', '&lt;')
-    .replaceAll('>', '&gt;')
-    .replaceAll('"', '&quot;')
-    .replaceAll("'", '&#39;');
-}
 
 /** Escaped text with `code` spans and paragraphs. */
 function prose(text: string): string {
