@@ -20,11 +20,15 @@ const DEMO_BOT_TOKEN = '7000000001:DEMO-tidings-sandbox-bot-token-abcdef';
 function port(value: string | undefined, fallback: number, name: string): number {
   if (value === undefined) return fallback;
   const parsed = Number(value);
-  if (!Number.isInteger(parsed) || parsed < 0 || parsed > 65535) throw new Error(`${name} must be a port number (0 = any free port)`);
+  if (!Number.isInteger(parsed) || parsed < 0 || parsed > 65535)
+    throw new Error(`${name} must be a port number (0 = any free port)`);
   return parsed;
 }
 
-export async function runDemo(argv: string[], env: Record<string, string | undefined>): Promise<void> {
+export async function runDemo(
+  argv: string[],
+  env: Record<string, string | undefined>,
+): Promise<void> {
   const { values } = parseArgs({
     args: argv,
     options: {
@@ -36,11 +40,16 @@ export async function runDemo(argv: string[], env: Record<string, string | undef
     strict: true,
   });
   const base = env.DATA_DIR ?? '.data';
-  const dataDir = values['data-dir'] ?? path.join(base, `demo-${new Date().toISOString().replace(/[:.]/g, '-')}`);
+  const dataDir =
+    values['data-dir'] ?? path.join(base, `demo-${new Date().toISOString().replace(/[:.]/g, '-')}`);
   await mkdir(dataDir, { recursive: true, mode: 0o700 });
 
-  const google = await startGoogleSandbox({ port: port(values['google-port'], 4010, '--google-port') });
-  const telegram = await startTelegramSandbox({ port: port(values['telegram-port'], 4020, '--telegram-port') });
+  const google = await startGoogleSandbox({
+    port: port(values['google-port'], 4010, '--google-port'),
+  });
+  const telegram = await startTelegramSandbox({
+    port: port(values['telegram-port'], 4020, '--telegram-port'),
+  });
   const config = loadConfig({
     PORT: String(port(values.port, 8080, '--port')),
     DATA_DIR: dataDir,
