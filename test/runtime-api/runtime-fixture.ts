@@ -10,7 +10,7 @@ import type { FastifyInstance } from 'fastify';
 import { pino } from 'pino';
 import { createApiKeyStore } from '../../src/api-keys/index.ts';
 import type { ApiKeyStore } from '../../src/api-keys/index.ts';
-import { grantFor, READ_SCOPES } from '../../src/capabilities/sandbox-session.test-support.ts';
+import { grantFor, READ_SCOPES } from '../capabilities/sandbox-session.ts';
 import type { ConnectionView, FrontDoor } from '../../src/front-door.ts';
 import { createMetrics } from '../../src/http/metrics.ts';
 import { createHttpServer } from '../../src/http/server.ts';

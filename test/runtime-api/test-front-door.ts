@@ -9,7 +9,7 @@ import { TidingsError } from '../../src/errors.ts';
 import type { ConnectionView, ConnectLink, FrontDoor } from '../../src/front-door.ts';
 import { createGoogleApi } from '../../src/google/index.ts';
 import type { TokenSource } from '../../src/google/index.ts';
-import type { Grant } from '../../src/capabilities/sandbox-session.test-support.ts';
+import type { Grant } from '../capabilities/sandbox-session.ts';
 
 export interface TestConnection {
   view: ConnectionView;

@@ -6,8 +6,8 @@
  * group chats the Telegram sandbox does not model.
  */
 import { Writable } from 'node:stream';
-import { startSession } from '../../src/capabilities/sandbox-session.test-support.ts';
-import type { Session } from '../../src/capabilities/sandbox-session.test-support.ts';
+import { startSession } from '../capabilities/sandbox-session.ts';
+import type { Session } from '../capabilities/sandbox-session.ts';
 import { createLogger } from '../../src/log.ts';
 import { createTelegramBot } from '../../src/telegram/index.ts';
 import type { TelegramBot, TelegramBotDeps } from '../../src/telegram/index.ts';

@@ -5,8 +5,8 @@
  * error code, and read what the bot asked of it.
  */
 import { getCapability, runCapability } from '../../src/capabilities/index.ts';
-import { grantTokens } from '../../src/capabilities/sandbox-session.test-support.ts';
-import type { Grant } from '../../src/capabilities/sandbox-session.test-support.ts';
+import { grantTokens } from '../capabilities/sandbox-session.ts';
+import type { Grant } from '../capabilities/sandbox-session.ts';
 import { TidingsError } from '../../src/errors.ts';
 import type {
   ConnectionView,

@@ -5,9 +5,9 @@
  */
 import { startGoogleSandbox } from '../../sandbox/google/index.ts';
 import type { GoogleSandbox } from '../../sandbox/google/index.ts';
-import { createGoogleApi } from '../google/index.ts';
-import type { GoogleApiDeps, TokenSource } from '../google/index.ts';
-import type { CapabilityContext } from './define-capability.ts';
+import { createGoogleApi } from '../../src/google/index.ts';
+import type { GoogleApiDeps, TokenSource } from '../../src/google/index.ts';
+import type { CapabilityContext } from '../../src/capabilities/define-capability.ts';
 
 export const READ_SCOPES = [
   'openid',

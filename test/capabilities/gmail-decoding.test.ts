@@ -1,12 +1,12 @@
 import iconv from 'iconv-lite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TidingsError } from '../errors.ts';
-import { runCapability } from './define-capability.ts';
-import { gmailRead } from './gmail-read.ts';
-import { gmailSearch } from './gmail-search.ts';
-import { gmailUnread } from './gmail-unread.ts';
-import { startSession } from './sandbox-session.test-support.ts';
-import type { Session } from './sandbox-session.test-support.ts';
+import { TidingsError } from '../../src/errors.ts';
+import { runCapability } from '../../src/capabilities/define-capability.ts';
+import { gmailRead } from '../../src/capabilities/gmail-read.ts';
+import { gmailSearch } from '../../src/capabilities/gmail-search.ts';
+import { gmailUnread } from '../../src/capabilities/gmail-unread.ts';
+import { startSession } from './sandbox-session.ts';
+import type { Session } from './sandbox-session.ts';
 
 const NOW = new Date('2026-11-25T15:00:00Z');
 const ME = 'alex@example.com';
