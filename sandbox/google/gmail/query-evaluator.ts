@@ -193,18 +193,23 @@ export function evaluateQuery(
   }
 }
 
-/** Whether the query itself asks for spam or trash (then they are not excluded). */
-export function queryReachesSpamOrTrash(node: QueryNode): boolean {
+/**
+ * Whether the query itself asks for spam or trash (then they are not excluded). Only a
+ * term that is not negated asks: `-in:spam` means "the normal messages, minus spam", so it
+ * lets neither spam nor trash in, as in Gmail.
+ */
+export function queryReachesSpamOrTrash(node: QueryNode, negated = false): boolean {
   switch (node.kind) {
     case 'and':
     case 'or':
-      return node.children.some(queryReachesSpamOrTrash);
+      return node.children.some((child) => queryReachesSpamOrTrash(child, negated));
     case 'not':
-      return queryReachesSpamOrTrash(node.child);
+      return queryReachesSpamOrTrash(node.child, !negated);
     case 'term':
       return (
-        (node.field === 'in' && /^(spam|trash|anywhere)$/i.test(node.value)) ||
-        (node.field === 'label' && /^(spam|trash)$/i.test(node.value))
+        !negated &&
+        ((node.field === 'in' && /^(spam|trash|anywhere)$/i.test(node.value)) ||
+          (node.field === 'label' && /^(spam|trash)$/i.test(node.value)))
       );
     default:
       return false;

@@ -146,6 +146,11 @@ describe('Gmail query evaluation', () => {
     ['in:spam', ['spam']],
     ['in:trash', ['trash']],
     ['in:anywhere fonts', ['newsletter', 'trash']],
+    ['-in:spam', ['french', 'invoice', 'japanese', 'newsletter', 'reminder', 'sent']],
+    ['-in:trash', ['french', 'invoice', 'japanese', 'newsletter', 'reminder', 'sent']],
+    ['-label:spam', ['french', 'invoice', 'japanese', 'newsletter', 'reminder', 'sent']],
+    ['-in:spam in:trash', ['trash']],
+    ['in:spam OR in:trash', ['spam', 'trash']],
     ['invoice', ['invoice', 'reminder']],
     ['category:updates', ['newsletter']],
     ['category:primary', ['french', 'invoice', 'japanese', 'reminder', 'sent']],
@@ -194,6 +199,21 @@ describe('Gmail query evaluation', () => {
     );
     expect(threads.map((t) => [t.threadId, t.latest.id])).toStrictEqual([
       [ids.invoice, ids.reminder],
+    ]);
+  });
+
+  it('keeps trash out of threads for -in:spam, as messages', () => {
+    const threads = searchThreads(
+      mailbox,
+      { q: '-in:spam', labelIds: [], includeSpamTrash: false },
+      { now: NOW, timeZone: 'UTC' },
+    );
+    expect(threads.map((t) => t.latest.id)).toStrictEqual([
+      ids.sent,
+      ids.newsletter,
+      ids.japanese,
+      ids.french,
+      ids.reminder,
     ]);
   });
 });
