@@ -16,7 +16,7 @@ import {
   sendNotFound,
 } from './route-support.ts';
 import type { UserParams } from './routes-messages.ts';
-import { type GmailStore, newMailbox } from './store.ts';
+import type { GmailStore } from './store.ts';
 
 export function registerHistoryRoutes(
   app: FastifyInstance,
@@ -52,7 +52,7 @@ export function registerHistoryRoutes(
       if (typeof size === 'string') return sendInvalid(ctx, reply, size);
       const offset = decodePageToken(one(query, 'pageToken'));
       if (offset === undefined) return sendInvalid(ctx, reply, 'Invalid pageToken');
-      const mailbox = store.mailbox(user.email) ?? newMailbox(user.email);
+      const mailbox = store.view(user.email);
       const startId = Number(start);
       if (startId < mailbox.historyFloor) return sendNotFound(ctx, reply);
       const types = many(query, 'historyTypes');

@@ -7,7 +7,7 @@ import { GMAIL_READ_SCOPES, type SandboxContext } from '../context.ts';
 import { allLabels, type LabelCounts } from './labels.ts';
 import { sendNotFound } from './route-support.ts';
 import type { UserParams } from './routes-messages.ts';
-import { type GmailStore, type Mailbox, newMailbox } from './store.ts';
+import type { GmailStore, Mailbox } from './store.ts';
 
 function countLabel(mailbox: Mailbox, labelId: string): LabelCounts {
   const threads = new Set<string>();
@@ -40,7 +40,7 @@ export function registerLabelRoutes(
     const user = ctx.authorize(request, reply, GMAIL_READ_SCOPES, request.params.userId);
     if (!user) return reply;
     ctx.spendQuota(user.email, 1);
-    const mailbox = store.mailbox(user.email) ?? newMailbox(user.email);
+    const mailbox = store.view(user.email);
     return { labels: allLabels(mailbox.userLabels.values()) };
   });
 
@@ -50,7 +50,7 @@ export function registerLabelRoutes(
       const user = ctx.authorize(request, reply, GMAIL_READ_SCOPES, request.params.userId);
       if (!user) return reply;
       ctx.spendQuota(user.email, 1);
-      const mailbox = store.mailbox(user.email) ?? newMailbox(user.email);
+      const mailbox = store.view(user.email);
       const label = allLabels(mailbox.userLabels.values()).find(
         (candidate) => candidate.id === request.params.labelId,
       );
@@ -69,7 +69,7 @@ export function registerLabelRoutes(
     const user = ctx.authorize(request, reply, GMAIL_READ_SCOPES, request.params.userId);
     if (!user) return reply;
     ctx.spendQuota(user.email, 1);
-    const mailbox = store.mailbox(user.email) ?? newMailbox(user.email);
+    const mailbox = store.view(user.email);
     return {
       emailAddress: user.email,
       messagesTotal: mailbox.messages.size,

@@ -22,7 +22,7 @@ import {
   sendInvalid,
   sendNotFound,
 } from './route-support.ts';
-import { newMailbox, type GmailStore } from './store.ts';
+import type { GmailStore } from './store.ts';
 
 export interface UserParams {
   userId: string;
@@ -52,7 +52,7 @@ export function registerMessageRoutes(
       if (typeof size === 'string') return sendInvalid(ctx, reply, size);
       const offset = decodePageToken(one(query, 'pageToken'));
       if (offset === undefined) return sendInvalid(ctx, reply, 'Invalid pageToken');
-      const mailbox = store.mailbox(user.email) ?? newMailbox(user.email);
+      const mailbox = store.view(user.email);
       const found = searchMessages(
         mailbox,
         {

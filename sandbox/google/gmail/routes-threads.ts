@@ -18,7 +18,7 @@ import {
   sendNotFound,
 } from './route-support.ts';
 import { readFormat, type UserParams } from './routes-messages.ts';
-import { newMailbox, type GmailStore } from './store.ts';
+import type { GmailStore } from './store.ts';
 
 export function registerThreadRoutes(
   app: FastifyInstance,
@@ -36,7 +36,7 @@ export function registerThreadRoutes(
       if (typeof size === 'string') return sendInvalid(ctx, reply, size);
       const offset = decodePageToken(one(query, 'pageToken'));
       if (offset === undefined) return sendInvalid(ctx, reply, 'Invalid pageToken');
-      const mailbox = store.mailbox(user.email) ?? newMailbox(user.email);
+      const mailbox = store.view(user.email);
       const found = searchThreads(
         mailbox,
         {

@@ -44,7 +44,10 @@ export interface Mailbox {
 }
 
 export interface GmailStore {
-  /** Empties every mailbox. */
+  /**
+   * Empties every mailbox. History ids keep growing across resets, so a `startHistoryId`
+   * from before one is older than every mailbox and `history.list` answers 404.
+   */
   reset(): void;
   /** Stores a raw RFC 822 message with the given label ids; threads it. */
   importMessage(email: string, raw: Buffer, labelIds: string[]): { id: string; threadId: string };
@@ -52,6 +55,8 @@ export interface GmailStore {
   defineLabel(email: string, label: UserLabel): void;
   /** The mailbox of that user, or undefined when nothing was ever stored for them. */
   mailbox(email: string): Mailbox | undefined;
+  /** The mailbox of that user, or an empty one (not stored) at the current history id. */
+  view(email: string): Mailbox;
 }
 
 export interface GmailStoreOptions {
@@ -63,15 +68,15 @@ export interface GmailStoreOptions {
 
 const FIRST_HISTORY_ID = 1_000_000;
 
-export function newMailbox(email: string): Mailbox {
+export function newMailbox(email: string, historyId = FIRST_HISTORY_ID): Mailbox {
   return {
     email,
     messages: new Map(),
     threads: new Map(),
     userLabels: new Map(),
     history: [],
-    historyId: FIRST_HISTORY_ID,
-    historyFloor: FIRST_HISTORY_ID,
+    historyId,
+    historyFloor: historyId,
     threadIndex: createThreadIndex(),
   };
 }
@@ -81,12 +86,14 @@ export function createGmailStore(options: GmailStoreOptions = {}): GmailStore {
   const historyLimit = options.historyLimit ?? 1000;
   const mailboxes = new Map<string, Mailbox>();
   let counter = 0;
+  /** Where new mailboxes start: past every history id handed out before the last reset. */
+  let historyBase = FIRST_HISTORY_ID;
 
   const ensure = (email: string): Mailbox => {
     const key = email.toLowerCase();
     let mailbox = mailboxes.get(key);
     if (!mailbox) {
-      mailbox = newMailbox(key);
+      mailbox = newMailbox(key, historyBase);
       mailboxes.set(key, mailbox);
     }
     return mailbox;
@@ -100,11 +107,18 @@ export function createGmailStore(options: GmailStoreOptions = {}): GmailStore {
 
   return {
     reset() {
+      for (const mailbox of mailboxes.values()) {
+        historyBase = Math.max(historyBase, mailbox.historyId);
+      }
+      historyBase += 1;
       mailboxes.clear();
       counter = 0;
     },
     mailbox(email) {
       return mailboxes.get(email.toLowerCase());
+    },
+    view(email) {
+      return mailboxes.get(email.toLowerCase()) ?? newMailbox(email.toLowerCase(), historyBase);
     },
     defineLabel(email, label) {
       ensure(email).userLabels.set(label.id, { ...label });

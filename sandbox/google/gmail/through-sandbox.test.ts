@@ -94,6 +94,34 @@ describe('the Gmail module inside the Google sandbox', () => {
     ]);
   });
 
+  it('answers 404 for a history id from before a reset, also for a mailbox that was empty', async () => {
+    await sandbox.reset();
+    await post('/__sandbox/users', { email: 'kim@example.com' });
+    const before = await Promise.all(
+      ['alex@example.com', 'kim@example.com'].map(async (email) => {
+        const profile = await client(await tokenFor(email)).users.getProfile({ userId: 'me' });
+        return profile.data.historyId!;
+      }),
+    );
+    await sandbox.reset();
+    await post('/__sandbox/users', { email: 'kim@example.com' });
+    const after = await Promise.all(
+      ['alex@example.com', 'kim@example.com'].map(async (email, index) => {
+        const token = await tokenFor(email);
+        const history = (start: string) =>
+          fetch(`${sandbox.url}/gmail/v1/users/me/history?startHistoryId=${start}`, {
+            headers: { authorization: `Bearer ${token}` },
+          }).then((response) => response.status);
+        const profile = await client(token).users.getProfile({ userId: 'me' });
+        return [await history(before[index]!), await history(profile.data.historyId!)];
+      }),
+    );
+    expect(after).toStrictEqual([
+      [404, 200],
+      [404, 200],
+    ]);
+  });
+
   it("keeps alex's mail from sam", async () => {
     const alex = client(await tokenFor('alex@example.com'));
     const id = (await alex.users.messages.list({ userId: 'me', maxResults: 1 })).data.messages![0]!
