@@ -10,10 +10,14 @@ const TABLES = [
   'connections',
   'notifications',
   'oauth_states',
+  'telegram_button_state',
   'telegram_updates',
   'users',
   'vault_keys',
 ];
+
+const ALL = ['0001-initial', '0003-telegram-state'];
+const LATEST = '0003-telegram-state';
 
 async function tablesOf(handle: TestDatabaseHandle): Promise<string[]> {
   const result = await sql<{ table_name: string }>`
@@ -34,7 +38,7 @@ for (const database of DATABASES) {
       handle = await database.open({ migrate: false });
       expect(await tablesOf(handle)).toStrictEqual([]);
       const outcome = await migrateToLatest(handle.db, handle.kind);
-      expect(outcome).toStrictEqual({ applied: ['0001-initial'], current: '0001-initial' });
+      expect(outcome).toStrictEqual({ applied: ALL, current: LATEST });
       expect(await tablesOf(handle)).toStrictEqual(TABLES);
     });
 
@@ -43,7 +47,7 @@ for (const database of DATABASES) {
       await migrateToLatest(handle.db, handle.kind);
       expect(await migrateToLatest(handle.db, handle.kind)).toStrictEqual({
         applied: [],
-        current: '0001-initial',
+        current: LATEST,
       });
       expect(await tablesOf(handle)).toStrictEqual(TABLES);
     });
@@ -76,7 +80,7 @@ describe.runIf(POSTGRES)('migrations from two processes at once', () => {
       const outcomes = await Promise.all(
         others.map((other) => migrateToLatest(other.db, other.kind)),
       );
-      expect(outcomes.flatMap((outcome) => outcome.applied)).toStrictEqual(['0001-initial']);
+      expect(outcomes.flatMap((outcome) => outcome.applied)).toStrictEqual(ALL);
       expect(await tablesOf(handle)).toStrictEqual(TABLES);
     } finally {
       await Promise.all(others.map((other) => other.close()));
@@ -91,8 +95,8 @@ describe.runIf(POSTGRES)('migrations beside another Tidings schema in the same d
     const handle = await POSTGRES!.open({ migrate: false });
     try {
       expect(await migrateToLatest(handle.db, handle.kind)).toStrictEqual({
-        applied: ['0001-initial'],
-        current: '0001-initial',
+        applied: ALL,
+        current: LATEST,
       });
       expect(await tablesOf(handle)).toStrictEqual(TABLES);
     } finally {

@@ -5,10 +5,12 @@
  */
 import { type Kysely, type Migration, type MigrationResult, Migrator, sql } from 'kysely';
 import * as initial from './migrations/0001-initial.ts';
+import * as telegramState from './migrations/0003-telegram-state.ts';
 import type { Database } from './schema.ts';
 
 const MIGRATIONS: Record<string, Migration> = {
   '0001-initial': initial,
+  '0003-telegram-state': telegramState,
 };
 
 /** Any 64-bit number unique to this purpose. */

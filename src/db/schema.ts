@@ -113,6 +113,14 @@ export interface TelegramUpdatesTable {
   received_at: CreatedAt;
 }
 
+export interface TelegramButtonStateTable {
+  key: string;
+  user_id: string;
+  value: Json<unknown>;
+  created_at: CreatedAt;
+  expires_at: Timestamp;
+}
+
 export interface Database {
   users: UsersTable;
   connections: ConnectionsTable;
@@ -123,6 +131,7 @@ export interface Database {
   api_keys: ApiKeysTable;
   vault_keys: VaultKeysTable;
   telegram_updates: TelegramUpdatesTable;
+  telegram_button_state: TelegramButtonStateTable;
 }
 
 export type User = Selectable<UsersTable>;

@@ -65,10 +65,16 @@ describe('tidings migrate', () => {
       first: { code: first.code, stdout: first.stdout.filter((line) => !line.startsWith('{')) },
       second,
     }).toStrictEqual({
-      first: { code: 0, stdout: ['applied: 0001-initial', 'schema version: 0001-initial'] },
+      first: {
+        code: 0,
+        stdout: [
+          'applied: 0001-initial, 0003-telegram-state',
+          'schema version: 0003-telegram-state',
+        ],
+      },
       second: {
         code: 0,
-        stdout: ['already up to date', 'schema version: 0001-initial'],
+        stdout: ['already up to date', 'schema version: 0003-telegram-state'],
         stderr: '',
       },
     });
@@ -83,7 +89,7 @@ describe('tidings migrate', () => {
     await stopServer(cli);
     expect(migrate).toStrictEqual({
       code: 0,
-      stdout: ['already up to date', 'schema version: 0001-initial'],
+      stdout: ['already up to date', 'schema version: 0003-telegram-state'],
       stderr: '',
     });
   });
