@@ -3,7 +3,13 @@ import { auth as gmailAuth, gmail } from '@googleapis/gmail';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startGoogleSandbox } from './start.ts';
 import type { GoogleSandbox } from './start.ts';
-import { CALENDAR_READONLY, control, GMAIL_READONLY } from './test-support.ts';
+import {
+  CALENDAR_READONLY,
+  control,
+  GMAIL_READONLY,
+  signIn,
+  startTestSandbox,
+} from './test-support.ts';
 
 const REDIRECT = 'http://127.0.0.1:3000/oauth/google/callback';
 let sandbox: GoogleSandbox;
@@ -118,5 +124,44 @@ describe('the seeded sandbox with the Gmail and Calendar modules', () => {
         'GET /gmail/v1/users/:userId/labels': 1,
       },
     ]);
+  });
+});
+
+describe('the sandbox clock', () => {
+  it('dates mail without a Date header and events without timestamps by the sandbox clock', async () => {
+    const pinned = new Date('2026-03-04T15:00:00Z');
+    const clocked = await startTestSandbox(() => pinned);
+    try {
+      const answer = await signIn(clocked.url, {}, { account: 'alex@example.com' });
+      const headers = { authorization: `Bearer ${String(answer.access_token)}` };
+      const importTo = async (path: string, type: string, body: string) =>
+        (await fetch(`${clocked.url}/__sandbox/users/alex@example.com/${path}`, {
+          method: 'POST',
+          headers: { 'content-type': type },
+          body,
+        }).then((response) => response.json())) as { id?: string; ids?: string[] };
+      const mail = await importTo('messages', 'message/rfc822', 'Subject: Undated\r\n\r\nHello');
+      const events = await importTo(
+        'events?calendarId=primary',
+        'text/calendar',
+        'BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nUID:undated0001\r\nSUMMARY:Undated\r\n' +
+          'DTSTART:20260305T150000Z\r\nDTEND:20260305T160000Z\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n',
+      );
+      const message = (await fetch(
+        `${clocked.url}/gmail/v1/users/me/messages/${mail.id}?format=minimal`,
+        { headers },
+      ).then((response) => response.json())) as { internalDate: string };
+      const event = (await fetch(
+        `${clocked.url}/calendar/v3/calendars/primary/events/${events.ids?.[0]}`,
+        { headers },
+      ).then((response) => response.json())) as { created: string; updated: string };
+      expect([message.internalDate, event.created, event.updated]).toStrictEqual([
+        String(pinned.getTime()),
+        '2026-03-04T15:00:00.000Z',
+        '2026-03-04T15:00:00.000Z',
+      ]);
+    } finally {
+      await clocked.close();
+    }
   });
 });

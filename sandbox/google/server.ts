@@ -22,7 +22,8 @@ import { registerTokenRoute } from './token-route.ts';
 
 /** One API module (Gmail or Calendar) as the core uses it. */
 export interface ApiModule<S> {
-  createStore(): S;
+  /** Builds the module's store on the sandbox clock. */
+  createStore(now: () => Date): S;
   loadSeed(store: S, email: string, dir: string, shift: SeedShift): Promise<void>;
   register(app: FastifyInstance, ctx: SandboxContext, store: S): void;
 }
@@ -61,9 +62,9 @@ export async function buildGoogleSandboxApp<G extends MailStoreLike, C extends C
 ): Promise<GoogleSandboxApp> {
   const state = createState();
   const key = createSigningKey();
-  const gmailStore = modules.gmail.createStore();
-  const calendarStore = modules.calendar.createStore();
   const { now, baseUrl } = options;
+  const gmailStore = modules.gmail.createStore(now);
+  const calendarStore = modules.calendar.createStore(now);
   const random = options.random ?? Math.random;
 
   const app = Fastify({ logger: false, bodyLimit: IMPORT_LIMIT });

@@ -31,12 +31,12 @@ export const DEFAULT_SEED_DIR = fileURLToPath(new URL('../seed/', import.meta.ur
 /** The real Gmail and Calendar modules, as the core mounts them. */
 const API_MODULES = {
   gmail: {
-    createStore: () => createGmailStore(),
+    createStore: (now: () => Date) => createGmailStore({ now }),
     loadSeed: loadGmailSeed,
     register: registerGmailRoutes,
   },
   calendar: {
-    createStore: () => createCalendarStore(),
+    createStore: (now: () => Date) => createCalendarStore({ now }),
     loadSeed: loadCalendarSeed,
     register: registerCalendarRoutes,
   },
