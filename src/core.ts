@@ -17,6 +17,7 @@ import {
 import { TidingsError } from './errors.ts';
 import type { FrontDoor } from './front-door.ts';
 import { createGoogleApi } from './google/index.ts';
+import { createTelegramStore } from './telegram/index.ts';
 import {
   createGoogleOidc,
   createStateStore,
@@ -141,16 +142,7 @@ export function createCore(services: Services, options: CoreOptions): Core {
         input,
       );
     },
-    telegram: {
-      async firstSeen(updateId) {
-        const result = await db
-          .insertInto('telegram_updates')
-          .values({ update_id: String(updateId), received_at: now() })
-          .onConflict((oc) => oc.column('update_id').doNothing())
-          .executeTakeFirst();
-        return Number(result.numInsertedOrUpdatedRows ?? 0) > 0;
-      },
-    },
+    telegram: createTelegramStore(db, now),
     outbox: {
       pending: (limit) => outbox.pending(limit),
       delivered: (id) => outbox.delivered(id),

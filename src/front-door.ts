@@ -99,6 +99,12 @@ export interface FrontDoor {
   telegram: {
     /** True the first time an update id is seen (redelivered updates answer false). */
     firstSeen(updateId: number): Promise<boolean>;
+    /** Keeps what an inline button stands for, for `ttlMs`; answers a short key to it. */
+    keepButtonState(userId: string, value: unknown, ttlMs: number): Promise<string>;
+    /** What was kept under `key` for this user; null when unknown, foreign or expired. */
+    buttonState(userId: string, key: string): Promise<unknown>;
+    /** Forgets update ids seen before `seenBefore` and expired button state; answers the count. */
+    prune(seenBefore: Date): Promise<number>;
   };
   outbox: {
     pending(limit: number): Promise<OutboxItem[]>;

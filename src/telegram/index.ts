@@ -7,3 +7,4 @@ export type { TelegramBot, TelegramBotDeps } from './bot.ts';
 export { registerTelegramWebhook } from './webhook.ts';
 export { errorSentence } from './error-sentences.ts';
 export type { ErrorSentence } from './error-sentences.ts';
+export { createTelegramStore } from './telegram-store.ts';

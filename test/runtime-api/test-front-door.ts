@@ -145,7 +145,12 @@ export function createTestFrontDoor(
         input,
       );
     },
-    telegram: { firstSeen: notUsed },
+    telegram: {
+      firstSeen: notUsed,
+      keepButtonState: notUsed,
+      buttonState: notUsed,
+      prune: notUsed,
+    },
     outbox: { pending: notUsed, delivered: notUsed, failed: notUsed, enqueue: notUsed },
   };
 }

@@ -28,6 +28,8 @@ export interface BotTestFrontDoor extends FrontDoor {
   outbox_: OutboxRecord[];
   deleted: string[];
   invoked: string[];
+  /** The `seenBefore` of every prune the bot asked for. */
+  pruned: Date[];
   /** The next capability run throws this error. */
   failNext(error: Error): void;
   /** A user with a Telegram id and a working Google connection to the sandbox account. */
@@ -45,6 +47,7 @@ export function createBotFrontDoor(deps: {
   const connections: ConnectionView[] = [];
   const outbox: OutboxRecord[] = [];
   const seen = new Set<number>();
+  const buttons = new Map<string, { userId: string; value: unknown; expiresAt: number }>();
   const failures: Error[] = [];
   const tokens = grantTokens(deps.apiRoot, deps.grant);
   let ids = 0;
@@ -72,6 +75,7 @@ export function createBotFrontDoor(deps: {
     outbox_: outbox,
     deleted: [],
     invoked: [],
+    pruned: [],
     failNext: (error) => {
       failures.push(error);
     },
@@ -179,6 +183,21 @@ export function createBotFrontDoor(deps: {
         if (seen.has(updateId)) return false;
         seen.add(updateId);
         return true;
+      },
+      async keepButtonState(userId, value, ttlMs) {
+        const key = `k${String(++ids).padStart(9, '0')}`;
+        buttons.set(key, { userId, value, expiresAt: deps.now().getTime() + ttlMs });
+        return key;
+      },
+      async buttonState(userId, key) {
+        const kept = buttons.get(key);
+        return kept && kept.userId === userId && kept.expiresAt > deps.now().getTime()
+          ? kept.value
+          : null;
+      },
+      async prune(seenBefore) {
+        door.pruned.push(seenBefore);
+        return 0;
       },
     },
     outbox: {
