@@ -34,6 +34,10 @@ function message(payload: GmailMessagePart, headers: [string, string][] = []): G
   };
 }
 
+/** '明日の会議の資料です。 See you.' in ISO-2022-JP (JIS X 0208 between ESC $ B and ESC ( B). */
+const ISO_2022_JP_HEX =
+  '1b24424c40467c244e32713544244e3b714e412447243921231b28422053656520796f752e';
+
 describe('body charsets', () => {
   const cases: [string, string][] = [
     ['ISO-8859-1', 'Café crème, à bientôt'],
@@ -47,6 +51,16 @@ describe('body charsets', () => {
       expect(decodeMessage(message(textPart('text/plain', charset, text))).body).toBe(text);
     });
   }
+
+  it('decodes an ISO-2022-JP body, which iconv-lite lacks, through TextDecoder', () => {
+    const bytes = Buffer.from(ISO_2022_JP_HEX, 'hex');
+    const part: GmailMessagePart = {
+      mimeType: 'text/plain',
+      headers: [{ name: 'Content-Type', value: 'text/plain; charset=ISO-2022-JP' }],
+      body: { size: bytes.length, data: b64url(bytes) },
+    };
+    expect(decodeMessage(message(part)).body).toBe('明日の会議の資料です。 See you.');
+  });
 
   it('decodes a body without charset as UTF-8', () => {
     const part: GmailMessagePart = { mimeType: 'text/plain', body: { data: b64url('naïve') } };
@@ -72,6 +86,10 @@ describe('RFC 2047 headers', () => {
   it('decodes Shift_JIS B words', () => {
     const word = iconv.encode('お知らせ', 'Shift_JIS').toString('base64');
     expect(decodeHeaderValue(`Re: =?Shift_JIS?B?${word}?=`)).toBe('Re: お知らせ');
+  });
+  it('decodes ISO-2022-JP B words', () => {
+    const word = Buffer.from('1b2442327135441b2842', 'hex').toString('base64');
+    expect(decodeHeaderValue(`=?ISO-2022-JP?B?${word}?= agenda`)).toBe('会議 agenda');
   });
   it('leaves plain text and broken words alone', () => {
     expect(decodeHeaderValue('Plain =?x subject')).toBe('Plain =?x subject');
@@ -189,6 +207,11 @@ describe('trimming and entities', () => {
   it('decodes named and numeric entities', () => {
     expect(decodeEntities('&lt;b&gt; &quot;x&quot; &#x41;&#66; &unknown;')).toBe(
       '<b> "x" AB &unknown;',
+    );
+  });
+  it('reads numeric references outside Unicode as U+FFFD instead of throwing', () => {
+    expect(decodeEntities('a&#99999999;b&#x110000;c&#0;d&#xD800;e&#128512;')).toBe(
+      'a\ufffdb\ufffdc\ufffdd\ufffde😀',
     );
   });
   it('converts a link whose text is its address once', () => {

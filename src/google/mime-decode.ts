@@ -69,20 +69,30 @@ function isAttachment(part: GmailMessagePart): boolean {
 
 function partText(part: GmailMessagePart): string {
   const data = part.body?.data;
+  if (!data && part.body?.attachmentId !== undefined) {
+    return `[… ${(part.body.size ?? 0).toLocaleString('en-US')} bytes of text not fetched]`;
+  }
   if (!data) return '';
   return decodeBytes(base64UrlToBytes(data), param(header(part, 'content-type'), 'charset'));
 }
 
-type Body = { kind: 'text/plain' | 'text/html'; text: string };
+type BodyKind = 'text/plain' | 'text/html';
+/** The parts a body is read from, in order, and what they hold. */
+export type BodyParts = { kind: BodyKind; parts: GmailMessagePart[] };
 
-/** Picks the readable body of a part tree, or null when it has none. */
-export function findBody(part: GmailMessagePart): Body | null {
+/**
+ * Picks the parts of the readable body of a part tree, or null when it has none:
+ * text/plain over text/html inside multipart/alternative, every plain part of a
+ * multipart/mixed made only of plain parts, else the first readable part.
+ */
+export function findBodyParts(part: GmailMessagePart): BodyParts | null {
   const mime = (part.mimeType ?? 'text/plain').toLowerCase();
   if (isAttachment(part)) return null;
-  if (mime === 'text/plain') return { kind: 'text/plain', text: partText(part) };
-  if (mime === 'text/html') return { kind: 'text/html', text: partText(part) };
+  if (mime === 'text/plain' || mime === 'text/html') return { kind: mime, parts: [part] };
   if (!mime.startsWith('multipart/')) return null;
-  const bodies = (part.parts ?? []).map(findBody).filter((body): body is Body => body !== null);
+  const bodies = (part.parts ?? [])
+    .map(findBodyParts)
+    .filter((body): body is BodyParts => body !== null);
   if (mime === 'multipart/alternative') {
     return (
       bodies.find((b) => b.kind === 'text/plain') ??
@@ -95,9 +105,18 @@ export function findBody(part: GmailMessagePart): Body | null {
     bodies.length > 1 &&
     bodies.every((b) => b.kind === 'text/plain')
   ) {
-    return { kind: 'text/plain', text: bodies.map((b) => b.text).join('\n\n') };
+    return { kind: 'text/plain', parts: bodies.flatMap((b) => b.parts) };
   }
   return bodies[0] ?? null;
+}
+
+type Body = { kind: BodyKind; text: string };
+
+/** The readable body of a part tree, decoded, or null when it has none. */
+export function findBody(part: GmailMessagePart): Body | null {
+  const found = findBodyParts(part);
+  if (!found) return null;
+  return { kind: found.kind, text: found.parts.map(partText).join('\n\n') };
 }
 
 /** Every attachment in the tree, in order. */
@@ -170,12 +189,19 @@ const ENTITIES: Readonly<Record<string, string>> = {
   nbsp: '\u00a0',
 };
 
+/** A numeric character reference as HTML reads it: out of range, NUL or a surrogate is U+FFFD. */
+function codePoint(value: number): string {
+  if (!Number.isInteger(value) || value <= 0 || value > 0x10ffff) return '\ufffd';
+  if (value >= 0xd800 && value <= 0xdfff) return '\ufffd';
+  return String.fromCodePoint(value);
+}
+
 /** Gmail snippets escape HTML entities; this unescapes them. */
 export function decodeEntities(text: string): string {
   return text.replace(/&(#x[0-9a-f]+|#\d+|[a-z]+);/gi, (whole, entity: string) => {
     if (entity.startsWith('#x') || entity.startsWith('#X'))
-      return String.fromCodePoint(Number.parseInt(entity.slice(2), 16));
-    if (entity.startsWith('#')) return String.fromCodePoint(Number(entity.slice(1)));
+      return codePoint(Number.parseInt(entity.slice(2), 16));
+    if (entity.startsWith('#')) return codePoint(Number(entity.slice(1)));
     return ENTITIES[entity.toLowerCase()] ?? whole;
   });
 }
