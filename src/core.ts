@@ -16,7 +16,12 @@ import {
 } from './connections/index.ts';
 import { TidingsError } from './errors.ts';
 import type { FrontDoor } from './front-door.ts';
-import { createGoogleApi } from './google/index.ts';
+import {
+  createConnectionGate,
+  createConnectionMemo,
+  createGoogleApi,
+  DEFAULT_CALLS_IN_FLIGHT,
+} from './google/index.ts';
 import { createTelegramStore } from './telegram/index.ts';
 import {
   createGoogleOidc,
@@ -76,6 +81,10 @@ export function createCore(services: Services, options: CoreOptions): Core {
   const outbox = createOutbox(db, now);
   const tickets = createTicketStore(db, now);
   const states = createStateStore(db, vault, now);
+  // Shared by every Google client this process builds: calls in flight per connection,
+  // and the per-connection profile and time zone.
+  const googleGate = createConnectionGate(DEFAULT_CALLS_IN_FLIGHT);
+  const googleMemo = createConnectionMemo(now);
 
   const frontDoor: FrontDoor = {
     users: {
@@ -128,6 +137,8 @@ export function createCore(services: Services, options: CoreOptions): Core {
         apiRoot: config.google.apiRoot,
         tokens: broker,
         connectionId: connection.id,
+        gate: googleGate,
+        memo: googleMemo,
         ...(options.fetch ? { fetch: options.fetch } : {}),
       });
       return runCapability(

@@ -1,10 +1,10 @@
 /**
  * `actions.extract`: action items from recent mail that is unread, important or starred.
- * One Gmail query, one wave of full gets, then the deterministic rules of
+ * One Gmail query, one batch of full gets (large bodies fetched), then the rules of
  * `action-rules.ts`; sorted by due date (undated last), then newest first.
  */
 import { z } from 'zod';
-import { decodeMessage } from '../google/index.ts';
+import { decodeMessage, withLargeBodies } from '../google/index.ts';
 import { findActions } from './action-rules.ts';
 import { defineCapability } from './define-capability.ts';
 import { AddressSchema, messageDate, messageLink } from './mail-shapes.ts';
@@ -48,8 +48,11 @@ export const actionsExtract = defineCapability({
       ),
     ]);
     const since = ctx.now().getTime() - input.days * 86_400_000;
-    const actions = page.messages
-      .filter((m) => Number(m.internalDate ?? Number.NaN) >= since || m.internalDate === undefined)
+    const recent = page.messages.filter(
+      (m) => Number(m.internalDate ?? Number.NaN) >= since || m.internalDate === undefined,
+    );
+    const messages = await Promise.all(recent.map((m) => withLargeBodies(ctx.google.gmail, m)));
+    const actions = messages
       .flatMap((message) => {
         const decoded = decodeMessage(message, { maxChars: 20_000 });
         const sent = decoded.receivedAt ?? ctx.now();

@@ -1,9 +1,10 @@
 /**
  * `gmail.read`: one message or a whole thread, decoded for reading: headers, text body
- * (HTML converted, long bodies trimmed at a marker), attachments listed.
+ * (HTML converted, long bodies trimmed at a marker), attachments listed. A body part too
+ * large for Gmail to inline is fetched with `messages.attachments.get` first.
  */
 import { z } from 'zod';
-import { DEFAULT_MAX_CHARS } from '../google/index.ts';
+import { DEFAULT_MAX_CHARS, withLargeBodies } from '../google/index.ts';
 import type { GmailMessage } from '../google/index.ts';
 import { defineCapability } from './define-capability.ts';
 import { FullMessageSchema, toFullMessage } from './mail-shapes.ts';
@@ -36,10 +37,11 @@ export const gmailRead = defineCapability({
   output: z.object({ messages: z.array(FullMessageSchema) }),
   async handler(ctx, input) {
     const fetchMessages = async (): Promise<GmailMessage[]> => {
-      if (input.messageId)
-        return [await ctx.google.gmail.getMessage(input.messageId, { format: 'full' })];
-      const thread = await ctx.google.gmail.getThread(input.threadId ?? '', { format: 'full' });
-      return thread.messages ?? [];
+      const messages = input.messageId
+        ? [await ctx.google.gmail.getMessage(input.messageId, { format: 'full' })]
+        : ((await ctx.google.gmail.getThread(input.threadId ?? '', { format: 'full' })).messages ??
+          []);
+      return Promise.all(messages.map((m) => withLargeBodies(ctx.google.gmail, m)));
     };
     const [zone, profile, messages] = await Promise.all([
       resolveTimeZone(ctx),

@@ -1,7 +1,9 @@
 /**
  * Calendar v3 read calls: calendar list, events (expanded instances, ordered by start,
- * every page followed), the user's time zone setting, and free/busy.
+ * every page followed), the user's time zone setting (kept per connection for ten
+ * minutes), and free/busy.
  */
+import type { ConnectionMemo } from './connection-memo.ts';
 import type { GoogleRequester } from './google-request.ts';
 import {
   CalendarEventListSchema,
@@ -35,14 +37,20 @@ export interface CalendarApi {
   listCalendars(): Promise<CalendarListEntry[]>;
   /** Single events (recurrences expanded) in start order, all pages. */
   listEvents(calendarId: string, params: EventsParams): Promise<CalendarEvent[]>;
-  /** The user's Calendar setting `timezone` (an IANA zone). */
+  /** The user's Calendar setting `timezone` (an IANA zone); kept ten minutes. */
   getTimeZone(): Promise<string>;
   freeBusy(params: FreeBusyParams): Promise<FreeBusy>;
 }
 
 const BASE = '/calendar/v3';
 
-export function createCalendarApi(request: GoogleRequester): CalendarApi {
+export const TIME_ZONE_TTL_MS = 10 * 60_000;
+
+export function createCalendarApi(
+  request: GoogleRequester,
+  connectionId: string,
+  memo: ConnectionMemo,
+): CalendarApi {
   return {
     async listCalendars() {
       const entries: CalendarListEntry[] = [];
@@ -82,13 +90,14 @@ export function createCalendarApi(request: GoogleRequester): CalendarApi {
       } while (pageToken && pages < (params.maxPages ?? 20));
       return events;
     },
-    async getTimeZone() {
-      const setting = await request(CalendarSettingSchema, {
-        operation: 'calendar.settings.get',
-        path: `${BASE}/users/me/settings/timezone`,
-      });
-      return setting.value;
-    },
+    getTimeZone: () =>
+      memo.get(connectionId, 'calendar.timezone', TIME_ZONE_TTL_MS, async () => {
+        const setting = await request(CalendarSettingSchema, {
+          operation: 'calendar.settings.get',
+          path: `${BASE}/users/me/settings/timezone`,
+        });
+        return setting.value;
+      }),
     freeBusy: (params) =>
       request(FreeBusySchema, {
         operation: 'calendar.freebusy.query',

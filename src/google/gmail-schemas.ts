@@ -78,3 +78,9 @@ export const GmailProfileSchema = z.object({
   historyId: z.string().optional(),
 });
 export type GmailProfile = z.infer<typeof GmailProfileSchema>;
+
+export const GmailAttachmentSchema = z.object({
+  size: z.number().optional(),
+  data: z.string(),
+});
+export type GmailAttachment = z.infer<typeof GmailAttachmentSchema>;

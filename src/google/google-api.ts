@@ -1,10 +1,16 @@
 /**
  * Builds the Gmail + Calendar client bound to one connection. Everything it needs comes
- * in through `deps`; nothing is global, so tests pass a fake fetch, clock and sleep.
+ * in through `deps`; nothing is global, so tests pass a fake fetch, clock and sleep. The
+ * gate (calls in flight per connection) and the memo (profile, time zone) outlive one
+ * client: the composition root builds them once and hands the same ones to every client,
+ * or each client gets its own.
  */
 import type { BackoffPolicy } from './backoff.ts';
 import { createCalendarApi } from './calendar-client.ts';
 import type { CalendarApi } from './calendar-client.ts';
+import type { ConnectionGate } from './connection-gate.ts';
+import { createConnectionMemo } from './connection-memo.ts';
+import type { ConnectionMemo } from './connection-memo.ts';
 import { createGmailApi } from './gmail-client.ts';
 import type { GmailApi } from './gmail-client.ts';
 import { createRequester, requestDeps } from './google-request.ts';
@@ -25,8 +31,10 @@ export interface GoogleApiDeps {
   timeoutMs?: number;
   /** Retries after the first attempt for transient answers; default 3. */
   retries?: number;
-  /** Gets in flight at once when listing messages; default 10. */
-  concurrency?: number;
+  /** Bounds Google calls in flight per connection; default: 50, this client's own. */
+  gate?: ConnectionGate;
+  /** Keeps the profile and time zone per connection; default: this client's own. */
+  memo?: ConnectionMemo;
   random?: () => number;
   sleep?: (ms: number) => Promise<void>;
   now?: () => Date;
@@ -34,22 +42,23 @@ export interface GoogleApiDeps {
 }
 
 export function createGoogleApi(deps: GoogleApiDeps): GoogleApi {
-  const request = createRequester(
-    requestDeps({
-      apiRoot: deps.apiRoot,
-      tokens: deps.tokens,
-      connectionId: deps.connectionId,
-      ...(deps.fetch ? { fetch: deps.fetch } : {}),
-      ...(deps.timeoutMs === undefined ? {} : { timeoutMs: deps.timeoutMs }),
-      ...(deps.retries === undefined ? {} : { retries: deps.retries }),
-      ...(deps.random ? { random: deps.random } : {}),
-      ...(deps.sleep ? { sleep: deps.sleep } : {}),
-      ...(deps.now ? { now: deps.now } : {}),
-      ...(deps.backoff ? { backoff: deps.backoff } : {}),
-    }),
-  );
+  const resolved = requestDeps({
+    apiRoot: deps.apiRoot,
+    tokens: deps.tokens,
+    connectionId: deps.connectionId,
+    ...(deps.fetch ? { fetch: deps.fetch } : {}),
+    ...(deps.timeoutMs === undefined ? {} : { timeoutMs: deps.timeoutMs }),
+    ...(deps.retries === undefined ? {} : { retries: deps.retries }),
+    ...(deps.random ? { random: deps.random } : {}),
+    ...(deps.sleep ? { sleep: deps.sleep } : {}),
+    ...(deps.now ? { now: deps.now } : {}),
+    ...(deps.backoff ? { backoff: deps.backoff } : {}),
+    ...(deps.gate ? { gate: deps.gate } : {}),
+  });
+  const request = createRequester(resolved);
+  const memo = deps.memo ?? createConnectionMemo(resolved.now);
   return {
-    gmail: createGmailApi(request, deps.concurrency ?? 10),
-    calendar: createCalendarApi(request),
+    gmail: createGmailApi(request, resolved, memo),
+    calendar: createCalendarApi(request, deps.connectionId, memo),
   };
 }

@@ -248,39 +248,6 @@ describe('request core', () => {
 });
 
 describe('listing', () => {
-  it('lists then fetches metadata in one bounded parallel wave', async () => {
-    const h = harness([
-      {
-        status: 200,
-        body: {
-          messages: [
-            { id: 'a', threadId: 'ta' },
-            { id: 'b', threadId: 'tb' },
-          ],
-          nextPageToken: 'p2',
-        },
-      },
-      { status: 200, body: { id: 'a', threadId: 'ta' } },
-      { status: 200, body: { id: 'b', threadId: 'tb' } },
-    ]);
-    const result = await h.api.gmail.listMessagesWith(
-      { q: 'is:unread', maxResults: 2 },
-      { format: 'metadata', metadataHeaders: ['From', 'Subject'] },
-    );
-    expect(result).toStrictEqual({
-      messages: [
-        { id: 'a', threadId: 'ta' },
-        { id: 'b', threadId: 'tb' },
-      ],
-      nextPageToken: 'p2',
-    });
-    expect(h.calls.map((c) => c.url)).toStrictEqual([
-      'https://google.test/gmail/v1/users/me/messages?q=is%3Aunread&maxResults=2',
-      'https://google.test/gmail/v1/users/me/messages/a?format=metadata&metadataHeaders=From&metadataHeaders=Subject',
-      'https://google.test/gmail/v1/users/me/messages/b?format=metadata&metadataHeaders=From&metadataHeaders=Subject',
-    ]);
-  });
-
   it('follows event pages with singleEvents and startTime order', async () => {
     const h = harness([
       { status: 200, body: { items: [{ id: 'e1' }], nextPageToken: 'n' } },

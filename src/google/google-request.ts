@@ -9,6 +9,8 @@ import { backoffDelayMs, DEFAULT_BACKOFF, parseRetryAfter } from './backoff.ts';
 import type { BackoffPolicy } from './backoff.ts';
 import { isRetryable, translateGoogleFailure } from './google-failure.ts';
 import type { GoogleFailure } from './google-failure.ts';
+import type { ConnectionGate } from './connection-gate.ts';
+import { createConnectionGate } from './connection-gate.ts';
 import type { TokenSource } from './token-source.ts';
 
 export type QueryValue = string | number | boolean | readonly string[] | undefined;
@@ -35,6 +37,8 @@ export interface RequestDeps {
   sleep: (ms: number) => Promise<void>;
   now: () => Date;
   backoff: BackoffPolicy;
+  /** Bounds the calls in flight per connection, shared by every client of the process. */
+  gate: ConnectionGate;
 }
 
 export type GoogleRequester = <T>(schema: z.ZodType<T>, request: GoogleRequest) => Promise<T>;
@@ -64,37 +68,62 @@ export function requestDeps(
     sleep: deps.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))),
     now: deps.now ?? (() => new Date()),
     backoff: deps.backoff ?? DEFAULT_BACKOFF,
+    gate: deps.gate ?? createConnectionGate(DEFAULT_CALLS_IN_FLIGHT),
   };
 }
 
-type Attempt<T> = { ok: true; value: T } | { ok: false; failure: GoogleFailure };
+/** Google calls in flight per connection when no shared gate is given. */
+export const DEFAULT_CALLS_IN_FLIGHT = 50;
+
+export type Attempt<T> = { ok: true; value: T } | { ok: false; failure: GoogleFailure };
+
+/**
+ * The retry loop every Google request runs in: the broker's token, one forced refresh
+ * when Google answers 401, and backoff with jitter (or `Retry-After`, up to its cap) for
+ * transient failures. `attempt` makes one HTTP exchange with the token it is given.
+ */
+export async function withRetries<T>(
+  deps: RequestDeps,
+  attempt: (token: string) => Promise<Attempt<T>>,
+): Promise<T> {
+  let token = await deps.tokens.accessToken(deps.connectionId);
+  let refreshed = false;
+  for (let round = 0; ; round++) {
+    const result = await attempt(token);
+    if (result.ok) return result.value;
+    const failure = result.failure;
+    if (failure.kind === 'http' && failure.status === 401 && !refreshed) {
+      refreshed = true;
+      token = await deps.tokens.refreshAfterRejection(deps.connectionId, token);
+      round--;
+      continue;
+    }
+    const wait = retryDelayMs(deps, failure, round);
+    if (wait === null) throw translateGoogleFailure(failure);
+    await deps.sleep(wait);
+  }
+}
+
+/** How long to wait before retry number `round + 1`, or null when there is none. */
+export function retryDelayMs(
+  deps: RequestDeps,
+  failure: GoogleFailure,
+  round: number,
+): number | null {
+  if (!isRetryable(failure) || round >= deps.retries) return null;
+  const waitSeconds = failure.kind === 'http' ? failure.retryAfterSeconds : null;
+  if (waitSeconds !== null && waitSeconds > deps.backoff.retryAfterCapSeconds) return null;
+  return waitSeconds === null
+    ? backoffDelayMs(deps.backoff, round, deps.random)
+    : waitSeconds * 1000;
+}
 
 export function createRequester(deps: RequestDeps): GoogleRequester {
   return async function request<T>(schema: z.ZodType<T>, req: GoogleRequest): Promise<T> {
     const url = buildUrl(deps.apiRoot, req);
-    let token = await deps.tokens.accessToken(deps.connectionId);
-    let refreshed = false;
-    for (let attempt = 0; ; attempt++) {
-      const result = await attemptOnce(deps, schema, req, url, token);
-      if (result.ok) return result.value;
-      const failure = result.failure;
-      if (failure.kind === 'http' && failure.status === 401 && !refreshed) {
-        refreshed = true;
-        token = await deps.tokens.refreshAfterRejection(deps.connectionId, token);
-        attempt--;
-        continue;
-      }
-      if (!isRetryable(failure) || attempt >= deps.retries) throw translateGoogleFailure(failure);
-      const waitSeconds = failure.kind === 'http' ? failure.retryAfterSeconds : null;
-      if (waitSeconds !== null && waitSeconds > deps.backoff.retryAfterCapSeconds) {
-        throw translateGoogleFailure(failure);
-      }
-      await deps.sleep(
-        waitSeconds === null
-          ? backoffDelayMs(deps.backoff, attempt, deps.random)
-          : waitSeconds * 1000,
-      );
-    }
+    return withRetries(deps, (token) =>
+      deps.gate.run(deps.connectionId, 1, () => attemptOnce(deps, schema, req, url, token)),
+    );
   };
 }
 
@@ -134,21 +163,29 @@ async function attemptOnce<T>(
     return { ok: false, failure: { kind: 'network', operation: req.operation, cause: error } };
   }
   if (status >= 200 && status < 300) return parseSuccess(schema, req.operation, text);
+  return { ok: false, failure: httpFailure(req.operation, status, text, retryAfter, deps.now()) };
+}
+
+/** A non-2xx answer as a failure: Google's reason and message, and its `Retry-After`. */
+export function httpFailure(
+  operation: string,
+  status: number,
+  text: string,
+  retryAfter: string | null,
+  now: Date,
+): GoogleFailure {
   const envelope = parseErrorEnvelope(text);
   return {
-    ok: false,
-    failure: {
-      kind: 'http',
-      operation: req.operation,
-      status,
-      reason: envelope.reason,
-      message: envelope.message,
-      retryAfterSeconds: parseRetryAfter(retryAfter, deps.now()),
-    },
+    kind: 'http',
+    operation,
+    status,
+    reason: envelope.reason,
+    message: envelope.message,
+    retryAfterSeconds: parseRetryAfter(retryAfter, now),
   };
 }
 
-function parseSuccess<T>(schema: z.ZodType<T>, operation: string, text: string): Attempt<T> {
+export function parseSuccess<T>(schema: z.ZodType<T>, operation: string, text: string): Attempt<T> {
   let json: unknown;
   try {
     json = text === '' ? {} : JSON.parse(text);

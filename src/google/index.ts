@@ -6,10 +6,17 @@
 export type { TokenSource } from './token-source.ts';
 export { createGoogleApi } from './google-api.ts';
 export type { GoogleApi, GoogleApiDeps } from './google-api.ts';
+export { createConnectionGate } from './connection-gate.ts';
+export type { ConnectionGate } from './connection-gate.ts';
+export { createConnectionMemo } from './connection-memo.ts';
+export type { ConnectionMemo } from './connection-memo.ts';
+export { MAX_BATCH_CALLS } from './gmail-batch.ts';
+export { DEFAULT_CALLS_IN_FLIGHT } from './google-request.ts';
 export type { GmailApi, GmailGetParams, GmailListParams } from './gmail-client.ts';
 export type { CalendarApi, EventsParams, FreeBusyParams } from './calendar-client.ts';
 export type { BackoffPolicy } from './backoff.ts';
 export type {
+  GmailAttachment,
   GmailLabel,
   GmailMessage,
   GmailMessageList,
@@ -19,6 +26,7 @@ export type {
 } from './gmail-schemas.ts';
 export type { CalendarEvent, CalendarListEntry, FreeBusy } from './calendar-schemas.ts';
 export { decodeEntities, decodeHeaders, decodeMessage, DEFAULT_MAX_CHARS } from './mime-decode.ts';
+export { withLargeBodies } from './large-bodies.ts';
 export type { AttachmentInfo, DecodedMessage } from './mime-decode.ts';
 export { parseAddressList } from './addresses.ts';
 export { mapLimited } from './map-limited.ts';

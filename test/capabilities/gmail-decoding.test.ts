@@ -9,6 +9,15 @@ import { startSession } from './sandbox-session.ts';
 import type { Session } from './sandbox-session.ts';
 
 const NOW = new Date('2026-11-25T15:00:00Z');
+/** '明日の会議の資料です。 See you.' in ISO-2022-JP. */
+const ISO_2022_JP_BODY_HEX =
+  '1b24424c40467c244e32713544244e3b714e412447243921231b28422053656520796f752e';
+/** 2.25 MB of text: more than the sandbox (like Gmail) inlines, so it comes as an attachmentId. */
+const HUGE_LINE = 'The quarterly figures are attached below, line ';
+const HUGE = Array.from(
+  { length: 45_000 },
+  (_, i) => `${HUGE_LINE}${String(i).padStart(5, '0')}.`,
+).join('\n');
 const ME = 'alex@example.com';
 let session: Session;
 const ids: Record<string, string> = {};
@@ -116,6 +125,20 @@ beforeAll(async () => {
     'INBOX',
   );
   await add(
+    'jis',
+    rfc822(
+      head(
+        '8',
+        `=?ISO-2022-JP?B?${Buffer.from('1b2442327135441b2842', 'hex').toString('base64')}?= notes`,
+        'text/plain; charset=ISO-2022-JP',
+        ['Content-Transfer-Encoding: 7bit'],
+      ),
+      Buffer.from(ISO_2022_JP_BODY_HEX, 'hex'),
+    ),
+    'INBOX',
+  );
+  await add('huge', rfc822(head('9', 'Huge report', 'text/plain; charset=UTF-8'), HUGE), 'INBOX');
+  await add(
     'long',
     rfc822(head('7', 'Long', 'text/plain; charset=UTF-8'), 'All work and no play. '.repeat(600)),
     'INBOX',
@@ -177,6 +200,32 @@ describe('gmail.read decodes real mail from the sandbox', () => {
     });
   });
 
+  it('decodes an ISO-2022-JP subject and body', async () => {
+    const result = await runCapability(gmailRead, session.context(), { messageId: ids.jis });
+    const message = result.messages[0];
+    expect([message?.subject, message?.body]).toStrictEqual([
+      '会議 notes',
+      '明日の会議の資料です。 See you.',
+    ]);
+  });
+
+  it('fetches a text part too large to inline through attachments.get, then trims it', async () => {
+    const before = (await session.stats()).requests;
+    const text = await body('huge');
+    const after = (await session.stats()).requests;
+    const key = 'GET /gmail/v1/users/:userId/messages/:messageId/attachments/:attachmentId';
+    const kept = HUGE.slice(0, 8_000).replace(/\s+\S*$/, '');
+    expect({
+      size: Buffer.byteLength(HUGE) > 2 * 1024 * 1024,
+      text,
+      attachmentGets: (after[key] ?? 0) - (before[key] ?? 0),
+    }).toStrictEqual({
+      size: true,
+      text: `${kept}\n[… trimmed, ${(HUGE.length - kept.length).toLocaleString('en-US')} more characters]`,
+      attachmentGets: 1,
+    });
+  });
+
   it('trims a long body at the limit with a marker', async () => {
     expect(await body('long', 200)).toBe(
       `${'All work and no play. '.repeat(9).trim()}
@@ -201,17 +250,44 @@ describe('gmail.search and gmail.unread', () => {
     ]);
   });
 
-  it('lists a page in two sequential round trips: one list and one wave of gets', async () => {
+  it('lists a page in two sequential round trips: one list, then one batch of every get', async () => {
+    const exchanges: Array<{ call: string; start: number; end: number }> = [];
+    let clock = 0;
+    const recording = (async (input: string | URL | Request, init?: RequestInit) => {
+      const start = clock++;
+      const response = await fetch(input, init);
+      await response.clone().arrayBuffer();
+      const url = new URL(String(input));
+      exchanges.push({ call: `${init?.method ?? 'GET'} ${url.pathname}`, start, end: clock++ });
+      return response;
+    }) as typeof fetch;
     const before = (await session.stats()).requests;
-    const result = await runCapability(gmailSearch, session.context(), { pageSize: 5 });
+    const result = await runCapability(gmailSearch, session.context({}, { fetch: recording }), {
+      pageSize: 9,
+    });
     const after = (await session.stats()).requests;
     const delta = (key: string) => (after[key] ?? 0) - (before[key] ?? 0);
+    const list = exchanges.find((e) => e.call === 'GET /gmail/v1/users/me/messages');
+    const batch = exchanges.find((e) => e.call === 'POST /batch/gmail/v1');
     expect({
       count: result.messages.length,
-      next: typeof result.nextPageToken,
+      calls: exchanges.map((e) => e.call).sort(),
+      sequential: list !== undefined && batch !== undefined && list.end < batch.start,
       list: delta('GET /gmail/v1/users/:userId/messages'),
+      batches: delta('POST /batch/gmail/v1'),
       gets: delta('GET /gmail/v1/users/:userId/messages/:messageId'),
-    }).toStrictEqual({ count: 5, next: 'string', list: 1, gets: 5 });
+    }).toStrictEqual({
+      count: 9,
+      calls: [
+        'GET /gmail/v1/users/me/messages',
+        'GET /gmail/v1/users/me/profile',
+        'POST /batch/gmail/v1',
+      ],
+      sequential: true,
+      list: 1,
+      batches: 1,
+      gets: 9,
+    });
   });
 
   it('counts unread mail from label metadata', async () => {
