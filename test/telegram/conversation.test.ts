@@ -85,7 +85,7 @@ describe('a conversation through the Telegram sandbox', () => {
         '<b>Mail from alice</b>',
         '',
         '<b>1.</b> ● <b>Quote Q-2210 - Harbor &amp; Pine menus</b>',
-        'Alice Chen · Thursday 5 March at 14:40',
+        'Alice Chen · Thursday 26 February at 14:40',
         "<i>Hi Alex, Here's the quote you asked for: 400 menus, A4 folded, 300 gsm uncoated, $612.00 including delivery. Prices hold for 30 days. (And…</i>",
       ],
       count: 5,
@@ -113,7 +113,7 @@ describe('a conversation through the Telegram sandbox', () => {
         'Re: Invoice NW-4471 - Lumen Health brochure print run',
         'From: Alice Chen <alice@northwind.example>',
         'To: Alex Rivera <alex@example.com>',
-        'Date: today at 13:15',
+        'Date: Tuesday 24 February at 13:15',
       ],
       quoted: true,
       buttons: {
