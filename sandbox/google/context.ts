@@ -80,4 +80,9 @@ export interface SandboxContext {
 export interface SeedShift {
   /** Whole days to add to every date in the seed (a multiple of 7, keeps weekdays). */
   days: number;
+  /**
+   * Mail only: epoch ms (the load) that no seed message may be dated after. Mail is moved
+   * back by as many further whole weeks as that takes; events are not.
+   */
+  notAfter?: number;
 }

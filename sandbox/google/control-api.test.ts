@@ -4,7 +4,6 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseGoogleSandboxArgs } from './cli.ts';
-import { seedShift } from './seed.ts';
 import { control, startProbeSandbox } from './test-support.ts';
 import type { ProbeRecord, TestSandbox } from './test-support.ts';
 
@@ -130,23 +129,6 @@ describe('control API', () => {
       'image/svg+xml',
       true,
     ]);
-  });
-});
-
-describe('seed shift', () => {
-  it('moves the reference week to the current UTC week in whole weeks', () => {
-    expect([
-      seedShift('2026-03-02', new Date('2026-03-02T00:00:00Z')),
-      seedShift('2026-03-02', new Date('2026-03-08T23:59:59Z')),
-      seedShift('2026-03-02', new Date('2026-03-09T00:00:00Z')),
-      seedShift('2026-03-02', new Date('2026-02-25T12:00:00Z')),
-    ]).toStrictEqual([{ days: 0 }, { days: 0 }, { days: 7 }, { days: -7 }]);
-  });
-
-  it('refuses a reference day that is not a Monday', () => {
-    expect(() => seedShift('2026-03-03', new Date())).toThrow(
-      'seed.json: referenceMonday 2026-03-03 is not a Monday',
-    );
   });
 });
 

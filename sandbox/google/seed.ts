@@ -1,10 +1,13 @@
 /**
  * Loads a seed folder: `seed.json` (reference Monday, OAuth clients, users) and, per user,
- * `<email>/mail` and `<email>/calendar`, shifted so the reference week is the current
- * week (whole weeks, so weekdays stay put).
+ * `<email>/mail` and `<email>/calendar`, shifted in whole weeks (so weekdays stay put) so
+ * that the reference week is the current week in that user's own time zone. Events keep
+ * their place in that week (today, tomorrow, later this week); mail is moved back by
+ * further whole weeks until none of it is dated after the load.
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { DateTime, IANAZone } from 'luxon';
 import { z } from 'zod';
 import type { SandboxUser, SeedShift } from './context.ts';
 import type { SandboxState } from './sandbox-state.ts';
@@ -24,7 +27,7 @@ const SeedFile = z.object({
       email: z.email(),
       name: z.string().min(1),
       sub: z.string().regex(/^\d{1,255}$/),
-      timeZone: z.string().min(1),
+      timeZone: z.string().refine((zone) => IANAZone.isValidZone(zone), 'an IANA time zone'),
     }),
   ),
 });
@@ -32,15 +35,22 @@ export type SeedFile = z.infer<typeof SeedFile>;
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
-/** Whole days from `referenceMonday` to the Monday (UTC) of the week of `now`. */
-export function seedShift(referenceMonday: string, now: Date): SeedShift {
+/**
+ * Whole days from `referenceMonday` to the Monday of the week `now` falls in, in
+ * `timeZone` (Sunday noon UTC is already next week in Auckland).
+ */
+export function seedShift(referenceMonday: string, now: Date, timeZone: string): SeedShift {
   const reference = Date.parse(`${referenceMonday}T00:00:00Z`);
   if (new Date(reference).getUTCDay() !== 1) {
     throw new Error(`seed.json: referenceMonday ${referenceMonday} is not a Monday`);
   }
-  const today = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate());
-  const monday = today - ((new Date(today).getUTCDay() + 6) % 7) * DAY_MS;
-  return { days: Math.round((monday - reference) / DAY_MS) };
+  const local = DateTime.fromJSDate(now, { zone: timeZone });
+  if (!local.isValid) throw new Error(`seed.json: unknown time zone ${timeZone}`);
+  const monday = local.startOf('week').toISODate();
+  return {
+    days: Math.round((Date.parse(`${monday}T00:00:00Z`) - reference) / DAY_MS),
+    notAfter: now.getTime(),
+  };
 }
 
 export async function readSeedFile(seedDir: string): Promise<SeedFile> {
@@ -63,7 +73,6 @@ export async function applySeed(
   now: Date,
 ): Promise<void> {
   const seed = await readSeedFile(seedDir);
-  const shift = seedShift(seed.referenceMonday, now);
   for (const client of seed.clients) {
     state.clients.set(client.client_id, {
       clientId: client.client_id,
@@ -77,6 +86,7 @@ export async function applySeed(
     state.users.set(user.email, user);
   }
   for (const user of state.users.values()) {
+    const shift = seedShift(seed.referenceMonday, now, user.timeZone);
     await loaders.loadMail(user.email, join(seedDir, user.email, 'mail'), shift);
     await loaders.loadCalendar(user.email, join(seedDir, user.email, 'calendar'), shift);
   }

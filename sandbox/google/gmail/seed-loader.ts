@@ -1,6 +1,8 @@
 /**
  * Loads a seed mailbox from a folder: `labels.json` (user labels) and every `.eml`, moved
- * in time by whole days so the seed's reference week becomes the current week. Per file:
+ * in time by whole days so the seed's reference week becomes the current week, and back
+ * by further whole weeks when that would date any message after `shift.notAfter` (mail
+ * written for Friday must not arrive on Monday). Per file:
  * - `X-Gmail-Labels: INBOX, UNREAD, Label_1` gives the label ids and is removed;
  * - the `Date:` header is shifted (its UTC offset kept), which shifts internalDate;
  * - `{{2026-03-05|MMMM d}}` placeholders (an ISO date or date-time, then a Luxon format)
@@ -18,6 +20,7 @@ import { formatMailDate, parseMailDate } from './mail-date.ts';
 import type { GmailStore } from './store.ts';
 
 const DAY_MS = 86_400_000;
+const WEEK_MS = 7 * DAY_MS;
 const PLACEHOLDER = /\{\{(\d{4}-\d{2}-\d{2}(?:T[\d:.]+(?:Z|[+-]\d{2}:?\d{2})?)?)\|([^}]+)\}\}/g;
 
 interface SeedLabel {
@@ -107,10 +110,21 @@ export async function loadGmailSeed(
       ...(label.color ? { color: label.color } : {}),
     });
   }
-  const prepared: PreparedSeedMessage[] = [];
-  for (const name of names) {
-    prepared.push(prepareSeedMessage(await readFile(join(dir, name)), shift.days));
-  }
+  const files = await Promise.all(names.map((name) => readFile(join(dir, name))));
+  const days = mailDays(files, shift);
+  const prepared = files.map((file) => prepareSeedMessage(file, days));
   prepared.sort((a, b) => (a.epochMs || 0) - (b.epochMs || 0));
   for (const message of prepared) store.importMessage(email, message.raw, message.labelIds);
+}
+
+/** The shift for mail: `shift.days`, less whole weeks until no message is after `notAfter`. */
+export function mailDays(files: readonly Buffer[], shift: SeedShift): number {
+  if (shift.notAfter === undefined) return shift.days;
+  let newest = Number.NEGATIVE_INFINITY;
+  for (const file of files) {
+    const { epochMs } = prepareSeedMessage(file, shift.days);
+    if (epochMs > newest) newest = epochMs;
+  }
+  if (newest <= shift.notAfter) return shift.days;
+  return shift.days - 7 * Math.ceil((newest - shift.notAfter) / WEEK_MS);
 }

@@ -7,7 +7,8 @@ const REDIRECT = 'http://127.0.0.1:3000/oauth/google/callback';
 let sandbox: GoogleSandbox;
 
 beforeAll(async () => {
-  sandbox = await startGoogleSandbox({ port: 0, now: () => new Date('2026-03-06T17:00:00Z') });
+  // Saturday of the reference week, after its last seed message: the seed is not shifted.
+  sandbox = await startGoogleSandbox({ port: 0, now: () => new Date('2026-03-07T17:00:00Z') });
 });
 
 afterAll(async () => {
