@@ -193,8 +193,9 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
     stop() {
       stopping ??= (async () => {
         outbox?.stop();
-        await telegram?.stop();
+        // No new webhook deliveries, then the updates already received are answered.
         await http.close();
+        await telegram?.stop();
         await jobs?.stop();
         await admin?.close();
         if (!options.database) await database.close();

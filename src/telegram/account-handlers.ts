@@ -62,7 +62,7 @@ export async function connectCommand(turn: Turn): Promise<Reply> {
 }
 
 export async function accountsCommand(turn: Turn): Promise<Reply> {
-  const { frontDoor, callbacks } = turn.services;
+  const { frontDoor } = turn.services;
   const connections = (await frontDoor.connections.list(turn.user.id)).filter(
     (c) => c.status !== 'revoked',
   );
@@ -83,21 +83,23 @@ export async function accountsCommand(turn: Turn): Promise<Reply> {
       if (again) rows.push([again]);
     }
     if (!c.isDefault && connections.length > 1) {
-      rows.push([{ text: `Make ${c.email} default`, callback_data: callbacks.pack('ad', c.id) }]);
+      rows.push([
+        { text: `Make ${c.email} default`, callback_data: await turn.buttons.pack('ad', c.id) },
+      ]);
     }
   }
   if (add) rows.push([add]);
   return { html: `${bold('Your Google accounts')}\n\n${lines.join('\n\n')}`, buttons: rows };
 }
 
-function confirmDisconnect(turn: Turn, connection: ConnectionView): Reply {
+async function confirmDisconnect(turn: Turn, connection: ConnectionView): Promise<Reply> {
   return {
     html: `Disconnect ${bold(connection.email)}? Tidings revokes its access at Google and deletes the stored sign-in.`,
     buttons: [
       [
         {
           text: 'Yes, disconnect',
-          callback_data: turn.services.callbacks.pack('dy', connection.id),
+          callback_data: await turn.buttons.pack('dy', connection.id),
         },
         { text: 'Cancel', callback_data: 'x' },
       ],
@@ -107,7 +109,7 @@ function confirmDisconnect(turn: Turn, connection: ConnectionView): Reply {
 
 /** `/disconnect [email]`: asks which account (when several), then for confirmation. */
 export async function disconnectCommand(turn: Turn, arg: string): Promise<Reply> {
-  const { frontDoor, callbacks } = turn.services;
+  const { frontDoor } = turn.services;
   if (arg.trim()) {
     return confirmDisconnect(turn, await frontDoor.connections.resolve(turn.user.id, arg.trim()));
   }
@@ -119,7 +121,11 @@ export async function disconnectCommand(turn: Turn, arg: string): Promise<Reply>
   if (connections.length === 1 && only) return confirmDisconnect(turn, only);
   return {
     html: 'Which account should I disconnect?',
-    buttons: connections.map((c) => [{ text: c.email, callback_data: callbacks.pack('dx', c.id) }]),
+    buttons: await Promise.all(
+      connections.map(async (c) => [
+        { text: c.email, callback_data: await turn.buttons.pack('dx', c.id) },
+      ]),
+    ),
   };
 }
 

@@ -2,26 +2,32 @@
  * The Telegram bot: a grammY `Bot` pointed at any Bot API server, with the update handler,
  * the command list registered with Telegram, long polling or webhook delivery, the
  * outbox delivery and the daily briefing. Built from its dependencies; no globals.
+ *
+ * Updates are answered in order per chat (`chat-queue.ts`); a failing update is logged as
+ * the Bot API method, error code and description only, never with its context. Flood
+ * control (429) is waited out when Telegram asks for at most `maxRetryDelaySeconds`.
+ * Seen update ids and expired button state are pruned on a timer. Stopping waits a bounded
+ * time for the updates being answered.
  */
 import { autoRetry } from '@grammyjs/auto-retry';
 import { Bot } from 'grammy';
 import type { Update } from 'grammy/types';
 import type { FrontDoor } from '../front-door.ts';
 import type { Logger } from '../log.ts';
-import { createCallbackData } from './callback-data.ts';
 import { chatKeyOf, createChatQueue } from './chat-queue.ts';
 import { COMMANDS } from './help-text.ts';
+import { loggableError } from './loggable-error.ts';
 import { createOutboxDelivery, turnForUser } from './outbox-delivery.ts';
 import { createPoller } from './polling.ts';
 import type { Poller } from './polling.ts';
 import { createRateLimiter } from './rate-limit.ts';
 import { buildBriefing } from './briefing.ts';
-import { createShortState } from './short-state.ts';
-import { loggableError } from './loggable-error.ts';
 import { errorReply } from './turn.ts';
-import type { BotServices, MailPageState } from './turn.ts';
+import type { BotServices } from './turn.ts';
 import { createUpdateHandler } from './update-handler.ts';
 import { createZoneMemory } from './zone-memory.ts';
+
+const DAY_MS = 86_400_000;
 
 export interface TelegramBotDeps {
   token: string;
@@ -38,15 +44,27 @@ export interface TelegramBotDeps {
   typingAfterMs?: number;
   /** The fetch grammY uses (default: its own). */
   fetch?: typeof fetch;
+  /** The longest flood-control wait (`retry_after`) honoured before giving up (default 30 s). */
+  maxRetryDelaySeconds?: number;
+  /** How long `stop()` waits for the updates being answered (default 10 s). */
+  drainTimeoutMs?: number;
+  /** How often seen update ids and expired button state are pruned (default hourly). */
+  pruneEveryMs?: number;
+  /** How long a seen update id is kept (default 7 days; Telegram redelivers for 24 h). */
+  keepUpdatesMs?: number;
 }
 
 export interface TelegramBot {
-  /** Polling: removes the webhook and starts polling. Webhook: registers the commands only. */
+  /** Registers the commands, starts pruning and, in polling mode, removes the webhook and polls. */
   start(): Promise<void>;
-  /** Stops polling and waits for the updates being answered. */
+  /** Stops polling and pruning; waits, at most `drainTimeoutMs`, for the updates being answered. */
   stop(): Promise<void>;
-  /** Answers one update completely (webhook deliveries, tests). */
+  /** Answers one update completely, now (tests); throws what answering it threw. */
   handleUpdate(update: Update): Promise<void>;
+  /** Queues an update behind the earlier ones of its chat and answers it in the background. */
+  receive(update: Update): void;
+  /** Resolves once every received update is answered. */
+  idle(): Promise<void>;
   /** Sends what the outbox holds; answers how many notifications were delivered. */
   deliverOutbox(): Promise<number>;
   /** Builds and sends today's briefing to the user's chat. */
@@ -58,13 +76,13 @@ export function createTelegramBot(deps: TelegramBotDeps): TelegramBot {
   const bot = new Bot(deps.token, {
     client: { apiRoot: deps.apiRoot, ...(deps.fetch ? { fetch: deps.fetch } : {}) },
   });
-  bot.api.config.use(autoRetry({ maxRetryAttempts: 3, maxDelaySeconds: 30 }));
+  bot.api.config.use(
+    autoRetry({ maxRetryAttempts: 3, maxDelaySeconds: deps.maxRetryDelaySeconds ?? 30 }),
+  );
   const services: BotServices = {
     frontDoor: deps.frontDoor,
     logger: deps.logger,
     now,
-    callbacks: createCallbackData(createShortState<string>({ max: 5_000, ttlMs: 86_400_000, now })),
-    pages: createShortState<MailPageState>({ max: 5_000, ttlMs: 86_400_000, now }),
     zones: createZoneMemory(),
     typingAfterMs: deps.typingAfterMs ?? 400,
   };
@@ -75,12 +93,6 @@ export function createTelegramBot(deps: TelegramBotDeps): TelegramBot {
       allowedUsers: deps.allowedUsers ? new Set(deps.allowedUsers) : null,
     }),
   );
-  bot.catch((failure) => {
-    deps.logger.error(
-      { err: loggableError(failure.error), updateId: failure.ctx.update.update_id },
-      'telegram update failed',
-    );
-  });
 
   let ready: Promise<void> | null = null;
   const init = () => {
@@ -94,10 +106,21 @@ export function createTelegramBot(deps: TelegramBotDeps): TelegramBot {
     await init();
     await bot.handleUpdate(update);
   };
-  const queue = createChatQueue((error) =>
-    deps.logger.error({ err: loggableError(error) }, 'telegram update failed'),
+  const queue = createChatQueue((error, key) =>
+    deps.logger.error({ err: loggableError(error), chat: key }, 'telegram update failed'),
   );
+  const receive = (update: Update) => {
+    void queue.run(chatKeyOf(update), () => handleUpdate(update));
+  };
+
   let poller: Poller | null = null;
+  let pruning: NodeJS.Timeout | null = null;
+  const prune = () => {
+    const before = new Date(now().getTime() - (deps.keepUpdatesMs ?? 7 * DAY_MS));
+    deps.frontDoor.telegram.prune(before).catch((error: unknown) => {
+      deps.logger.warn({ err: error }, 'pruning Telegram state failed');
+    });
+  };
 
   return {
     async start() {
@@ -107,22 +130,33 @@ export function createTelegramBot(deps: TelegramBotDeps): TelegramBot {
         .catch((error: unknown) =>
           deps.logger.warn({ err: loggableError(error) }, 'setMyCommands failed'),
         );
+      if (!pruning) {
+        prune();
+        pruning = setInterval(prune, deps.pruneEveryMs ?? 3_600_000);
+        pruning.unref();
+      }
       if (deps.mode !== 'polling' || poller) return;
-      poller = createPoller({
-        api: bot.api,
-        logger: deps.logger,
-        dispatch: (update) => {
-          void queue.run(chatKeyOf(update), () => handleUpdate(update));
-        },
-      });
+      poller = createPoller({ api: bot.api, logger: deps.logger, dispatch: receive });
       await poller.start();
     },
     async stop() {
+      if (pruning) clearInterval(pruning);
+      pruning = null;
       await poller?.stop();
       poller = null;
-      await queue.idle();
+      const drained = await queue.idle(deps.drainTimeoutMs ?? 10_000);
+      if (!drained) {
+        deps.logger.warn(
+          { chats: queue.size },
+          'stopped before every Telegram update was answered',
+        );
+      }
     },
     handleUpdate,
+    receive,
+    idle: async () => {
+      await queue.idle();
+    },
     deliverOutbox: createOutboxDelivery(services, bot.api),
     async sendBriefing(userId) {
       const turn = await turnForUser(services, bot.api, userId);

@@ -54,10 +54,7 @@ export async function buildBriefing(turn: Turn): Promise<Reply> {
 
 export async function actionsReply(turn: Turn, days: number, label: string): Promise<Reply> {
   const output = await turn.run(actionsExtract, { days });
-  return renderActions(
-    output,
-    label,
-    (id) => turn.services.callbacks.pack('o', id),
-    await turn.view(),
-  );
+  const open = new Map<string, string>();
+  for (const a of output.actions) open.set(a.messageId, await turn.buttons.pack('o', a.messageId));
+  return renderActions(output, label, (id) => open.get(id) ?? 'o', await turn.view());
 }

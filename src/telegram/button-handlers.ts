@@ -23,7 +23,7 @@ export const EXPIRED_NOTE = 'This button has expired. Send the command again for
 const expired: ButtonOutcome = { reply: null, mode: 'send', toast: EXPIRED_NOTE };
 
 export async function pressButton(turn: Turn, data: string): Promise<ButtonOutcome> {
-  const unpacked = turn.services.callbacks.unpack(data);
+  const unpacked = await turn.buttons.unpack(data);
   if ('expired' in unpacked) return expired;
   const { action, value } = unpacked;
   switch (action) {

@@ -1,30 +1,52 @@
 /**
  * Runs work in order per chat and concurrently across chats: an update for one chat waits
- * for the previous update of that chat, never for other people's slow Google calls.
+ * for the previous update of that chat, never for other people's slow Google calls. The
+ * order is this process's: with several instances behind a webhook, each keeps its own.
  */
 import type { Update } from 'grammy/types';
 
 export interface ChatQueue {
   /** Queues `task` behind earlier tasks of the same key; never rejects. */
   run(key: string, task: () => Promise<void>): Promise<void>;
-  /** Resolves when every queued task has settled. */
-  idle(): Promise<void>;
+  /**
+   * Resolves true when every queued task has settled, or false when `timeoutMs` passes
+   * first (without a timeout it waits as long as it takes).
+   */
+  idle(timeoutMs?: number): Promise<boolean>;
+  /** How many keys have work queued or running. */
+  readonly size: number;
 }
 
-export function createChatQueue(onError: (error: unknown) => void): ChatQueue {
+export function createChatQueue(onError: (error: unknown, key: string) => void): ChatQueue {
   const tails = new Map<string, Promise<void>>();
+  const settled = async () => {
+    while (tails.size > 0) await Promise.all(tails.values());
+    return true;
+  };
   return {
     run(key, task) {
       const previous = tails.get(key) ?? Promise.resolve();
-      const current = previous.then(task).catch(onError);
+      const current = previous.then(task).catch((error: unknown) => onError(error, key));
       tails.set(key, current);
       void current.then(() => {
         if (tails.get(key) === current) tails.delete(key);
       });
       return current;
     },
-    async idle() {
-      while (tails.size > 0) await Promise.all(tails.values());
+    async idle(timeoutMs) {
+      if (timeoutMs === undefined) return settled();
+      let timer: NodeJS.Timeout | undefined;
+      const late = new Promise<boolean>((resolve) => {
+        timer = setTimeout(() => resolve(false), timeoutMs);
+      });
+      try {
+        return await Promise.race([settled(), late]);
+      } finally {
+        clearTimeout(timer);
+      }
+    },
+    get size() {
+      return tails.size;
     },
   };
 }

@@ -12,15 +12,15 @@ const UNREAD_QUERY = 'in:inbox is:unread';
 
 /** Renders one page of results; every page gets its own key so "Back" can find it again. */
 export async function mailPage(turn: Turn, state: MailPageState, ownKey?: string): Promise<Reply> {
-  const { callbacks, pages } = turn.services;
+  const { buttons } = turn;
   const output = await turn.run(gmailSearch, {
     pageSize: PAGE_SIZE,
     ...(state.query ? { query: state.query } : {}),
     ...(state.pageToken ? { pageToken: state.pageToken } : {}),
   });
-  const key = ownKey ?? pages.put(state);
+  const key = ownKey ?? (await buttons.keepPage(state));
   const next = output.nextPageToken
-    ? pages.put({
+    ? await buttons.keepPage({
         query: state.query,
         label: state.label,
         pageToken: output.nextPageToken,
@@ -28,14 +28,16 @@ export async function mailPage(turn: Turn, state: MailPageState, ownKey?: string
         back: key,
       })
     : null;
+  const open = new Map<string, string>();
+  for (const m of output.messages) open.set(m.id, await buttons.pack('o', m.id));
   return renderMailPage(
     output,
     state.label,
     state.first,
     {
-      open: (id) => callbacks.pack('o', id),
-      next: next ? callbacks.pack('p', next) : null,
-      back: state.back ? callbacks.pack('p', state.back) : null,
+      open: (id) => open.get(id) ?? 'o',
+      next: next ? await buttons.pack('p', next) : null,
+      back: state.back ? await buttons.pack('p', state.back) : null,
     },
     await turn.view(),
   );
@@ -55,7 +57,7 @@ export function inboxCommand(turn: Turn, arg: string): Promise<Reply> {
 
 export async function unreadCommand(turn: Turn): Promise<Reply> {
   const output = await turn.run(gmailUnread, {});
-  return renderUnread(output, turn.services.callbacks.pack('u'));
+  return renderUnread(output, await turn.buttons.pack('u'));
 }
 
 export function unreadList(turn: Turn): Promise<Reply> {
@@ -64,7 +66,7 @@ export function unreadList(turn: Turn): Promise<Reply> {
 
 /** A page behind a "More" or "Back" button; null when the key has expired. */
 export async function pageByKey(turn: Turn, key: string): Promise<Reply | null> {
-  const state = turn.services.pages.get(key);
+  const state = await turn.buttons.page(key);
   return state ? mailPage(turn, state, key) : null;
 }
 

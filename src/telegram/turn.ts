@@ -10,33 +10,22 @@ import { calendarAgenda } from '../capabilities/index.ts';
 import { isTidingsError } from '../errors.ts';
 import type { FrontDoor, UserRecord } from '../front-door.ts';
 import type { Logger } from '../log.ts';
-import type { CallbackData } from './callback-data.ts';
+import { createButtons } from './button-state.ts';
+import type { Buttons } from './button-state.ts';
 import { errorSentence, UNEXPECTED_SENTENCE } from './error-sentences.ts';
 import { plain, sendReply } from './reply.ts';
 import type { Reply, View } from './reply.ts';
-import type { ShortState } from './short-state.ts';
 import { loggableError } from './loggable-error.ts';
 import { withTyping } from './typing.ts';
 import type { ZoneMemory } from './zone-memory.ts';
 
-/** A page of mail results, kept server-side behind a short key. */
-export interface MailPageState {
-  query: string;
-  label: string;
-  pageToken: string | null;
-  /** Number of the first result on the page. */
-  first: number;
-  /** Key of the previous page. */
-  back: string | null;
-}
+export type { MailPageState } from './button-state.ts';
 
 /** What every handler shares, built once per bot. */
 export interface BotServices {
   frontDoor: FrontDoor;
   logger: Logger;
   now: () => Date;
-  callbacks: CallbackData;
-  pages: ShortState<MailPageState>;
   zones: ZoneMemory;
   typingAfterMs: number;
 }
@@ -47,6 +36,8 @@ export interface Turn {
   chatId: number;
   user: UserRecord;
   locale: string;
+  /** What this user's inline buttons stand for. */
+  buttons: Buttons;
   /** The user's zone: their setting, else their Calendar's, else UTC. */
   zone(): Promise<string>;
   view(): Promise<View>;
@@ -74,6 +65,7 @@ export function createTurn(
     chatId,
     user,
     locale: user.locale ?? 'en-GB',
+    buttons: createButtons(frontDoor.telegram, user.id),
     async run(capability, input) {
       const raw = await withTyping(api, chatId, services.typingAfterMs, () =>
         frontDoor.invoke(user.id, capability.name, input),

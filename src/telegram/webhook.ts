@@ -1,13 +1,13 @@
 /**
  * The webhook route: checks `X-Telegram-Bot-Api-Secret-Token` in constant time before the
- * body is read (401 otherwise), acknowledges at once with 200, and answers the update in
- * the background, in order per chat, so Telegram never waits on Google.
+ * body is read (401 otherwise), acknowledges at once with 200, and hands the update to the
+ * bot, which answers it in the background, in order per chat, so Telegram never waits on
+ * Google. Stopping the bot waits (bounded) for what was received here.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import type { Update } from 'grammy/types';
 import type { TelegramBot } from './bot.ts';
-import { chatKeyOf, createChatQueue } from './chat-queue.ts';
 
 const HEADER = 'x-telegram-bot-api-secret-token';
 
@@ -30,9 +30,6 @@ export function registerTelegramWebhook(
   app: FastifyInstance,
   deps: { bot: TelegramBot; secret: string; path?: string },
 ): { idle(): Promise<void> } {
-  const queue = createChatQueue((error) =>
-    app.log.error({ err: error }, 'telegram webhook update failed'),
-  );
   app.post(
     deps.path ?? '/telegram/webhook',
     {
@@ -46,11 +43,9 @@ export function registerTelegramWebhook(
     },
     async (request, reply) => {
       const update = request.body;
-      if (isUpdate(update)) {
-        void queue.run(chatKeyOf(update), () => deps.bot.handleUpdate(update));
-      }
+      if (isUpdate(update)) deps.bot.receive(update);
       return reply.code(200).send({ ok: true });
     },
   );
-  return { idle: () => queue.idle() };
+  return { idle: () => deps.bot.idle() };
 }
