@@ -6,6 +6,7 @@
  */
 import { randomInt } from 'node:crypto';
 import type { FastifyInstance, FastifyReply } from 'fastify';
+import { IANAZone } from 'luxon';
 import { z } from 'zod';
 import type { SandboxUser } from './context.ts';
 import { revokeUserGrants } from './grants.ts';
@@ -17,6 +18,7 @@ export interface ControlRouteDeps {
   state: SandboxState;
   importMessage(email: string, raw: Buffer, labelIds: string[]): { id: string; threadId: string };
   importIcs(email: string, ics: string, calendarId: string): { ids: string[] };
+  setPrimaryZone(email: string, timeZone: string): void;
   reset(): Promise<void>;
 }
 
@@ -29,7 +31,12 @@ const ClientBody = z.object({
 const UserBody = z.object({
   email: z.email(),
   name: z.string().min(1).optional(),
-  time_zone: z.string().min(1).optional(),
+  time_zone: z
+    .string()
+    .refine((zone) => IANAZone.isValidZone(zone), {
+      message: 'time_zone must be an IANA time zone such as Europe/Paris',
+    })
+    .optional(),
 });
 const RevokeBody = z.object({ reason: z.enum(['revoked', 'invalid_rapt']).default('revoked') });
 const AutoDenyBody = z.object({ error: z.string().regex(/^[a-z_]+$/) });
@@ -113,6 +120,8 @@ export function registerControlRoutes(app: FastifyInstance, deps: ControlRouteDe
       timeZone: body.time_zone ?? existing?.timeZone ?? 'UTC',
     };
     state.users.set(email, user);
+    // The account's zone is the primary calendar's: Calendar's settings/timezone follows.
+    if (body.time_zone !== undefined) deps.setPrimaryZone(email, body.time_zone);
     return reply.code(existing ? 200 : 201).send({ email: user.email, sub: user.sub });
   });
 

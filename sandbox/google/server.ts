@@ -36,6 +36,8 @@ export interface MailStoreLike {
 export interface CalendarStoreLike {
   reset(): void | Promise<void>;
   importIcs(email: string, ics: string, calendarId: string): { ids: string[] };
+  /** Puts the user's primary calendar (and so `settings/timezone`) in an IANA zone. */
+  setPrimaryZone(email: string, timeZone: string): void;
 }
 
 export interface GoogleSandboxAppOptions {
@@ -133,6 +135,7 @@ export async function buildGoogleSandboxApp<G extends MailStoreLike, C extends C
     state,
     importMessage: (email, raw, labelIds) => gmailStore.importMessage(email, raw, labelIds),
     importIcs: (email, ics, calendarId) => calendarStore.importIcs(email, ics, calendarId),
+    setPrimaryZone: (email, timeZone) => calendarStore.setPrimaryZone(email, timeZone),
     reset,
   });
   modules.gmail.register(app, ctx, gmailStore);

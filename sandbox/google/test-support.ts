@@ -32,6 +32,7 @@ export async function startTestSandbox(now?: () => Date): Promise<TestSandbox> {
 export interface ProbeRecord {
   messages: { email: string; raw: string; labelIds: string[] }[];
   events: { email: string; ics: string; calendarId: string }[];
+  zones: { email: string; timeZone: string }[];
 }
 
 /**
@@ -42,7 +43,7 @@ export interface ProbeRecord {
 export async function startProbeSandbox(
   options: { now?: () => Date; random?: () => number } = {},
 ): Promise<TestSandbox & { probe: ProbeRecord }> {
-  const probe: ProbeRecord = { messages: [], events: [] };
+  const probe: ProbeRecord = { messages: [], events: [], zones: [] };
   let url = '';
   const mail: ApiModule<MailStoreLike> = {
     createStore: () => ({
@@ -71,10 +72,14 @@ export async function startProbeSandbox(
     createStore: () => ({
       reset: () => {
         probe.events = [];
+        probe.zones = [];
       },
       importIcs(email, ics, calendarId) {
         probe.events.push({ email, ics, calendarId });
         return { ids: [`e${probe.events.length}`] };
+      },
+      setPrimaryZone(email, timeZone) {
+        probe.zones.push({ email, timeZone });
       },
     }),
     loadSeed: async () => {},

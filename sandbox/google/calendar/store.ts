@@ -41,6 +41,8 @@ export interface CalendarStore {
   addEvents(email: string, calendarId: string, events: EventRecord[]): { ids: string[] };
   /** Creates or updates a calendar's description. */
   putCalendar(email: string, input: CalendarInput): StoredCalendar;
+  /** Moves the primary calendar to a zone (the user's zone changed in their account). */
+  setPrimaryZone(email: string, timeZone: string): void;
   /** The user's calendars, primary first. */
   calendars(email: string): StoredCalendar[];
   /** One calendar by id (`primary` and the user's email name the primary one). */
@@ -132,6 +134,9 @@ export function createCalendarStore(options: CalendarStoreOptions = {}): Calenda
     importIcs: (email, ics, calendarId) => addEvents(email, calendarId, parseIcs(ics)),
     addEvents,
     putCalendar,
+    setPrimaryZone: (email, timeZone) => {
+      putCalendar(email, { id: email.toLowerCase(), primary: true, timeZone });
+    },
     calendars: (email) =>
       [...userCalendars(email).values()].sort(
         (a, b) => Number(b.meta.primary) - Number(a.meta.primary),

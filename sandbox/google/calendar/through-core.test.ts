@@ -136,3 +136,54 @@ describe('the seed loaded in another week', () => {
     }
   });
 });
+
+describe("a user's time zone set through the control API", () => {
+  it('rejects a zone that is not IANA and moves the primary calendar and settings to a new one', async () => {
+    const own = await startGoogleSandbox({ port: 0, now: () => new Date('2026-03-04T15:00:00Z') });
+    try {
+      await control(own.url, 'POST', '/__sandbox/clients', {
+        client_id: CLIENT_ID,
+        client_secret: CLIENT_SECRET,
+        redirect_uris: [REDIRECT_URI],
+      });
+      const answer = await signIn(own.url, {}, { account: 'alex@example.com' });
+      const auth = new googleAuth.OAuth2();
+      auth.setCredentials({ access_token: String(answer.access_token) });
+      const api = calendar({ version: 'v3', rootUrl: `${own.url}/`, auth });
+      const post = (body: unknown) =>
+        fetch(`${own.url}/__sandbox/users`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(body),
+        }).then(async (response) => [response.status, await response.json()]);
+      const bad = await post({ email: 'alex@example.com', time_zone: 'Mars/Olympus_Mons' });
+      const moved = await post({ email: 'alex@example.com', time_zone: 'Asia/Tokyo' });
+      const setting = await api.settings.get({ setting: 'timezone' });
+      const primary = await api.calendarList.get({ calendarId: 'primary' });
+      const family = await api.calendarList.get({
+        calendarId: 'c_5d1f3a8e9b2c47f6@group.calendar.google.com',
+      });
+      expect({
+        bad,
+        moved: moved[0],
+        setting: setting.data.value,
+        primary: primary.data.timeZone,
+        family: family.data.timeZone,
+      }).toStrictEqual({
+        bad: [
+          400,
+          {
+            error: 'invalid_request',
+            message: '✖ time_zone must be an IANA time zone such as Europe/Paris\n  → at time_zone',
+          },
+        ],
+        moved: 200,
+        setting: 'Asia/Tokyo',
+        primary: 'Asia/Tokyo',
+        family: 'America/New_York',
+      });
+    } finally {
+      await own.close();
+    }
+  });
+});
