@@ -118,7 +118,7 @@ describe('control API', () => {
       await control(sandbox.url, 'GET', '/__sandbox/users'),
       await control(sandbox.url, 'PUT', '/__sandbox/settings', {}),
       sandbox.probe.messages,
-    ]).toStrictEqual([[], { accessTokenTtlSeconds: 3599 }, []]);
+    ]).toStrictEqual([[], { accessTokenTtlSeconds: 3599, rotateRefreshTokens: false }, []]);
   });
 
   it('serves an avatar picture for each user', async () => {

@@ -41,8 +41,9 @@ const UserBody = z.object({
 const RevokeBody = z.object({ reason: z.enum(['revoked', 'invalid_rapt']).default('revoked') });
 const AutoDenyBody = z.object({ error: z.string().regex(/^[a-z_]+$/) });
 const AutoApproveBody = z.object({ email: z.email(), scopes: z.array(z.string()).optional() });
-const SettingsBody = z.object({
+const SettingsBody = z.strictObject({
   accessTokenTtlSeconds: z.number().int().min(1).max(86_400).optional(),
+  rotateRefreshTokens: z.boolean().optional(),
 });
 const FaultBody = z.object({
   path: z.string().startsWith('/'),
@@ -210,8 +211,9 @@ export function registerControlRoutes(app: FastifyInstance, deps: ControlRouteDe
   app.put('/__sandbox/settings', async (request, reply) => {
     const body = parse(SettingsBody, request.body, reply);
     if (!body) return reply;
-    if (body.accessTokenTtlSeconds !== undefined)
-      state.settings.accessTokenTtlSeconds = body.accessTokenTtlSeconds;
+    for (const [name, value] of Object.entries(body)) {
+      if (value !== undefined) Object.assign(state.settings, { [name]: value });
+    }
     return { ...state.settings };
   });
 

@@ -44,12 +44,22 @@ export interface SandboxState {
   autoApprove: { email: string; scopes: string[] | null } | null;
   /** When set, every authorization request goes back with this `error` (e.g. admin_policy_enforced). */
   autoDeny: string | null;
-  settings: { accessTokenTtlSeconds: number };
+  settings: Settings;
   faults: Fault[];
   stats: Stats;
 }
 
+export interface Settings {
+  accessTokenTtlSeconds: number;
+  /** Refresh responses carry a new refresh token (the old one keeps working). */
+  rotateRefreshTokens: boolean;
+}
+
 export const DEFAULT_ACCESS_TOKEN_TTL_SECONDS = 3599;
+
+export function defaultSettings(): Settings {
+  return { accessTokenTtlSeconds: DEFAULT_ACCESS_TOKEN_TTL_SECONDS, rotateRefreshTokens: false };
+}
 
 function emptyStats(): Stats {
   return {
@@ -68,7 +78,7 @@ export function createState(): SandboxState {
     pending: new Map(),
     autoApprove: null,
     autoDeny: null,
-    settings: { accessTokenTtlSeconds: DEFAULT_ACCESS_TOKEN_TTL_SECONDS },
+    settings: defaultSettings(),
     faults: [],
     stats: emptyStats(),
   };
@@ -81,7 +91,7 @@ export function clearState(state: SandboxState): void {
   state.pending.clear();
   state.autoApprove = null;
   state.autoDeny = null;
-  state.settings = { accessTokenTtlSeconds: DEFAULT_ACCESS_TOKEN_TTL_SECONDS };
+  state.settings = defaultSettings();
   state.faults = [];
   state.stats = emptyStats();
 }

@@ -1,7 +1,8 @@
 /**
  * Google's token endpoint, `POST /token`: the `authorization_code` grant (single use,
- * five minutes, PKCE, exact redirect URI) and the `refresh_token` grant (no new refresh
- * token), with Google's error bodies.
+ * five minutes, PKCE, exact redirect URI) and the `refresh_token` grant (the grant's
+ * current scopes; no new refresh token unless the `rotateRefreshTokens` setting asks for
+ * one), with Google's error bodies.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyReply } from 'fastify';
@@ -157,18 +158,29 @@ export function registerTokenRoute(app: FastifyInstance, deps: TokenRouteDeps): 
         return tokenError(reply, 400, 'invalid_grant', 'Token has been expired or revoked.');
       if (record.clientId !== client.clientId)
         return tokenError(reply, 401, 'unauthorized_client', 'Unauthorized');
-      let scopes = record.scopes;
+      const grant = liveGrant(state.grants, record.grantId);
+      if (!grant)
+        return tokenError(reply, 400, 'invalid_grant', 'Token has been expired or revoked.');
+      // Google answers what the (user, client) grant holds now, not what this refresh token
+      // was first issued with: scopes added later with include_granted_scopes count too.
+      const held = [...grant.scopes];
+      let scopes = held;
       if (form.scope) {
         const asked = parseScopes(form.scope);
-        if (asked.unknown.length > 0 || asked.known.some((s) => !record.scopes.includes(s))) {
+        if (asked.unknown.length > 0 || asked.known.some((s) => !held.includes(s))) {
           return tokenError(reply, 400, 'invalid_scope', 'Bad Request');
         }
         scopes = asked.known;
       }
+      const source = { ...record, scopes };
+      // Google may rotate a refresh token in a refresh response; the old one stays valid
+      // (Google documents no invalidation) until the grant is revoked or it is dropped as
+      // the oldest past the per-client limit.
+      const rotated = state.settings.rotateRefreshTokens
+        ? issueRefreshToken(state.grants, grant, { scopes: held, accessType: record.accessType })
+        : null;
       state.stats.grants.refresh_token += 1;
-      return reply
-        .header('cache-control', 'no-store')
-        .send(tokenResponse({ ...record, scopes }, null, null));
+      return reply.header('cache-control', 'no-store').send(tokenResponse(source, rotated, null));
     }
 
     return tokenError(reply, 400, 'unsupported_grant_type', `Invalid grant_type: ${grantType}`);
