@@ -3,11 +3,12 @@
  * every error, health and readiness, metrics. Feature routes are registered by the
  * composition root through `register`.
  */
-import { randomUUID, timingSafeEqual } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import helmet from '@fastify/helmet';
 import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
 import { TidingsError } from '../errors.ts';
 import type { Logger } from '../log.ts';
+import { secretEquals } from '../secret-equals.ts';
 import type { Metrics } from './metrics.ts';
 import { type Problem, problemOf, sendProblem } from './problem.ts';
 
@@ -20,13 +21,6 @@ export interface HttpServerDeps {
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
-
-/** Constant-time comparison of two secrets of any length. */
-export function secretEquals(given: string, expected: string): boolean {
-  const a = Buffer.from(given);
-  const b = Buffer.from(expected);
-  return a.length === b.length && timingSafeEqual(a, b);
-}
 
 export function createHttpServer(deps: HttpServerDeps): FastifyInstance {
   const app = Fastify({
