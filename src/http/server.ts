@@ -21,6 +21,8 @@ export interface HttpServerDeps {
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
+/** The longest path parameter the router accepts. */
+const MAX_PARAM_LENGTH = 512;
 
 export function createHttpServer(deps: HttpServerDeps): FastifyInstance {
   const app = Fastify({
@@ -34,7 +36,22 @@ export function createHttpServer(deps: HttpServerDeps): FastifyInstance {
     },
     bodyLimit: 1024 * 1024,
     trustProxy: false,
-    routerOptions: { maxParamLength: 512 },
+    routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
+    // A URL the router cannot read (broken percent-encoding, an overlong path segment)
+    // is bad input like any other: a problem with a stable code, not Fastify's own JSON.
+    frameworkErrors: (error, _request, reply) => {
+      const overlong = error.code === 'FST_ERR_MAX_PARAM_LENGTH';
+      sendProblem(reply, {
+        type: 'https://tidings.dev/problems/invalid_request',
+        title: 'Invalid request',
+        status: 400,
+        code: 'invalid_request',
+        detail: overlong
+          ? `A path segment is longer than ${MAX_PARAM_LENGTH} characters.`
+          : 'The request path is not valid percent-encoded UTF-8.',
+        field: 'path',
+      });
+    },
   });
 
   app.register(helmet, {
@@ -88,12 +105,14 @@ export function createHttpServer(deps: HttpServerDeps): FastifyInstance {
       });
     }
     if (status === 429) {
+      const wait = (error as { retryAfterSeconds?: unknown }).retryAfterSeconds;
       return sendProblem(reply, {
         type: 'https://tidings.dev/problems/rate_limited',
         title: 'Too many requests',
         status: 429,
         code: 'rate_limited',
-        detail: 'Slow down: too many requests with this key.',
+        detail: error.message || 'Slow down: too many requests.',
+        ...(typeof wait === 'number' ? { retry_after: wait } : {}),
       });
     }
     if (status >= 400 && status < 500) {

@@ -15,14 +15,21 @@ for (const database of DATABASES) {
   describe(`runtime API authentication and rate limit on ${database.name}`, () => {
     let f: RuntimeFixture;
     beforeAll(async () => {
-      f = await startRuntimeFixture(database, { rateLimit: { max: 3, timeWindowMs: 60_000 } });
+      f = await startRuntimeFixture(database, {
+        rateLimit: { max: 3, timeWindowMs: 60_000, failedAuthMax: 8 },
+      });
     });
     afterAll(async () => {
       await f?.close();
     });
 
-    const withHeader = (authorization: string) =>
-      f.app.inject({ method: 'GET', url: '/v1/connections', headers: { authorization } });
+    const withHeader = (authorization: string, remoteAddress = '127.0.0.1') =>
+      f.app.inject({
+        method: 'GET',
+        url: '/v1/connections',
+        headers: { authorization },
+        remoteAddress,
+      });
 
     it('refuses malformed, unknown and wrong-scheme credentials with 401', async () => {
       const key = f.keys.a;
@@ -90,7 +97,41 @@ for (const database of DATABASES) {
           status: 429,
           code: 'rate_limited',
           detail: 'Slow down: too many requests with this key.',
+          retry_after: Number(limited.headers['retry-after']),
         },
+        200,
+      ]);
+    });
+
+    it('limits requests without a valid key by client address, not the keys used from it', async () => {
+      const wrong = `Bearer tid_abcdefgh_${'1'.repeat(64)}`;
+      const good = (await f.apiKeys.create(f.users.b, 'from the same address')).key;
+      const statuses: number[] = [];
+      for (let i = 0; i < 8; i++) statuses.push((await withHeader(wrong, '10.0.0.7')).statusCode);
+      const limited = await withHeader(wrong, '10.0.0.7');
+      const missing = await withHeader('', '10.0.0.7');
+      const elsewhere = await withHeader(wrong, '10.0.0.8');
+      const valid = await withHeader(`Bearer ${good}`, '10.0.0.7');
+      expect([
+        statuses,
+        limited.statusCode,
+        limited.json(),
+        missing.statusCode,
+        elsewhere.statusCode,
+        valid.statusCode,
+      ]).toStrictEqual([
+        [401, 401, 401, 401, 401, 401, 401, 401],
+        429,
+        {
+          type: 'https://tidings.dev/problems/rate_limited',
+          title: 'Too many requests',
+          status: 429,
+          code: 'rate_limited',
+          detail: 'Slow down: too many requests without a valid key from this address.',
+          retry_after: Number(limited.headers['retry-after']),
+        },
+        429,
+        401,
         200,
       ]);
     });

@@ -28,6 +28,9 @@ const GET_CASES: readonly Case[] = [
   ['/v1/gmail/messages/%F0%9F%92%A5', 400, 'invalid_request', 'id'],
   [`/v1/gmail/messages/${'a'.repeat(200)}`, 400, 'invalid_request', 'id'],
   ['/v1/gmail/messages/zz', 400, 'invalid_request', 'id'],
+  ['/v1/gmail/messages/%E0%A4%A', 400, 'invalid_request', 'path'],
+  ['/v1/gmail/messages/%', 400, 'invalid_request', 'path'],
+  ['/v1/gmail/threads/%C0%AF', 400, 'invalid_request', 'path'],
   ['/v1/gmail/messages/abc?messageId=def', 400, 'invalid_request', 'messageId'],
   ['/v1/gmail/messages/abc?maxChars=1e9', 400, 'invalid_request', 'maxChars'],
   ['/v1/gmail/threads/%3Brm%20-rf%20%2F', 400, 'invalid_request', 'id'],
@@ -59,6 +62,9 @@ const GET_CASES: readonly Case[] = [
   [`/v1/gmail/unread?connection=${encodeURIComponent("' OR ''='")}`, 404, 'not_found', null],
   ['/v1/gmail/unread?connection=a&connection=b', 400, 'invalid_request', 'connection'],
   ['/v1/nothing-here', 404, 'not_found', null],
+  ['/v1/connections?connection=alex@example.com', 400, 'invalid_request', 'connection'],
+  ['/v1/connections?limit=1', 400, 'invalid_request', 'limit'],
+  ['/v1/openapi.json?x=1', 400, 'invalid_request', 'x'],
 ];
 
 const POST_CASES: ReadonlyArray<readonly [string, string, string, number, string, string | null]> =
@@ -112,13 +118,54 @@ for (const database of DATABASES) {
       ]);
     });
 
-    // The router refuses path parameters over 512 characters before any route runs; the
-    // server's framework error handling (src/http/server.ts) answers this one, not as a problem.
-    it('refuses a path id longer than the router accepts with a 4xx', async () => {
+    it('refuses a path id longer than the router accepts with a problem', async () => {
       const answer = await f.get(`/v1/gmail/messages/${'a'.repeat(600)}`, f.keys.a);
-      expect([answer.status, (answer.body as { code?: string }).code]).toStrictEqual([
-        414,
-        'FST_ERR_MAX_PARAM_LENGTH',
+      expect([answer.status, answer.headers['content-type'], answer.body]).toStrictEqual([
+        400,
+        'application/problem+json; charset=utf-8',
+        {
+          type: 'https://tidings.dev/problems/invalid_request',
+          title: 'Invalid request',
+          status: 400,
+          code: 'invalid_request',
+          detail: 'A path segment is longer than 512 characters.',
+          field: 'path',
+        },
+      ]);
+    });
+
+    it('refuses a path that is not valid percent-encoding with a problem', async () => {
+      const answer = await f.get('/v1/gmail/messages/%E0%A4%A', f.keys.a);
+      expect([answer.status, answer.body]).toStrictEqual([
+        400,
+        {
+          type: 'https://tidings.dev/problems/invalid_request',
+          title: 'Invalid request',
+          status: 400,
+          code: 'invalid_request',
+          detail: 'The request path is not valid percent-encoded UTF-8.',
+          field: 'path',
+        },
+      ]);
+    });
+
+    it('refuses a query parameter on POST /v1/connect-links instead of ignoring it', async () => {
+      const answer = await f.request(
+        'POST',
+        '/v1/connect-links?connection=kim@example.com',
+        f.keys.a,
+      );
+      expect([answer.status, answer.body]).toStrictEqual([
+        400,
+        {
+          type: 'https://tidings.dev/problems/invalid_request',
+          title: 'Invalid request',
+          status: 400,
+          code: 'invalid_request',
+          detail: 'connection: unknown query parameter',
+          field: 'connection',
+          instance: '/v1/connect-links',
+        },
       ]);
     });
 

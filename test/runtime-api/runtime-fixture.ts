@@ -47,7 +47,7 @@ export interface RuntimeFixture {
 }
 
 export interface FixtureOptions {
-  rateLimit?: { max: number; timeWindowMs: number };
+  rateLimit?: { max: number; timeWindowMs: number; failedAuthMax?: number };
   connectLink?: FrontDoor['connectLink'];
 }
 

@@ -1,8 +1,10 @@
 /**
- * Bearer authentication of `/v1` with per-user API keys. The hook verifies the key and
- * remembers who called for the rest of the request; routes read the caller from here and
- * never take a user id from the request itself. A missing, malformed, unknown or revoked
- * key is a 401 `unauthorized` with `WWW-Authenticate: Bearer`.
+ * Bearer authentication of `/v1` with per-user API keys, in two steps so failed attempts
+ * can be rate-limited: `identify` (onRequest) verifies the key and remembers who called
+ * or why not; the rate limiter then counts the request by key, or by client address when
+ * there is no valid key; `require` (preHandler) turns a missing, malformed, unknown or
+ * revoked key into a 401 `unauthorized` with `WWW-Authenticate: Bearer`. Routes read the
+ * caller from here and never take a user id from the request itself.
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { ApiKeyStore } from '../../api-keys/index.ts';
@@ -14,13 +16,17 @@ export interface Caller {
 }
 
 export interface BearerAuth {
-  /** An `onRequest` hook for every protected route. */
-  hook(request: FastifyRequest, reply: FastifyReply): Promise<void>;
-  /** The verified caller of a request that passed the hook. */
+  /** `onRequest`: verifies the key of a request, never rejects it. */
+  identify(request: FastifyRequest): Promise<void>;
+  /** `preHandler`: rejects a request `identify` found no valid key on. */
+  require(request: FastifyRequest, reply: FastifyReply): Promise<void>;
+  /** The verified caller of a request that passed `require`. */
   callerOf(request: FastifyRequest): Caller;
   /** The verified key id, if the request has one (rate limiting). */
   keyIdOf(request: FastifyRequest): string | undefined;
 }
+
+type Outcome = { ok: true; caller: Caller } | { ok: false; challenge: string; message: string };
 
 const REALM = 'tidings';
 
@@ -31,32 +37,47 @@ export function bearerToken(header: string | undefined): string | null {
   return match?.[1] ?? null;
 }
 
+const MISSING: Outcome = {
+  ok: false,
+  challenge: `Bearer realm="${REALM}"`,
+  message:
+    'Send an API key as "Authorization: Bearer <key>" (create one with: tidings api-keys create <user id>).',
+};
+const REFUSED: Outcome = {
+  ok: false,
+  challenge: `Bearer realm="${REALM}", error="invalid_token"`,
+  message: 'The API key is unknown or has been revoked.',
+};
+
 export function createBearerAuth(apiKeys: ApiKeyStore): BearerAuth {
-  const callers = new WeakMap<FastifyRequest, Caller>();
+  const outcomes = new WeakMap<FastifyRequest, Outcome>();
   return {
-    async hook(request, reply) {
+    async identify(request) {
       const token = bearerToken(request.headers.authorization);
       if (token === null) {
-        reply.header('www-authenticate', `Bearer realm="${REALM}"`);
-        throw new TidingsError(
-          'unauthorized',
-          'Send an API key as "Authorization: Bearer <key>" (create one with: tidings api-keys create <user id>).',
-        );
+        outcomes.set(request, MISSING);
+        return;
       }
       const verified = await apiKeys.verify(token);
-      if (!verified) {
-        reply.header('www-authenticate', `Bearer realm="${REALM}", error="invalid_token"`);
-        throw new TidingsError('unauthorized', 'The API key is unknown or has been revoked.');
-      }
-      callers.set(request, { keyId: verified.id, userId: verified.userId });
+      outcomes.set(
+        request,
+        verified ? { ok: true, caller: { keyId: verified.id, userId: verified.userId } } : REFUSED,
+      );
+    },
+    async require(request, reply) {
+      const outcome = outcomes.get(request) ?? MISSING;
+      if (outcome.ok) return;
+      reply.header('www-authenticate', outcome.challenge);
+      throw new TidingsError('unauthorized', outcome.message);
     },
     callerOf(request) {
-      const caller = callers.get(request);
-      if (!caller) throw new Error('route registered without the bearer hook');
-      return caller;
+      const outcome = outcomes.get(request);
+      if (!outcome?.ok) throw new Error('route registered without the bearer hooks');
+      return outcome.caller;
     },
     keyIdOf(request) {
-      return callers.get(request)?.keyId;
+      const outcome = outcomes.get(request);
+      return outcome?.ok ? outcome.caller.keyId : undefined;
     },
   };
 }

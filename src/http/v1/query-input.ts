@@ -110,6 +110,12 @@ export function bindInput(
   return { input, connection };
 }
 
+/** For routes that take no query parameters: the first one given is an invalid_request. */
+export function refuseQuery(query: unknown): void {
+  const [first] = Object.keys((query ?? {}) as Record<string, unknown>);
+  if (first !== undefined) throw invalid(first, 'unknown query parameter');
+}
+
 /** An input field path (`query`, `workingHours.end`) as the client named it (`q`, …). */
 export function parameterOf(binding: InputBinding, field: string): string {
   const [head, ...rest] = field.split('.');
