@@ -7,6 +7,7 @@
 import type { Api } from 'grammy';
 import type { Update } from 'grammy/types';
 import type { Logger } from '../log.ts';
+import { loggableError } from './loggable-error.ts';
 
 export interface Poller {
   /** Resolves once the webhook is removed and polling has begun. */
@@ -48,7 +49,7 @@ export function createPoller(deps: {
       } catch (error) {
         if (abort.signal.aborted) return;
         failures += 1;
-        deps.logger.warn({ err: error, failures }, 'telegram getUpdates failed');
+        deps.logger.warn({ err: loggableError(error), failures }, 'telegram getUpdates failed');
         await pause(Math.min(60_000, 500 * 2 ** failures));
         continue;
       }

@@ -50,6 +50,8 @@ export interface BotFixture {
   intercept: { current: Intercept | null };
   /** Resolves with the next completed Bot API call of that method. */
   nextCall(method: string): Promise<ApiCall>;
+  /** Resolves with the first log line (already written or still to come) containing `text`. */
+  logged(text: string): Promise<string>;
   /** The user writes; resolves with the `count` new messages the bot sent. */
   ask(userId: number, text: string, count?: number, name?: string): Promise<InboxItem[]>;
   close(): Promise<void>;
@@ -64,11 +66,17 @@ export async function startBotFixture(
   await control.settings({ floodLimitPerChat: 0, floodLimitGlobal: 0 });
   const door = createBotFrontDoor({ apiRoot: google.url, now: () => NOW, grant: google.grant });
   const logs: string[] = [];
+  const logWaiters: Array<{ text: string; resolve: (line: string) => void }> = [];
   const logger = createLogger(
     'warn',
     new Writable({
       write(chunk, _encoding, done) {
-        logs.push(String(chunk));
+        const line = String(chunk);
+        logs.push(line);
+        for (const waiter of logWaiters.filter((w) => line.includes(w.text))) {
+          logWaiters.splice(logWaiters.indexOf(waiter), 1);
+          waiter.resolve(line);
+        }
         done();
       },
     }),
@@ -127,6 +135,12 @@ export async function startBotFixture(
     logs,
     intercept,
     nextCall: (method) => new Promise((resolve) => waiters.push({ method, resolve })),
+    logged: (text) =>
+      new Promise((resolve) => {
+        const line = logs.find((l) => l.includes(text));
+        if (line) resolve(line);
+        else logWaiters.push({ text, resolve });
+      }),
     async ask(userId, text, count = 1, name = 'Alex') {
       const before = (await control.inbox(userId)).length;
       await control.write(userId, text, name);
