@@ -16,7 +16,7 @@ const TABLES = [
   'vault_keys',
 ];
 
-const ALL = ['0001-initial', '0003-telegram-state'];
+const ALL = ['0001-initial', '0002-connections-hardening', '0003-telegram-state'];
 const LATEST = '0003-telegram-state';
 
 async function tablesOf(handle: TestDatabaseHandle): Promise<string[]> {

@@ -39,6 +39,13 @@ export interface ConnectionsTable {
   is_default: Generated<boolean>;
   token_ciphertext: string | null;
   key_version: number | null;
+  /** Bumped by every write of the token bundle or the status; writers compare-and-set on it. */
+  token_version: Generated<number>;
+  /** Who holds the refresh lease, and until when (one refresh per connection at a time). */
+  refresh_lease: string | null;
+  refreshing_until: Timestamp | null;
+  /** Kind of the last failed refresh while backing off: `transient` or `client`. */
+  failure_kind: string | null;
   created_at: CreatedAt;
   updated_at: Timestamp;
 }
@@ -66,6 +73,8 @@ export interface NotificationsTable {
   delivered_at: Timestamp | null;
   attempts: Generated<number>;
   last_error: string | null;
+  /** A deliverer's claim: nobody else takes the row until then. */
+  claimed_until: Timestamp | null;
 }
 
 export interface OauthStatesTable {
