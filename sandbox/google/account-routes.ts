@@ -53,7 +53,8 @@ export function registerAccountRoutes(app: FastifyInstance, deps: AccountRouteDe
         .send({ error: 'invalid_request', error_description: 'Invalid Credentials' });
     }
     const { email, profile } = profileClaims(deps.baseUrl(), user, record.scopes);
-    return reply.send({ sub: user.sub, ...profile, ...email });
+    const hd = user.hd === undefined ? {} : { hd: user.hd };
+    return reply.send({ sub: user.sub, ...profile, ...email, ...hd });
   }
   app.get('/v1/userinfo', userinfo);
   app.get('/oauth2/v3/userinfo', userinfo);
@@ -75,7 +76,9 @@ export function registerAccountRoutes(app: FastifyInstance, deps: AccountRouteDe
       scope: formatScopes(record.scopes),
       exp: String(Math.floor(record.expiresAt / 1000)),
       expires_in: String(Math.max(0, Math.floor((record.expiresAt - nowMs) / 1000))),
-      ...(email.email === undefined ? {} : { email: user.email, email_verified: 'true' }),
+      ...(email.email === undefined
+        ? {}
+        : { email: user.email, email_verified: String(email.email_verified) }),
       access_type: record.accessType,
     });
   }

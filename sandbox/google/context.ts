@@ -14,6 +14,10 @@ export interface SandboxUser {
   name: string;
   /** IANA zone, what Calendar's `settings/timezone` answers. */
   timeZone: string;
+  /** Workspace domain: the `hd` claim of ID tokens and userinfo. */
+  hd?: string;
+  /** False puts `email_verified: false` in ID tokens and userinfo (default true). */
+  emailVerified?: boolean;
 }
 
 export const SCOPES = {

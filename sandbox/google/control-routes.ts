@@ -37,6 +37,13 @@ const UserBody = z.object({
       message: 'time_zone must be an IANA time zone such as Europe/Paris',
     })
     .optional(),
+  hd: z
+    .string()
+    .regex(/^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i, {
+      message: 'hd must be a domain name such as example.com',
+    })
+    .optional(),
+  email_verified: z.boolean().optional(),
 });
 const RevokeBody = z.object({ reason: z.enum(['revoked', 'invalid_rapt']).default('revoked') });
 const AutoDenyBody = z.object({ error: z.string().regex(/^[a-z_]+$/) });
@@ -114,11 +121,15 @@ export function registerControlRoutes(app: FastifyInstance, deps: ControlRouteDe
     const email = body.email.toLowerCase();
     const existing = state.users.get(email);
     const localPart = email.split('@')[0] ?? email;
+    const hd = body.hd?.toLowerCase() ?? existing?.hd;
+    const emailVerified = body.email_verified ?? existing?.emailVerified;
     const user: SandboxUser = {
       email,
       sub: existing?.sub ?? newSub(),
       name: body.name ?? existing?.name ?? localPart.charAt(0).toUpperCase() + localPart.slice(1),
       timeZone: body.time_zone ?? existing?.timeZone ?? 'UTC',
+      ...(hd === undefined ? {} : { hd }),
+      ...(emailVerified === undefined ? {} : { emailVerified }),
     };
     state.users.set(email, user);
     // The account's zone is the primary calendar's: Calendar's settings/timezone follows.

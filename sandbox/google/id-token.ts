@@ -1,6 +1,6 @@
 /**
- * ID tokens as Google issues them (RS256, Google's claim order and names), and the
- * profile claims shared with the userinfo endpoint.
+ * ID tokens as Google issues them (RS256, Google's claim order and names; `hd` for a
+ * Workspace user), and the profile claims shared with the userinfo endpoint.
  */
 import type { SandboxUser } from './context.ts';
 import { accessTokenHash } from './signing-key.ts';
@@ -21,7 +21,9 @@ export function profileClaims(
   scopes: readonly string[],
 ): { email: Record<string, unknown>; profile: Record<string, unknown> } {
   const [given, ...rest] = user.name.split(' ');
-  const email = scopes.includes(USERINFO_EMAIL) ? { email: user.email, email_verified: true } : {};
+  const email = scopes.includes(USERINFO_EMAIL)
+    ? { email: user.email, email_verified: user.emailVerified ?? true }
+    : {};
   const profile = scopes.includes(USERINFO_PROFILE)
     ? {
         name: user.name,
@@ -52,6 +54,7 @@ export function buildIdToken(
     azp: input.clientId,
     aud: input.clientId,
     sub: input.user.sub,
+    ...(input.user.hd === undefined ? {} : { hd: input.user.hd }),
     ...email,
     at_hash: accessTokenHash(input.accessToken),
     ...(input.nonce === null ? {} : { nonce: input.nonce }),
