@@ -17,8 +17,10 @@ import { resolveTimeZone } from './user-zone.ts';
 const HHMM = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected HH:MM');
 const SlotSchema = z.object({ start: z.string(), end: z.string() });
 
+/** Whole seconds, the user's offset: `2026-11-25T10:07:00-05:00`, never milliseconds. */
 function iso(ms: number, zone: string): string {
-  return DateTime.fromMillis(ms, { zone }).toISO({ suppressMilliseconds: true }) ?? '';
+  const whole = Math.floor(ms / 1000) * 1000;
+  return DateTime.fromMillis(whole, { zone }).toISO({ suppressMilliseconds: true }) ?? '';
 }
 
 async function busyIntervals(
@@ -29,8 +31,8 @@ async function busyIntervals(
   zone: string,
 ): Promise<Interval[]> {
   const answer = await google.calendar.freeBusy({
-    timeMin: from.toUTC().toISO() ?? '',
-    timeMax: to.toUTC().toISO() ?? '',
+    timeMin: from.toUTC().toISO({ suppressMilliseconds: true }) ?? '',
+    timeMax: to.toUTC().toISO({ suppressMilliseconds: true }) ?? '',
     timeZone: zone,
     calendarIds,
   });
@@ -92,7 +94,8 @@ export const calendarFreebusy = defineCapability({
       selectedCalendars(ctx.google),
     ]);
     const at = input.at === undefined ? null : parseInstant(input.at, zone);
-    const now = DateTime.fromJSDate(ctx.now(), { zone });
+    // Free time starts at the current minute, not at the current millisecond.
+    const now = DateTime.fromJSDate(ctx.now(), { zone }).startOf('minute');
     const from = input.from ? parseInstant(input.from, zone) : (at?.startOf('day') ?? now);
     const to = input.to
       ? parseInstant(input.to, zone, true)

@@ -219,6 +219,23 @@ describe('calendar.freebusy', () => {
     });
   });
 
+  it('starts at the current minute by default, with no milliseconds in any time', async () => {
+    const at = new Date('2026-11-25T15:07:30.123Z'); // 10:07:30.123 in New York
+    const result = await runCapability(calendarFreebusy, session.context({ now: () => at }), {
+      to: '2026-11-25',
+    });
+    expect(result).toStrictEqual({
+      timeZone: 'America/New_York',
+      from: '2026-11-25T10:07:00-05:00',
+      to: '2026-11-26T00:00:00-05:00',
+      busy: [{ start: '2026-11-25T12:30:00-05:00', end: '2026-11-25T13:30:00-05:00' }],
+      freeSlots: [
+        { start: '2026-11-25T10:07:00-05:00', end: '2026-11-25T12:30:00-05:00' },
+        { start: '2026-11-25T13:30:00-05:00', end: '2026-11-25T18:00:00-05:00' },
+      ],
+    });
+  });
+
   it('treats the declined meeting time as free', async () => {
     const result = await runCapability(calendarFreebusy, session.context(), {
       at: '2026-11-25T11:15',
