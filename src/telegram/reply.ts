@@ -4,6 +4,7 @@
  * (replies quote mail and calendar invites, which are untrusted and full of links).
  */
 import type { Api } from 'grammy';
+import { GrammyError } from 'grammy';
 import type { InlineKeyboardButton } from 'grammy/types';
 import { escapeHtml, splitMessage } from './format/index.ts';
 
@@ -36,7 +37,10 @@ export async function sendReply(api: Api, chatId: number, reply: Reply): Promise
   return last;
 }
 
-/** Replaces a message in place when the reply fits in one message; else sends it anew. */
+/**
+ * Replaces a message in place when the reply fits in one message; else sends it anew. An
+ * edit that changes nothing (a double tap) is a success.
+ */
 export async function replaceReply(
   api: Api,
   chatId: number,
@@ -48,11 +52,25 @@ export async function replaceReply(
     await sendReply(api, chatId, reply);
     return;
   }
-  await api.editMessageText(chatId, messageId, reply.html, {
-    parse_mode: 'HTML',
-    link_preview_options: NO_PREVIEW,
-    ...markup(reply),
-  });
+  try {
+    await api.editMessageText(chatId, messageId, reply.html, {
+      parse_mode: 'HTML',
+      link_preview_options: NO_PREVIEW,
+      ...markup(reply),
+    });
+  } catch (error) {
+    // A second tap on the same button asks for what the message already shows.
+    if (!isNotModified(error)) throw error;
+  }
+}
+
+/** Telegram's 400 for an edit that would leave the message as it is. */
+export function isNotModified(error: unknown): boolean {
+  return (
+    error instanceof GrammyError &&
+    error.error_code === 400 &&
+    error.description.includes('message is not modified')
+  );
 }
 
 /** A reply of plain text, escaped. */

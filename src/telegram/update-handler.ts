@@ -6,7 +6,7 @@
  */
 import type { Context } from 'grammy';
 import { UNEXPECTED_SENTENCE } from './error-sentences.ts';
-import { pressButton } from './button-handlers.ts';
+import { EXPIRED_NOTE, pressButton } from './button-handlers.ts';
 import { parseCommand, runCommand } from './commands.ts';
 import { answerText } from './conversation.ts';
 import type { RateLimiter } from './rate-limit.ts';
@@ -66,7 +66,12 @@ export function createUpdateHandler(deps: UpdateHandlerDeps): (ctx: Context) => 
     const query = ctx.callbackQuery;
     const from = ctx.from;
     const chat = ctx.chat ?? query?.message?.chat;
-    if ((!message && !query) || !from || !chat || from.is_bot) return;
+    if ((!message && !query) || !from || from.is_bot) return;
+    if (!chat) {
+      // A button on a message Telegram no longer attaches (too old, or not a chat message).
+      if (query) await ctx.answerCallbackQuery({ text: EXPIRED_NOTE }).catch(() => {});
+      return;
+    }
 
     const say = (text: string) =>
       query

@@ -50,6 +50,8 @@ export interface BotFixture {
   intercept: { current: Intercept | null };
   /** Resolves with the next completed Bot API call of that method. */
   nextCall(method: string): Promise<ApiCall>;
+  /** Resolves once `count` calls of that method have completed in all. */
+  callCount(method: string, count: number): Promise<ApiCall[]>;
   /** Resolves with the first log line (already written or still to come) containing `text`. */
   logged(text: string): Promise<string>;
   /** The user writes; resolves with the `count` new messages the bot sent. */
@@ -83,6 +85,9 @@ export async function startBotFixture(
   );
   const calls: ApiCall[] = [];
   const waiters: Array<{ method: string; resolve: (call: ApiCall) => void }> = [];
+  const counters: Array<{ method: string; count: number; resolve: (calls: ApiCall[]) => void }> =
+    [];
+  const ofMethod = (method: string) => calls.filter((c) => c.method === method);
   const intercept: { current: Intercept | null } = { current: null };
 
   const observed: typeof fetch = async (input, init) => {
@@ -108,6 +113,11 @@ export async function startBotFixture(
     for (const waiter of waiters.filter((w) => w.method === method)) {
       waiters.splice(waiters.indexOf(waiter), 1);
       waiter.resolve(call);
+    }
+    for (const counter of counters.filter((c) => c.method === method)) {
+      if (ofMethod(method).length < counter.count) continue;
+      counters.splice(counters.indexOf(counter), 1);
+      counter.resolve(ofMethod(method));
     }
     return response;
   };
@@ -135,6 +145,11 @@ export async function startBotFixture(
     logs,
     intercept,
     nextCall: (method) => new Promise((resolve) => waiters.push({ method, resolve })),
+    callCount: (method, count) =>
+      new Promise((resolve) => {
+        if (ofMethod(method).length >= count) resolve(ofMethod(method));
+        else counters.push({ method, count, resolve });
+      }),
     logged: (text) =>
       new Promise((resolve) => {
         const line = logs.find((l) => l.includes(text));
