@@ -42,7 +42,7 @@ for (const database of DATABASES) {
           `Bearer ${key} extra`,
           `Bearer ${'x'.repeat(10_000)}`,
           "Bearer ' OR 1=1 --",
-        ].map(withHeader),
+        ].map((header) => withHeader(header)),
       );
       expect(
         answers.map((a) => [a.statusCode, a.headers['www-authenticate'], a.json().code]),
