@@ -51,7 +51,8 @@ export const calendarFreebusy = defineCapability({
     'When the user is busy and free. Gives busy intervals across their calendars and free ' +
     'slots of at least minMinutes inside working hours (default 09:00–18:00, weekdays unless ' +
     'includeWeekends). With `at` (ISO date-time) it answers "am I free at …" directly, naming ' +
-    "the events in the way; from/to then default to that day. Without offsets, times mean the user's zone.",
+    'the events in the way during durationMinutes from then (default 1); from/to then default ' +
+    "to that day. Without offsets, times mean the user's zone.",
   scope: 'calendar',
   input: z
     .strictObject({
@@ -68,6 +69,13 @@ export const calendarFreebusy = defineCapability({
         .default({ start: '09:00', end: '18:00' }),
       includeWeekends: z.boolean().default(false),
       at: IsoString.optional(),
+      /** How long the "am I free at" check covers, from `at` (default: the minute itself). */
+      durationMinutes: z
+        .number()
+        .int()
+        .min(1)
+        .max(24 * 60)
+        .default(1),
     })
     .superRefine((value, ctx) => {
       if (value.workingHours.end <= value.workingHours.start) {
@@ -97,19 +105,21 @@ export const calendarFreebusy = defineCapability({
     // Free time starts at the current minute, not at the current millisecond.
     const now = DateTime.fromJSDate(ctx.now(), { zone }).startOf('minute');
     const from = input.from ? parseInstant(input.from, zone) : (at?.startOf('day') ?? now);
+    const end = at?.plus({ minutes: input.durationMinutes }) ?? null;
+    const dayAfter = from.startOf('day').plus({ days: at ? 1 : 7 });
     const to = input.to
       ? parseInstant(input.to, zone, true)
-      : from.startOf('day').plus({ days: at ? 1 : 7 });
+      : end && end > dayAfter
+        ? end
+        : dayAfter;
     checkRange(from, to, 62);
-    if (at && (at < from || at >= to)) {
+    if (at && end && (at < from || end > to)) {
       throw new TidingsError('invalid_request', 'at must lie between from and to', { field: 'at' });
     }
     const ids = calendars.map((c) => c.id);
     const [busy, around] = await Promise.all([
       busyIntervals(ctx.google, ids, from, to, zone),
-      at
-        ? eventsBetween(ctx.google, calendars, at, at.plus({ minutes: 1 }), zone)
-        : Promise.resolve([]),
+      at && end ? eventsBetween(ctx.google, calendars, at, end, zone) : Promise.resolve([]),
     ]);
     const slots = freeSlots(busy, {
       from,
@@ -128,12 +138,13 @@ export const calendarFreebusy = defineCapability({
       busy: busy.map(toSlot),
       freeSlots: slots.map(toSlot),
     };
-    if (!at) return result;
+    if (!at || !end) return result;
     const atMs = at.toMillis();
+    const endMs = end.toMillis();
     const conflicts = around
-      .filter((e) => !e.event.declined && !e.transparent && e.startMs <= atMs && atMs < e.endMs)
+      .filter((e) => !e.event.declined && !e.transparent && e.startMs < endMs && atMs < e.endMs)
       .map((e) => e.event.title);
-    const busyAt = busy.some((b) => b.startMs <= atMs && atMs < b.endMs);
+    const busyAt = busy.some((b) => b.startMs < endMs && atMs < b.endMs);
     return {
       ...result,
       freeAt: { at: iso(atMs, zone), free: !busyAt && conflicts.length === 0, conflicts },

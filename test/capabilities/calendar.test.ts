@@ -236,6 +236,20 @@ describe('calendar.freebusy', () => {
     });
   });
 
+  it('checks the whole duration of "am I free at", not only its first minute', async () => {
+    const check = async (at: string, durationMinutes: number) =>
+      (await runCapability(calendarFreebusy, session.context(), { at, durationMinutes })).freeAt;
+    expect([
+      await check('2026-11-25T12:15', 30),
+      await check('2026-11-25T12:00', 30),
+      await check('2026-11-25T12:15', 1),
+    ]).toStrictEqual([
+      { at: '2026-11-25T12:15:00-05:00', free: false, conflicts: ['Lunch with Sam'] },
+      { at: '2026-11-25T12:00:00-05:00', free: true, conflicts: [] },
+      { at: '2026-11-25T12:15:00-05:00', free: true, conflicts: [] },
+    ]);
+  });
+
   it('treats the declined meeting time as free', async () => {
     const result = await runCapability(calendarFreebusy, session.context(), {
       at: '2026-11-25T11:15',
