@@ -101,8 +101,10 @@ describe('the /v1 OpenAPI document', () => {
     expect([
       [...new Set(statuses)],
       Object.keys(forbidden.examples),
-      doc.components.responses.ServiceUnavailable.content['application/problem+json'].examples
-        .not_configured.value,
+      (
+        doc.components.responses.ServiceUnavailable.content['application/problem+json']
+          .examples as Record<string, { value: unknown }>
+      ).not_configured?.value,
     ]).toStrictEqual([
       ['200 400 401 403 404 409 429 502 503'],
       ['scope_missing', 'forbidden'],
