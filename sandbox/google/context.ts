@@ -37,6 +37,9 @@ export const CALENDAR_READ_SCOPES = [
   SCOPES.calendarFull,
 ];
 
+/** Which per-user limit a request counts against. */
+export type QuotaApi = 'gmail' | 'calendar';
+
 export interface GoogleErrorDetail {
   message?: string;
   domain?: string;
@@ -65,8 +68,13 @@ export interface SandboxContext {
     anyOfScopes: readonly string[],
     userId?: string,
   ): SandboxUser | null;
-  /** Counts quota units spent by a user (shown in `GET /__sandbox/stats`). */
-  spendQuota(email: string, units: number): void;
+  /**
+   * Charges a request to the user's per-minute limit and counts its quota units (shown in
+   * `GET /__sandbox/stats`): Gmail passes its quota units (limit 15,000 a minute),
+   * Calendar 1 per request (limit 600 a minute). Over the limit Google's rate-limit error
+   * has been sent, nothing is counted, and false is returned.
+   */
+  spendQuota(reply: FastifyReply, api: QuotaApi, email: string, units: number): boolean;
   /**
    * Sends Google's JSON error envelope:
    * `{"error":{"code","message","errors":[{message,domain,reason,...}],"status"}}`.

@@ -118,7 +118,16 @@ describe('control API', () => {
       await control(sandbox.url, 'GET', '/__sandbox/users'),
       await control(sandbox.url, 'PUT', '/__sandbox/settings', {}),
       sandbox.probe.messages,
-    ]).toStrictEqual([[], { accessTokenTtlSeconds: 3599, rotateRefreshTokens: false }, []]);
+    ]).toStrictEqual([
+      [],
+      {
+        accessTokenTtlSeconds: 3599,
+        rotateRefreshTokens: false,
+        gmailQuotaUnitsPerMinute: 15_000,
+        calendarRequestsPerMinute: 600,
+      },
+      [],
+    ]);
   });
 
   it('serves an avatar picture for each user', async () => {

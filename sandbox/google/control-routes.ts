@@ -12,6 +12,7 @@ import type { SandboxUser } from './context.ts';
 import { revokeUserGrants } from './grants.ts';
 import type { SandboxState } from './sandbox-state.ts';
 import { escapeHtml } from './consent-page.ts';
+import { FAULT_REASON_NAMES } from './google-errors.ts';
 import { parseScopes } from './scopes.ts';
 
 export interface ControlRouteDeps {
@@ -51,8 +52,10 @@ const AutoApproveBody = z.object({ email: z.email(), scopes: z.array(z.string())
 const SettingsBody = z.strictObject({
   accessTokenTtlSeconds: z.number().int().min(1).max(86_400).optional(),
   rotateRefreshTokens: z.boolean().optional(),
+  gmailQuotaUnitsPerMinute: z.number().int().min(1).max(1_000_000).optional(),
+  calendarRequestsPerMinute: z.number().int().min(1).max(1_000_000).optional(),
 });
-const FaultBody = z.object({
+const FaultBody = z.strictObject({
   path: z.string().startsWith('/'),
   method: z.string().min(1).optional(),
   status: z.number().int().min(400).max(599).optional(),
@@ -60,6 +63,7 @@ const FaultBody = z.object({
   count: z.number().int().min(1).optional(),
   latencyMs: z.number().int().min(0).max(120_000).optional(),
   retryAfter: z.number().int().min(0).optional(),
+  reason: z.enum(FAULT_REASON_NAMES).optional(),
 });
 
 /** 21 digits starting with 1, like a Google account id. */
@@ -236,6 +240,9 @@ export function registerControlRoutes(app: FastifyInstance, deps: ControlRouteDe
     if (body.status === undefined && body.latencyMs === undefined) {
       return invalid(reply, 'A fault needs a status, a latencyMs, or both.');
     }
+    if (body.reason !== undefined && body.status === undefined) {
+      return invalid(reply, 'A fault with a reason needs a status.');
+    }
     const fault = {
       path: body.path,
       method: body.method?.toUpperCase() ?? null,
@@ -244,6 +251,7 @@ export function registerControlRoutes(app: FastifyInstance, deps: ControlRouteDe
       remaining: body.count ?? null,
       latencyMs: body.latencyMs ?? 0,
       retryAfter: body.retryAfter ?? null,
+      reason: body.reason ?? null,
     };
     state.faults.push(fault);
     return reply.code(201).send(fault);

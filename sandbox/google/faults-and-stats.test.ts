@@ -166,6 +166,7 @@ describe('faults', () => {
         remaining: null,
         latencyMs: 0,
         retryAfter: null,
+        reason: null,
       },
     ]);
   });

@@ -1,8 +1,9 @@
 /**
  * Injected faults: latency and error answers on every route outside `/__sandbox/`
  * (OAuth endpoints too), matched by path prefix and method, limited by `count` and
- * `rate`. API routes answer Google's JSON envelope, the token and revocation endpoints
- * an OAuth-style JSON error, the authorization endpoint an HTML page.
+ * `rate`. API routes answer Google's JSON envelope (with the fault's `reason` when it names
+ * one), the token and revocation endpoints an OAuth-style JSON error, the authorization
+ * endpoint an HTML page.
  */
 import { setTimeout as delay } from 'node:timers/promises';
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -44,7 +45,8 @@ function oauthErrorCode(status: number): string {
   return 'invalid_request';
 }
 
-function sendFault(reply: FastifyReply, path: string, status: number): FastifyReply {
+function sendFault(reply: FastifyReply, path: string, fault: Fault & { status: number }) {
+  const status = fault.status;
   if (path.startsWith('/o/oauth2/')) {
     return reply
       .code(status)
@@ -57,7 +59,10 @@ function sendFault(reply: FastifyReply, path: string, status: number): FastifyRe
       .type('application/json; charset=utf-8')
       .send({ error: oauthErrorCode(status), error_description: 'Backend Error' });
   }
-  return reply.code(status).type('application/json; charset=UTF-8').send(faultErrorBody(status));
+  return reply
+    .code(status)
+    .type('application/json; charset=UTF-8')
+    .send(faultErrorBody(status, fault.reason));
 }
 
 /** The `onRequest` hook: delays and/or answers a request that meets a fault. */
@@ -73,5 +78,5 @@ export async function applyFaults(
   if (fault.latencyMs > 0) await delay(fault.latencyMs);
   if (fault.status === null) return undefined;
   if (fault.retryAfter !== null) reply.header('retry-after', String(fault.retryAfter));
-  return sendFault(reply, path, fault.status);
+  return sendFault(reply, path, { ...fault, status: fault.status });
 }

@@ -107,8 +107,28 @@ export function sendDelegationDenied(reply: FastifyReply, email: string): Fastif
   return sendGoogleError(reply, 403, `Delegation denied for ${email}`, { reason: 'forbidden' });
 }
 
-/** The envelope an injected fault answers with, per HTTP status. */
-export function faultErrorBody(status: number): GoogleErrorBody {
+/** The `errors[].reason` values a fault may answer with, and what Google says with each. */
+export const FAULT_REASONS = {
+  rateLimitExceeded: { domain: 'usageLimits', message: 'Rate Limit Exceeded' },
+  userRateLimitExceeded: { domain: 'usageLimits', message: 'User Rate Limit Exceeded' },
+  quotaExceeded: { domain: 'usageLimits', message: 'Quota Exceeded' },
+  dailyLimitExceeded: { domain: 'usageLimits', message: 'Daily Limit Exceeded' },
+  backendError: { domain: 'global', message: 'Backend Error' },
+  internalError: { domain: 'global', message: 'Internal Error' },
+  failedPrecondition: { domain: 'global', message: 'Precondition check failed.' },
+} as const;
+export type FaultReason = keyof typeof FAULT_REASONS;
+export const FAULT_REASON_NAMES = Object.keys(FAULT_REASONS) as [FaultReason, ...FaultReason[]];
+
+/**
+ * The envelope an injected fault answers with: the usual one for the HTTP status, or, with
+ * a `reason`, that reason with Google's domain and message for it.
+ */
+export function faultErrorBody(status: number, reason: FaultReason | null = null): GoogleErrorBody {
+  if (reason !== null) {
+    const { domain, message } = FAULT_REASONS[reason];
+    return googleErrorBody(status, message, { domain, reason });
+  }
   switch (status) {
     case 429:
       return googleErrorBody(

@@ -1,13 +1,20 @@
 /**
  * Everything the sandbox core keeps in memory, in one object built per server: OAuth
  * clients, users, grants and tokens, pending consent requests, auto-approve, settings,
- * faults and stats. `clearState` empties it in place (the user map is shared with the
+ * faults, stats and the per-user usage of the last minute. `clearState` empties it in place (the user map is shared with the
  * Gmail and Calendar modules, so it is never replaced).
  */
 import type { SandboxUser } from './context.ts';
+import type { FaultReason } from './google-errors.ts';
 import { clearGrantStore, createGrantStore } from './grants.ts';
 import type { GrantStore } from './grants.ts';
 import type { AuthorizationRequest } from './authorization-request.ts';
+import {
+  createUsageLog,
+  DEFAULT_CALENDAR_REQUESTS_PER_MINUTE,
+  DEFAULT_GMAIL_QUOTA_UNITS_PER_MINUTE,
+} from './rate-limits.ts';
+import type { UsageLog } from './rate-limits.ts';
 
 export interface OAuthClient {
   clientId: string;
@@ -26,6 +33,8 @@ export interface Fault {
   remaining: number | null;
   latencyMs: number;
   retryAfter: number | null;
+  /** Google's `errors[].reason` to answer with (API paths); null = the status's usual one. */
+  reason: FaultReason | null;
 }
 
 export interface Stats {
@@ -47,18 +56,29 @@ export interface SandboxState {
   settings: Settings;
   faults: Fault[];
   stats: Stats;
+  /** What each user spent in the last minute, per API (the per-user limits). */
+  usage: UsageLog;
 }
 
 export interface Settings {
   accessTokenTtlSeconds: number;
   /** Refresh responses carry a new refresh token (the old one keeps working). */
   rotateRefreshTokens: boolean;
+  /** Gmail's per-user limit in quota units over a sliding minute. */
+  gmailQuotaUnitsPerMinute: number;
+  /** Calendar's per-user limit in requests over a sliding minute. */
+  calendarRequestsPerMinute: number;
 }
 
 export const DEFAULT_ACCESS_TOKEN_TTL_SECONDS = 3599;
 
 export function defaultSettings(): Settings {
-  return { accessTokenTtlSeconds: DEFAULT_ACCESS_TOKEN_TTL_SECONDS, rotateRefreshTokens: false };
+  return {
+    accessTokenTtlSeconds: DEFAULT_ACCESS_TOKEN_TTL_SECONDS,
+    rotateRefreshTokens: false,
+    gmailQuotaUnitsPerMinute: DEFAULT_GMAIL_QUOTA_UNITS_PER_MINUTE,
+    calendarRequestsPerMinute: DEFAULT_CALENDAR_REQUESTS_PER_MINUTE,
+  };
 }
 
 function emptyStats(): Stats {
@@ -81,6 +101,7 @@ export function createState(): SandboxState {
     settings: defaultSettings(),
     faults: [],
     stats: emptyStats(),
+    usage: createUsageLog(),
   };
 }
 
@@ -94,6 +115,7 @@ export function clearState(state: SandboxState): void {
   state.settings = defaultSettings();
   state.faults = [];
   state.stats = emptyStats();
+  state.usage.clear();
 }
 
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);

@@ -16,6 +16,7 @@ import { applyFaults, isControlPath } from './faults.ts';
 import { sendGoogleError } from './google-errors.ts';
 import { clearState, createState } from './sandbox-state.ts';
 import type { SandboxState } from './sandbox-state.ts';
+import { spendQuota } from './rate-limits.ts';
 import { applySeed } from './seed.ts';
 import { createSigningKey } from './signing-key.ts';
 import { registerTokenRoute } from './token-route.ts';
@@ -104,9 +105,24 @@ export async function buildGoogleSandboxApp<G extends MailStoreLike, C extends C
         anyOfScopes,
         userId,
       ),
-    spendQuota(email, units) {
-      state.stats.quotaUnits[email] = (state.stats.quotaUnits[email] ?? 0) + units;
-    },
+    spendQuota: (reply, api, email, units) =>
+      spendQuota(
+        {
+          log: state.usage,
+          now,
+          limits: () => ({
+            gmail: state.settings.gmailQuotaUnitsPerMinute,
+            calendar: state.settings.calendarRequestsPerMinute,
+          }),
+          count(spender, spent) {
+            state.stats.quotaUnits[spender] = (state.stats.quotaUnits[spender] ?? 0) + spent;
+          },
+        },
+        reply,
+        api,
+        email,
+        units,
+      ),
     sendError: sendGoogleError,
   };
 

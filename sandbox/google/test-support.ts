@@ -62,7 +62,7 @@ export async function startProbeSandbox(
         async (request, reply) => {
           const user = ctx.authorize(request, reply, GMAIL_READ_SCOPES, request.params.userId);
           if (!user) return reply;
-          ctx.spendQuota(user.email, 5);
+          if (!ctx.spendQuota(reply, 'gmail', user.email, 5)) return reply;
           return { email: user.email };
         },
       );

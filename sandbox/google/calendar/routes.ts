@@ -1,6 +1,7 @@
 /**
  * The Calendar API v3 read routes on Google's paths. Each authorizes with a calendar read
- * scope, spends one quota unit, and answers with Google's resources or error envelopes.
+ * scope, counts as one request against the per-user limit, and answers with Google's
+ * resources or error envelopes.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { CALENDAR_READ_SCOPES, type SandboxContext, type SandboxUser } from '../context.ts';
@@ -37,10 +38,10 @@ export function registerCalendarRoutes(
   const fail = (reply: FastifyReply, error: ApiError) =>
     ctx.sendError(reply, error.code, error.message, error.detail);
 
-  /** Authorizes and charges one unit; null when the reply has been sent. */
+  /** Authorizes and charges one request; null when the reply has been sent. */
   const begin = (request: FastifyRequest, reply: FastifyReply): SandboxUser | null => {
     const user = ctx.authorize(request, reply, CALENDAR_READ_SCOPES);
-    if (user) ctx.spendQuota(user.email, 1);
+    if (!user || !ctx.spendQuota(reply, 'calendar', user.email, 1)) return null;
     return user;
   };
 

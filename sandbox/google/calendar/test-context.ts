@@ -97,7 +97,10 @@ export async function startCalendarApi(options: {
       }
       return user;
     },
-    spendQuota: (email, units) => quota.set(email, (quota.get(email) ?? 0) + units),
+    spendQuota: (_reply, _api, email, units) => {
+      quota.set(email, (quota.get(email) ?? 0) + units);
+      return true;
+    },
     sendError,
   };
   const store = createCalendarStore({ now: () => options.now });

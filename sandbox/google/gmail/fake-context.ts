@@ -53,8 +53,9 @@ export function createFakeContext(
     baseUrl: () => baseUrl,
     now: () => now,
     sendError,
-    spendQuota(email, units) {
+    spendQuota(_reply, _api, email, units) {
       quota.set(email, (quota.get(email) ?? 0) + units);
+      return true;
     },
     authorize(request: FastifyRequest, reply: FastifyReply, anyOfScopes, userId) {
       const header = request.headers.authorization ?? '';

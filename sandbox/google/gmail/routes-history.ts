@@ -28,7 +28,7 @@ export function registerHistoryRoutes(
     (request, reply) => {
       const user = ctx.authorize(request, reply, GMAIL_READ_SCOPES, request.params.userId);
       if (!user) return reply;
-      ctx.spendQuota(user.email, 2);
+      if (!ctx.spendQuota(reply, 'gmail', user.email, 2)) return reply;
       const query = request.query;
       const start = one(query, 'startHistoryId');
       if (start === undefined || start === '') {

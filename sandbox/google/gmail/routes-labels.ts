@@ -39,7 +39,7 @@ export function registerLabelRoutes(
   app.get<{ Params: UserParams }>('/gmail/v1/users/:userId/labels', (request, reply) => {
     const user = ctx.authorize(request, reply, GMAIL_READ_SCOPES, request.params.userId);
     if (!user) return reply;
-    ctx.spendQuota(user.email, 1);
+    if (!ctx.spendQuota(reply, 'gmail', user.email, 1)) return reply;
     const mailbox = store.view(user.email);
     return { labels: allLabels(mailbox.userLabels.values()) };
   });
@@ -49,7 +49,7 @@ export function registerLabelRoutes(
     (request, reply) => {
       const user = ctx.authorize(request, reply, GMAIL_READ_SCOPES, request.params.userId);
       if (!user) return reply;
-      ctx.spendQuota(user.email, 1);
+      if (!ctx.spendQuota(reply, 'gmail', user.email, 1)) return reply;
       const mailbox = store.view(user.email);
       const label = allLabels(mailbox.userLabels.values()).find(
         (candidate) => candidate.id === request.params.labelId,
@@ -68,7 +68,7 @@ export function registerLabelRoutes(
   app.get<{ Params: UserParams }>('/gmail/v1/users/:userId/profile', (request, reply) => {
     const user = ctx.authorize(request, reply, GMAIL_READ_SCOPES, request.params.userId);
     if (!user) return reply;
-    ctx.spendQuota(user.email, 1);
+    if (!ctx.spendQuota(reply, 'gmail', user.email, 1)) return reply;
     const mailbox = store.view(user.email);
     return {
       emailAddress: user.email,

@@ -46,7 +46,7 @@ export function registerMessageRoutes(
     (request, reply) => {
       const user = ctx.authorize(request, reply, GMAIL_READ_SCOPES, request.params.userId);
       if (!user) return reply;
-      ctx.spendQuota(user.email, 5);
+      if (!ctx.spendQuota(reply, 'gmail', user.email, 5)) return reply;
       const query = request.query;
       const size = maxResults(query, 100, 500);
       if (typeof size === 'string') return sendInvalid(ctx, reply, size);
@@ -78,7 +78,7 @@ export function registerMessageRoutes(
     (request, reply) => {
       const user = ctx.authorize(request, reply, GMAIL_READ_SCOPES, request.params.userId);
       if (!user) return reply;
-      ctx.spendQuota(user.email, 5);
+      if (!ctx.spendQuota(reply, 'gmail', user.email, 5)) return reply;
       const format = readFormat(request.query);
       if (!format) return sendInvalid(ctx, reply, 'Invalid format value');
       const { messageId } = request.params;
@@ -94,7 +94,7 @@ export function registerMessageRoutes(
     (request, reply) => {
       const user = ctx.authorize(request, reply, GMAIL_READ_SCOPES, request.params.userId);
       if (!user) return reply;
-      ctx.spendQuota(user.email, 5);
+      if (!ctx.spendQuota(reply, 'gmail', user.email, 5)) return reply;
       const { messageId, attachmentId } = request.params;
       if (!isValidId(messageId)) return sendInvalid(ctx, reply, 'Invalid id value');
       const message = store.mailbox(user.email)?.messages.get(messageId.toLowerCase());

@@ -30,7 +30,7 @@ export function registerThreadRoutes(
     (request, reply) => {
       const user = ctx.authorize(request, reply, GMAIL_READ_SCOPES, request.params.userId);
       if (!user) return reply;
-      ctx.spendQuota(user.email, 10);
+      if (!ctx.spendQuota(reply, 'gmail', user.email, 10)) return reply;
       const query = request.query;
       const size = maxResults(query, 100, 500);
       if (typeof size === 'string') return sendInvalid(ctx, reply, size);
@@ -66,7 +66,7 @@ export function registerThreadRoutes(
     (request, reply) => {
       const user = ctx.authorize(request, reply, GMAIL_READ_SCOPES, request.params.userId);
       if (!user) return reply;
-      ctx.spendQuota(user.email, 10);
+      if (!ctx.spendQuota(reply, 'gmail', user.email, 10)) return reply;
       const format = readFormat(request.query);
       if (!format || format === 'raw') return sendInvalid(ctx, reply, 'Invalid format value');
       const { threadId } = request.params;
