@@ -121,7 +121,8 @@ describe('the /v1 OpenAPI document', () => {
 
   it('has an action-item example that is what the rules find in its sentence', () => {
     const route = CAPABILITY_ROUTES.find((r) => r.capability === 'actions.extract');
-    const example = (route?.example.response as { actions: Array<Record<string, string>> })
+    if (!route) throw new Error('no actions route');
+    const example = (route.example.response as { actions: Array<Record<string, string>> })
       .actions[0];
     const [match] = findActions(
       example?.subject ?? '',
