@@ -131,6 +131,16 @@ describe('authorization endpoint', () => {
     });
   });
 
+  it('warns that the app is unverified when it asks for sensitive or restricted scopes, and only then', async () => {
+    const warning = /<p class="warning">([^<]*)<\/p>/;
+    const sensitive = await open(authorizeUrl(sandbox.url, {}));
+    const signInOnly = await open(authorizeUrl(sandbox.url, { scope: 'openid email profile' }));
+    expect([warning.exec(sensitive.text)?.[1], warning.test(signInOnly.text)]).toStrictEqual([
+      "Google hasn't verified this app. It asks for access to sensitive or restricted data in your Google Account; continue only if you trust test-app.",
+      false,
+    ]);
+  });
+
   it('signs in the account picked on the page', async () => {
     const body = await signIn(
       sandbox.url,
