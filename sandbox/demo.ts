@@ -2,15 +2,16 @@
  * `npm run demo`: the whole product offline. Starts the Google sandbox with the seed data,
  * the Telegram sandbox with its web chat, and Tidings wired to both on the embedded
  * database in a fresh folder. Prints the URLs, `ready`, then a short script to try.
- * Ctrl-C stops everything.
+ * Ctrl-C stops everything. When something cannot start (a port in use), whatever did start
+ * is closed again and the error says which flag picks another port.
  */
-import { randomBytes } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { startApp } from '../src/app.ts';
 import { loadConfig } from '../src/config.ts';
 import { createLogger } from '../src/log.ts';
+import { resolveMasterKeys } from '../src/vault/index.ts';
 import { startGoogleSandbox } from './google/index.ts';
 import { startTelegramSandbox } from './telegram/index.ts';
 
@@ -23,6 +24,20 @@ function port(value: string | undefined, fallback: number, name: string): number
   if (!Number.isInteger(parsed) || parsed < 0 || parsed > 65535)
     throw new Error(`${name} must be a port number (0 = any free port)`);
   return parsed;
+}
+
+/** Starts one part; a port already in use becomes a sentence naming the flag to change. */
+async function listening<T>(flag: string, chosen: number, start: () => Promise<T>): Promise<T> {
+  try {
+    return await start();
+  } catch (error) {
+    if ((error as { code?: unknown }).code === 'EADDRINUSE') {
+      throw new Error(`port ${chosen} is in use: pass ${flag} 0 or another port`, {
+        cause: error,
+      });
+    }
+    throw error;
+  }
 }
 
 export async function runDemo(
@@ -39,37 +54,55 @@ export async function runDemo(
     },
     strict: true,
   });
+  const ports = {
+    app: port(values.port, 8080, '--port'),
+    google: port(values['google-port'], 4010, '--google-port'),
+    telegram: port(values['telegram-port'], 4020, '--telegram-port'),
+  };
   const base = env.DATA_DIR ?? '.data';
   const dataDir =
     values['data-dir'] ?? path.join(base, `demo-${new Date().toISOString().replace(/[:.]/g, '-')}`);
   await mkdir(dataDir, { recursive: true, mode: 0o700 });
+  // The demo's master key lives in its folder, so a second run on it opens the same vault.
+  const [masterKey] = (await resolveMasterKeys(null, dataDir)).keys;
 
-  const google = await startGoogleSandbox({
-    port: port(values['google-port'], 4010, '--google-port'),
-  });
-  const telegram = await startTelegramSandbox({
-    port: port(values['telegram-port'], 4020, '--telegram-port'),
-  });
-  const config = loadConfig({
-    PORT: String(port(values.port, 8080, '--port')),
-    DATA_DIR: dataDir,
-    TIDINGS_MASTER_KEY: randomBytes(32).toString('base64'),
-    GOOGLE_CLIENT_ID: 'tidings-demo',
-    GOOGLE_CLIENT_SECRET: 'tidings-demo-secret',
-    GOOGLE_ISSUER: google.url,
-    GOOGLE_API_ROOT: google.url,
-    TELEGRAM_BOT_TOKEN: DEMO_BOT_TOKEN,
-    TELEGRAM_API_ROOT: telegram.url,
-    LOG_LEVEL: env.LOG_LEVEL ?? 'warn',
-  });
-  const app = await startApp(config, { logger: createLogger(config.logLevel) });
+  const running: Array<() => Promise<void>> = [];
+  const stopAll = async () => {
+    for (const stop of running.reverse()) await stop().catch(() => {});
+    running.length = 0;
+  };
+  try {
+    const google = await listening('--google-port', ports.google, () =>
+      startGoogleSandbox({ port: ports.google }),
+    );
+    running.push(() => google.close());
+    const telegram = await listening('--telegram-port', ports.telegram, () =>
+      startTelegramSandbox({ port: ports.telegram }),
+    );
+    running.push(() => telegram.close());
+    const config = loadConfig({
+      PORT: String(ports.app),
+      DATA_DIR: dataDir,
+      TIDINGS_MASTER_KEY: masterKey?.key.toString('base64'),
+      GOOGLE_CLIENT_ID: 'tidings-demo',
+      GOOGLE_CLIENT_SECRET: 'tidings-demo-secret',
+      GOOGLE_ISSUER: google.url,
+      GOOGLE_API_ROOT: google.url,
+      TELEGRAM_BOT_TOKEN: DEMO_BOT_TOKEN,
+      TELEGRAM_API_ROOT: telegram.url,
+      LOG_LEVEL: env.LOG_LEVEL ?? 'warn',
+    });
+    const app = await listening('--port', ports.app, () =>
+      startApp(config, { logger: createLogger(config.logLevel) }),
+    );
+    running.push(() => app.stop());
 
-  console.log(`tidings: ${app.url}`);
-  console.log(`google sandbox: ${google.url}`);
-  console.log(`telegram sandbox: ${telegram.url}`);
-  console.log(`web chat: ${telegram.url}/chat`);
-  console.log('ready');
-  console.log(`
+    console.log(`tidings: ${app.url}`);
+    console.log(`google sandbox: ${google.url}`);
+    console.log(`telegram sandbox: ${telegram.url}`);
+    console.log(`web chat: ${telegram.url}/chat`);
+    console.log('ready');
+    console.log(`
 Open the web chat and try:
   /start                      say hello
   /connect                    press the button, pick alex@example.com, Allow
@@ -80,12 +113,12 @@ Open the web chat and try:
 Data: ${path.resolve(dataDir)} (embedded database; delete the folder to start over)
 Ctrl-C stops everything.`);
 
-  await new Promise<void>((resolve) => {
-    const stop = () => resolve();
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
-  });
-  await app.stop();
-  await telegram.close();
-  await google.close();
+    await new Promise<void>((resolve) => {
+      const stop = () => resolve();
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+    });
+  } finally {
+    await stopAll();
+  }
 }

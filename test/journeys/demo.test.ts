@@ -1,0 +1,86 @@
+import { createServer, type Server } from 'node:net';
+import { describe, expect, it } from 'vitest';
+import { cleanUpCliProcesses, freshDataDir, spawnCli } from '../support/cli.ts';
+
+cleanUpCliProcesses();
+
+const URL_LINE =
+  /^(tidings|google sandbox|telegram sandbox|web chat): (http:\/\/127\.0\.0\.1:\d+\S*)$/;
+
+/** A server holding a free port on 127.0.0.1, as another program would. */
+async function occupyPort(): Promise<{ port: number; server: Server }> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  return { port: typeof address === 'object' && address ? address.port : 0, server };
+}
+
+describe('npm run demo', () => {
+  it('prints the four URLs and ready, in order; each answers; Ctrl-C stops it cleanly', {
+    timeout: 90_000,
+  }, async () => {
+    const dataDir = await freshDataDir();
+    const demo = spawnCli(
+      ['demo', '--port', '0', '--google-port', '0', '--telegram-port', '0', '--data-dir', dataDir],
+      {},
+    );
+    await demo.line((line) => line === 'ready');
+    const contract = demo.stdout.slice(0, 5);
+    const urls = Object.fromEntries(
+      contract.slice(0, 4).map((line) => {
+        const [, name, url] = URL_LINE.exec(line) ?? [];
+        return [name ?? line, url ?? ''];
+      }),
+    );
+    const statusOf = async (url: string | undefined) =>
+      (await fetch(url ?? 'http://127.0.0.1:9/', { redirect: 'manual' })).status;
+    const answers = {
+      tidings: await statusOf(`${urls.tidings}/healthz`),
+      google: await statusOf(`${urls['google sandbox']}/.well-known/openid-configuration`),
+      telegram: await statusOf(`${urls['telegram sandbox']}/__sandbox/stats`),
+      chat: await statusOf(urls['web chat']),
+    };
+    demo.child.kill('SIGINT');
+    const exit = await demo.exited;
+    expect({
+      names: Object.keys(urls),
+      chatIsTelegram: urls['web chat'] === `${urls['telegram sandbox']}/chat`,
+      last: contract[4],
+      answers,
+      exit,
+      stderr: demo.stderr(),
+    }).toStrictEqual({
+      names: ['tidings', 'google sandbox', 'telegram sandbox', 'web chat'],
+      chatIsTelegram: true,
+      last: 'ready',
+      answers: { tidings: 200, google: 200, telegram: 200, chat: 200 },
+      exit: { code: 0, signal: null },
+      stderr: '',
+    });
+  });
+
+  it('says which port is taken and exits with an error instead of hanging', {
+    timeout: 90_000,
+  }, async () => {
+    const taken = await occupyPort();
+    try {
+      const runs = [];
+      for (const flag of ['--port', '--google-port', '--telegram-port']) {
+        const ports = { '--port': '0', '--google-port': '0', '--telegram-port': '0' };
+        const args = Object.entries({ ...ports, [flag]: String(taken.port) }).flat();
+        const demo = spawnCli(['demo', ...args, '--data-dir', await freshDataDir()], {});
+        const exit = await demo.exited;
+        runs.push({ exit, stderr: demo.stderr(), ready: demo.stdout.includes('ready') });
+      }
+      expect(runs).toStrictEqual(
+        ['--port', '--google-port', '--telegram-port'].map((flag) => ({
+          exit: { code: 1, signal: null },
+          stderr: `tidings: port ${taken.port} is in use: pass ${flag} 0 or another port\n`,
+          ready: false,
+        })),
+      );
+    } finally {
+      taken.server.close();
+    }
+  });
+});
