@@ -41,10 +41,39 @@ export interface GoogleApiDeps {
   backoff?: BackoffPolicy;
 }
 
+/**
+ * The broker's token asked once per client (one client serves one capability run), not
+ * once per Google call: each ask is a database read and a decryption. A 401 still goes
+ * to the broker, and the refreshed token is the one used from then on.
+ */
+export function tokenOncePerClient(tokens: TokenSource): TokenSource {
+  let current: Promise<string> | null = null;
+  return {
+    accessToken(connectionId) {
+      if (current === null) {
+        const asked = tokens.accessToken(connectionId);
+        current = asked;
+        asked.catch(() => {
+          if (current === asked) current = null;
+        });
+      }
+      return current;
+    },
+    async refreshAfterRejection(connectionId, rejected) {
+      const fresh = tokens.refreshAfterRejection(connectionId, rejected);
+      current = fresh;
+      fresh.catch(() => {
+        if (current === fresh) current = null;
+      });
+      return fresh;
+    },
+  };
+}
+
 export function createGoogleApi(deps: GoogleApiDeps): GoogleApi {
   const resolved = requestDeps({
     apiRoot: deps.apiRoot,
-    tokens: deps.tokens,
+    tokens: tokenOncePerClient(deps.tokens),
     connectionId: deps.connectionId,
     ...(deps.fetch ? { fetch: deps.fetch } : {}),
     ...(deps.timeoutMs === undefined ? {} : { timeoutMs: deps.timeoutMs }),
