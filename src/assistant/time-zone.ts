@@ -117,8 +117,11 @@ function knownZones(): Map<string, string> {
   return zones;
 }
 
+/** The zone's canonical name as the runtime spells it ("etc/gmt+5" → "Etc/GMT+5"), or null. */
 function valid(zone: string): string | null {
-  return IANAZone.isValidZone(zone) ? zone : null;
+  if (!IANAZone.isValidZone(zone)) return null;
+  const canonical = new Intl.DateTimeFormat('en-US', { timeZone: zone }).resolvedOptions().timeZone;
+  return PREFERRED[canonical.toLowerCase()] ?? canonical;
 }
 
 /** A valid IANA zone for what the user typed, or null. */
