@@ -30,24 +30,26 @@ describe('builders', () => {
     );
   });
 
-  it('link http, https, mailto and tg addresses', () => {
+  it('link http, https and mailto addresses', () => {
     expect([
       link('http://example.com', 'a'),
-      link('mailto:alice@example.com', 'b'),
-      link('tg://user?id=42', 'c'),
+      link('https://example.com/x', 'b'),
+      link('mailto:alice@example.com', 'c'),
     ]).toStrictEqual([
       '<a href="http://example.com/">a</a>',
-      '<a href="mailto:alice@example.com">b</a>',
-      '<a href="tg://user?id=42">c</a>',
+      '<a href="https://example.com/x">b</a>',
+      '<a href="mailto:alice@example.com">c</a>',
     ]);
   });
 
-  it('render other hrefs as plain text', () => {
+  it('render other hrefs as plain text, tg: links from untrusted mail included', () => {
     expect([
       link('javascript:alert(1)', 'click <me>'),
       link('data:text/html,hi', 'data'),
+      link('tg://resolve?domain=some_bot&start=x', 'Join call'),
+      link('TG://user?id=42', 'user'),
       link('not a url', 'plain'),
-    ]).toStrictEqual(['click &lt;me&gt;', 'data', 'plain']);
+    ]).toStrictEqual(['click &lt;me&gt;', 'data', 'Join call', 'user', 'plain']);
   });
 
   it('escape quotes in an href so the attribute cannot be broken out of', () => {

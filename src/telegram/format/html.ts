@@ -50,9 +50,13 @@ export function blockquote(content: Content, options: { expandable?: boolean } =
   return `${open}${render(content)}</blockquote>`;
 }
 
-const LINK_SCHEMES = new Set(['http:', 'https:', 'mailto:', 'tg:']);
+/**
+ * Links come from untrusted mail and invitations: a `tg:` link would open a chat, a bot or
+ * a proxy setting from a tap inside Telegram, so only web and mail addresses are links.
+ */
+const LINK_SCHEMES = new Set(['http:', 'https:', 'mailto:']);
 
-/** A link for http, https, mailto and tg addresses; any other href renders as plain text. */
+/** A link for http, https and mailto addresses; any other href renders as plain text. */
 export function link(href: string, content: Content): string {
   let url: URL;
   try {
