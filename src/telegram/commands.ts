@@ -42,13 +42,24 @@ const HANDLERS: Readonly<Record<string, Handler>> = {
 export interface ParsedCommand {
   name: string;
   arg: string;
+  /** The bot named after `@`, when the command names one. */
+  to: string | null;
 }
 
-/** `/agenda@tidings_bot friday` → { name: 'agenda', arg: 'friday' }; null for plain text. */
+/** `/agenda@tidings_bot friday` → { name: 'agenda', arg: 'friday', to: 'tidings_bot' }; null for plain text. */
 export function parseCommand(text: string): ParsedCommand | null {
-  const match = /^\/([A-Za-z0-9_]{1,32})(?:@[A-Za-z0-9_]+)?(?:\s+([\s\S]*))?$/.exec(text.trim());
+  const match = /^\/([A-Za-z0-9_]{1,32})(?:@([A-Za-z0-9_]+))?(?:\s+([\s\S]*))?$/.exec(text.trim());
   if (!match?.[1]) return null;
-  return { name: match[1].toLowerCase(), arg: (match[2] ?? '').slice(0, 500) };
+  return {
+    name: match[1].toLowerCase(),
+    arg: (match[3] ?? '').slice(0, 500),
+    to: match[2] ?? null,
+  };
+}
+
+/** True for a command addressed to another bot ("/start@other_bot"): not ours to answer. */
+export function forAnotherBot(command: ParsedCommand, ownUsername: string): boolean {
+  return command.to !== null && command.to.toLowerCase() !== ownUsername.toLowerCase();
 }
 
 export function runCommand(turn: Turn, command: ParsedCommand): Promise<Reply> {

@@ -7,7 +7,8 @@
 import type { Context } from 'grammy';
 import { UNEXPECTED_SENTENCE } from './error-sentences.ts';
 import { EXPIRED_NOTE, pressButton } from './button-handlers.ts';
-import { parseCommand, runCommand } from './commands.ts';
+import { forAnotherBot, parseCommand, runCommand } from './commands.ts';
+import type { ParsedCommand } from './commands.ts';
 import { answerText } from './conversation.ts';
 import type { RateLimiter } from './rate-limit.ts';
 import { plain, replaceReply, sendReply } from './reply.ts';
@@ -31,9 +32,12 @@ export interface UpdateHandlerDeps {
   allowedUsers: ReadonlySet<string> | null;
 }
 
-async function answerMessage(turn: Turn, text: string): Promise<Reply> {
+async function answerMessage(
+  turn: Turn,
+  text: string,
+  command: ParsedCommand | null,
+): Promise<Reply> {
   try {
-    const command = parseCommand(text);
     return command ? await runCommand(turn, command) : await answerText(turn, text);
   } catch (error) {
     return errorReply(turn, error);
@@ -78,8 +82,11 @@ export function createUpdateHandler(deps: UpdateHandlerDeps): (ctx: Context) => 
         ? ctx.answerCallbackQuery({ text, show_alert: true })
         : sendReply(ctx.api, chat.id, plain(text));
 
+    const command = typeof message?.text === 'string' ? parseCommand(message.text) : null;
+    // "/start@other_bot" is for another bot: not a word from us, wherever it was written.
+    if (command && forAnotherBot(command, ctx.me.username)) return;
     if (chat.type !== 'private') {
-      if (query || message?.text?.startsWith('/')) await say(GROUP_REFUSAL);
+      if (query || command) await say(GROUP_REFUSAL);
       return;
     }
     const decision = limiter.check(String(from.id));
@@ -113,6 +120,6 @@ export function createUpdateHandler(deps: UpdateHandlerDeps): (ctx: Context) => 
       await turn.send(plain(TEXT_ONLY));
       return;
     }
-    await turn.send(await answerMessage(turn, message.text));
+    await turn.send(await answerMessage(turn, message.text, command));
   };
 }
