@@ -12,7 +12,13 @@ export interface SandboxStats {
 }
 
 export interface TelegramControl {
-  write(userId: number, text: string, firstName?: string): Promise<{ message_id: number }>;
+  /** The user writes; `profile` sets how Telegram describes them from now on. */
+  write(
+    userId: number,
+    text: string,
+    firstName?: string,
+    profile?: { language_code?: string; last_name?: string; username?: string },
+  ): Promise<{ message_id: number }>;
   press(userId: number, messageId: number, data: string): Promise<{ callback_query_id: string }>;
   /** The inbox; with `wait`, answers once it holds that many messages (or at `timeoutMs`). */
   inbox(userId: number, wait?: { count: number; timeoutMs?: number }): Promise<InboxItem[]>;
@@ -52,10 +58,11 @@ export function createTelegramControl(
     return answer;
   };
   return {
-    write: (userId, text, firstName) =>
+    write: (userId, text, firstName, profile = {}) =>
       request('POST', `users/${userId}/messages`, {
         text,
         ...(firstName ? { first_name: firstName } : {}),
+        ...profile,
       }),
     press: (userId, messageId, data) =>
       request('POST', `users/${userId}/callbacks`, { message_id: messageId, data }),

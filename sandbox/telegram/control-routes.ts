@@ -22,6 +22,10 @@ const MessageBody = z.object({
     .string()
     .regex(/^[A-Za-z0-9_]{5,32}$/)
     .optional(),
+  language_code: z
+    .string()
+    .regex(/^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8}){0,3}$/)
+    .optional(),
 });
 const CallbackBody = z.object({ message_id: z.number().int().positive(), data: z.string() });
 const Settings = z.object({

@@ -104,7 +104,7 @@ export function createSandboxState(deps: StateDeps): SandboxState {
         };
         state.chats.set(userId, chat);
       }
-      for (const key of ['first_name', 'last_name', 'username'] as const) {
+      for (const key of ['first_name', 'last_name', 'username', 'language_code'] as const) {
         const value = profile[key];
         if (typeof value === 'string' && value !== '') chat.user[key] = value;
       }

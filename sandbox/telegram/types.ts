@@ -190,4 +190,6 @@ export interface UserProfile {
   first_name?: string | undefined;
   last_name?: string | undefined;
   username?: string | undefined;
+  /** The language of the user's Telegram app, an IETF tag such as `en`, `de` or `pt-br`. */
+  language_code?: string | undefined;
 }

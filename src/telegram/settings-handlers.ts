@@ -60,7 +60,10 @@ export async function timezoneCommand(turn: Turn, arg: string): Promise<Reply> {
     );
   }
   turn.user = await frontDoor.users.update(turn.user.id, { timeZone: zone });
-  const local = DateTime.fromJSDate(now(), { zone }).setLocale(turn.locale).toFormat('HH:mm');
+  const local = DateTime.fromJSDate(now(), { zone })
+    .setLocale(turn.locale)
+    .toLocaleString(DateTime.TIME_SIMPLE)
+    .replace(/[\u202f\u2009\u00a0]/g, ' ');
   return { html: `Time zone set to ${bold(zone)} (it is ${escapeHtml(local)} there now).` };
 }
 

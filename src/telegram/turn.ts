@@ -15,6 +15,7 @@ import type { Buttons } from './button-state.ts';
 import { errorSentence, UNEXPECTED_SENTENCE } from './error-sentences.ts';
 import { plain, sendReply } from './reply.ts';
 import type { Reply, View } from './reply.ts';
+import { DEFAULT_LOCALE } from './locale.ts';
 import { loggableError } from './loggable-error.ts';
 import { withTyping } from './typing.ts';
 import type { ZoneMemory } from './zone-memory.ts';
@@ -64,7 +65,7 @@ export function createTurn(
     api,
     chatId,
     user,
-    locale: user.locale ?? 'en-GB',
+    locale: user.locale ?? DEFAULT_LOCALE,
     buttons: createButtons(frontDoor.telegram, user.id),
     async run(capability, input) {
       const raw = await withTyping(api, chatId, services.typingAfterMs, () =>

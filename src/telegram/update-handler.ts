@@ -1,8 +1,9 @@
 /**
  * What happens to every update, in order: answered once (`firstSeen`), private chats only
  * (a polite refusal to commands in groups), per-user rate limit, the optional allow-list,
- * then the user is found or created and the command, text or button is answered. Every
- * failure becomes a sentence; nothing a user sends can surface a stack trace.
+ * then the user is found or created (their locale following their Telegram app's language)
+ * and the command, text or button is answered. Every failure becomes a sentence; nothing
+ * a user sends can surface a stack trace.
  */
 import type { Context } from 'grammy';
 import { UNEXPECTED_SENTENCE } from './error-sentences.ts';
@@ -10,6 +11,7 @@ import { EXPIRED_NOTE, pressButton } from './button-handlers.ts';
 import { forAnotherBot, parseCommand, runCommand } from './commands.ts';
 import type { ParsedCommand } from './commands.ts';
 import { answerText } from './conversation.ts';
+import { localeOf } from './locale.ts';
 import type { RateLimiter } from './rate-limit.ts';
 import { plain, replaceReply, sendReply } from './reply.ts';
 import type { Reply } from './reply.ts';
@@ -102,10 +104,14 @@ export function createUpdateHandler(deps: UpdateHandlerDeps): (ctx: Context) => 
 
     let turn: Turn;
     try {
-      const user = await services.frontDoor.users.ensureTelegramUser(
+      let user = await services.frontDoor.users.ensureTelegramUser(
         String(from.id),
         from.first_name,
       );
+      const locale = localeOf(from.language_code);
+      if (locale && locale !== user.locale) {
+        user = await services.frontDoor.users.update(user.id, { locale });
+      }
       turn = createTurn(services, ctx.api, user, chat.id);
     } catch (error) {
       services.logger.error({ err: error }, 'could not find the Telegram user');
