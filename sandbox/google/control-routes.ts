@@ -2,7 +2,8 @@
  * The control API under `/__sandbox/` (DESIGN.md "Google sandbox control API"): reset,
  * OAuth clients, users, mail and event import, auto-approve (and auto-deny with a given
  * redirect error), revocation of a user's grants (optionally as a session-control
- * `invalid_rapt` expiry), settings, faults and stats. Never counted in stats, never faulted.
+ * `invalid_rapt` expiry; otherwise with a RISC `tokens-revoked` push), settings, faults
+ * and stats. Never counted in stats, never faulted.
  */
 import { randomInt } from 'node:crypto';
 import type { FastifyInstance, FastifyReply } from 'fastify';
@@ -10,13 +11,17 @@ import { IANAZone } from 'luxon';
 import { z } from 'zod';
 import type { SandboxUser } from './context.ts';
 import { revokeUserGrants } from './grants.ts';
+import { pushSecurityEvent, riscAudience } from './risc/index.ts';
+import type { RiscDeps } from './risc/index.ts';
 import type { SandboxState } from './sandbox-state.ts';
 import { escapeHtml } from './consent-page.ts';
+import { invalid, notFound, parse } from './control-body.ts';
 import { FAULT_REASON_NAMES } from './google-errors.ts';
 import { parseScopes } from './scopes.ts';
 
 export interface ControlRouteDeps {
   state: SandboxState;
+  risc: RiscDeps;
   importMessage(email: string, raw: Buffer, labelIds: string[]): { id: string; threadId: string };
   importIcs(email: string, ics: string, calendarId: string): { ids: string[] };
   setPrimaryZone(email: string, timeZone: string): void;
@@ -73,17 +78,6 @@ function newSub(): string {
   return sub;
 }
 
-function invalid(reply: FastifyReply, message: string) {
-  return reply.code(400).send({ error: 'invalid_request', message });
-}
-
-function parse<T>(schema: z.ZodType<T>, body: unknown, reply: FastifyReply): T | null {
-  const result = schema.safeParse(body ?? {});
-  if (result.success) return result.data;
-  invalid(reply, z.prettifyError(result.error));
-  return null;
-}
-
 function queryValue(query: unknown, name: string): string | undefined {
   const value: unknown = (query as Record<string, unknown> | undefined)?.[name];
   return typeof value === 'string' ? value : undefined;
@@ -96,7 +90,7 @@ export function registerControlRoutes(app: FastifyInstance, deps: ControlRouteDe
   /** The user named in the path, or a 404 answer. */
   function pathUser(email: string, reply: FastifyReply): SandboxUser | null {
     const user = state.users.get(email.toLowerCase());
-    if (!user) reply.code(404).send({ error: 'not_found', message: `No such user: ${email}` });
+    if (!user) notFound(reply, `No such user: ${email}`);
     return user ?? null;
   }
 
@@ -185,8 +179,22 @@ export function registerControlRoutes(app: FastifyInstance, deps: ControlRouteDe
       if (!user) return reply;
       const body = parse(RevokeBody, request.body, reply);
       if (!body) return reply;
-      const subtype = body.reason === 'invalid_rapt' ? 'invalid_rapt' : null;
-      return { revoked: revokeUserGrants(state.grants, user.email, subtype) };
+      if (body.reason === 'invalid_rapt') {
+        return {
+          revoked: revokeUserGrants(state.grants, user.email, 'invalid_rapt'),
+          deliveries: [],
+        };
+      }
+      // As when the user removes the app in their Google Account: the grants end, then
+      // every client that got their email or profile hears tokens-revoked.
+      const clientIds = riscAudience(state.grants, user.email);
+      const revoked = revokeUserGrants(state.grants, user.email);
+      const deliveries = await pushSecurityEvent(deps.risc, {
+        name: 'tokens-revoked',
+        email: user.email,
+        clientIds,
+      });
+      return { revoked, deliveries };
     },
   );
 

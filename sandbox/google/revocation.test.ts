@@ -88,7 +88,7 @@ describe('revocation', () => {
       answer,
       await refresh(alex.refresh_token),
       (await refresh(sam.refresh_token)).status,
-    ]).toStrictEqual([{ revoked: 1 }, REVOKED, 200]);
+    ]).toStrictEqual([{ revoked: 1, deliveries: [] }, REVOKED, 200]);
   });
 
   it('answers invalid_grant with error_subtype invalid_rapt after a session-control expiry', async () => {

@@ -1,7 +1,7 @@
 /**
  * Everything the sandbox core keeps in memory, in one object built per server: OAuth
  * clients, users, grants and tokens, pending consent requests, auto-approve, settings,
- * faults, stats and the per-user usage of the last minute. `clearState` empties it in place (the user map is shared with the
+ * faults, stats, the per-user usage of the last minute and the RISC streams. `clearState` empties it in place (the user map is shared with the
  * Gmail and Calendar modules, so it is never replaced).
  */
 import type { SandboxUser } from './context.ts';
@@ -15,6 +15,8 @@ import {
   DEFAULT_GMAIL_QUOTA_UNITS_PER_MINUTE,
 } from './rate-limits.ts';
 import type { UsageLog } from './rate-limits.ts';
+import { clearRiscState, createRiscState } from './risc/streams.ts';
+import type { RiscState } from './risc/streams.ts';
 
 export interface OAuthClient {
   clientId: string;
@@ -58,6 +60,8 @@ export interface SandboxState {
   stats: Stats;
   /** What each user spent in the last minute, per API (the per-user limits). */
   usage: UsageLog;
+  /** Cross-Account Protection streams and what was pushed to them. */
+  risc: RiscState;
 }
 
 export interface Settings {
@@ -102,6 +106,7 @@ export function createState(): SandboxState {
     faults: [],
     stats: emptyStats(),
     usage: createUsageLog(),
+    risc: createRiscState(),
   };
 }
 
@@ -116,6 +121,7 @@ export function clearState(state: SandboxState): void {
   state.faults = [];
   state.stats = emptyStats();
   state.usage.clear();
+  clearRiscState(state.risc);
 }
 
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);

@@ -1,7 +1,7 @@
 /**
  * Builds the Google sandbox's Fastify app: hooks (stats, faults), OAuth/OIDC routes,
- * the control API, and the Gmail and Calendar modules given as dependencies, all over
- * one in-memory state that `reset()` puts back to the seed.
+ * Cross-Account Protection (RISC), the control API, and the Gmail and Calendar modules
+ * given as dependencies, all over one in-memory state that `reset()` puts back to the seed.
  */
 import formbody from '@fastify/formbody';
 import Fastify from 'fastify';
@@ -17,6 +17,8 @@ import { sendGoogleError } from './google-errors.ts';
 import { clearState, createState } from './sandbox-state.ts';
 import type { SandboxState } from './sandbox-state.ts';
 import { spendQuota } from './rate-limits.ts';
+import { registerRiscApiRoutes, registerRiscControlRoutes } from './risc/index.ts';
+import type { RiscDeps } from './risc/index.ts';
 import { applySeed } from './seed.ts';
 import { createSigningKey } from './signing-key.ts';
 import { registerTokenRoute } from './token-route.ts';
@@ -147,8 +149,12 @@ export async function buildGoogleSandboxApp<G extends MailStoreLike, C extends C
   registerAuthorizeRoutes(app, { state, now });
   registerTokenRoute(app, { state, key, now, baseUrl });
   registerAccountRoutes(app, { state, now, baseUrl });
+  const risc: RiscDeps = { state, key, baseUrl, now };
+  registerRiscApiRoutes(app, risc);
+  registerRiscControlRoutes(app, risc);
   registerControlRoutes(app, {
     state,
+    risc,
     importMessage: (email, raw, labelIds) => gmailStore.importMessage(email, raw, labelIds),
     importIcs: (email, ics, calendarId) => calendarStore.importIcs(email, ics, calendarId),
     setPrimaryZone: (email, timeZone) => calendarStore.setPrimaryZone(email, timeZone),

@@ -1,6 +1,7 @@
 /**
  * The sandbox's RS256 signing key: generated at start, published as a JWKS with a `kid`,
- * used to sign ID tokens. Also computes `at_hash` as OpenID Connect defines it.
+ * used to sign ID tokens and security event tokens (as Google signs both with the keys
+ * of the same JWKS). Also computes `at_hash` as OpenID Connect defines it.
  */
 import { createHash, generateKeyPairSync, randomBytes, sign } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
@@ -9,8 +10,8 @@ export interface SigningKey {
   kid: string;
   /** The public key as a JWKS document (`{keys: [...]}`). */
   jwks(): { keys: Record<string, unknown>[] };
-  /** Signs claims as a compact RS256 JWT. */
-  signJwt(claims: Record<string, unknown>): string;
+  /** Signs claims as a compact RS256 JWT (`typ` JWT unless given, e.g. `secevent+jwt`). */
+  signJwt(claims: Record<string, unknown>, typ?: string): string;
 }
 
 function base64url(data: Buffer | string): string {
@@ -24,8 +25,8 @@ export function createSigningKey(): SigningKey {
   return {
     kid,
     jwks: () => ({ keys: [{ ...publicJwk, kid, alg: 'RS256', use: 'sig' }] }),
-    signJwt(claims) {
-      const header = base64url(JSON.stringify({ alg: 'RS256', kid, typ: 'JWT' }));
+    signJwt(claims, typ = 'JWT') {
+      const header = base64url(JSON.stringify({ alg: 'RS256', kid, typ }));
       const payload = base64url(JSON.stringify(claims));
       const input = `${header}.${payload}`;
       const signature = sign('sha256', Buffer.from(input), privateKey);
