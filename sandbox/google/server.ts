@@ -88,7 +88,8 @@ export async function buildGoogleSandboxApp<G extends MailStoreLike, C extends C
   app.addHook('onRequest', async (request) => {
     const route = request.routeOptions.url;
     if (route === undefined || isControlPath(route)) return;
-    const name = `${request.method} ${route}`;
+    // `::` is how a literal colon is written in a route (`/v1beta/stream::update`).
+    const name = `${request.method} ${route.replaceAll('::', ':')}`;
     state.stats.requests[name] = (state.stats.requests[name] ?? 0) + 1;
   });
   app.addHook('onRequest', (request, reply) =>

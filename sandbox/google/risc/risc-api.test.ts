@@ -128,6 +128,18 @@ describe('the RISC discovery document and configuration API', () => {
     });
   });
 
+  it('counts RISC API calls in the stats under the paths Google uses', async () => {
+    await register();
+    await call('POST', '/v1beta/stream:verify', { state: 'x' });
+    const stats = (await control(sandbox.url, 'GET', '/__sandbox/stats')) as {
+      requests: Record<string, number>;
+    };
+    expect(stats.requests).toStrictEqual({
+      'POST /v1beta/stream:update': 1,
+      'POST /v1beta/stream:verify': 1,
+    });
+  });
+
   it("answers Google's errors: no credentials, no stream yet, missing fields, plain http, a bad status", async () => {
     const answers = [
       await call('GET', '/v1beta/stream', undefined, basic(CLIENT_ID, 'wrong')),
