@@ -75,6 +75,48 @@ const TEAM = ics(
   ]),
 );
 
+// Monday 30 November: the primary calendar's Team sync overlaps the team calendar's
+// Planning. Two more calendars the user does not show (one unselected, one hidden).
+const TEAM_MONDAY = ics(
+  vevent([
+    'UID:planning@test',
+    'SUMMARY:Planning',
+    'DTSTART;TZID=America/New_York:20261130T094500',
+    'DTEND;TZID=America/New_York:20261130T103000',
+  ]),
+  vevent([
+    'UID:review@test',
+    'SUMMARY:Review',
+    'DTSTART;TZID=America/New_York:20261130T140000',
+    'DTEND;TZID=America/New_York:20261130T150000',
+  ]),
+);
+const NOT_SHOWN = (title: string, hour: number) =>
+  ics(
+    vevent([
+      `UID:${title}@test`,
+      `SUMMARY:${title}`,
+      `DTSTART;TZID=America/New_York:20261130T${hour}0000`,
+      `DTEND;TZID=America/New_York:20261130T${hour + 1}0000`,
+    ]),
+  );
+
+/**
+ * The sandbox shows every calendar; this fetch marks `unselected` as not selected and
+ * `hidden` as hidden in Google's calendarList answer, as Google does for calendars the
+ * user unticked or hid.
+ */
+const userHidesTwoCalendars = (async (input: string | URL | Request, init?: RequestInit) => {
+  const response = await fetch(input, init);
+  if (!new URL(String(input)).pathname.endsWith('/users/me/calendarList')) return response;
+  const list = (await response.json()) as { items: Array<Record<string, unknown>> };
+  for (const item of list.items) {
+    if (item.id === 'unselected') delete item.selected;
+    if (item.id === 'hidden') item.hidden = true;
+  }
+  return Response.json(list, { status: response.status });
+}) as typeof fetch;
+
 beforeAll(async () => {
   session = await startSession({
     email: ME,
@@ -84,6 +126,11 @@ beforeAll(async () => {
   });
   await session.control('POST', `/__sandbox/users/${ME}/events?calendarId=primary`, PRIMARY);
   await session.control('POST', `/__sandbox/users/${ME}/events?calendarId=team`, TEAM);
+  await session.control('POST', `/__sandbox/users/${ME}/events?calendarId=team`, TEAM_MONDAY);
+  const other = (id: string, body: string) =>
+    session.control('POST', `/__sandbox/users/${ME}/events?calendarId=${id}`, body);
+  await other('unselected', NOT_SHOWN('Unselected', 11));
+  await other('hidden', NOT_SHOWN('Hidden', 16));
 });
 afterAll(async () => {
   await session?.close();
@@ -185,6 +232,28 @@ describe('calendar.agenda', () => {
   });
 });
 
+describe('calendars the user does not show', () => {
+  it('leaves unselected and hidden calendars out of the agenda', async () => {
+    const shown = await runCapability(
+      calendarAgenda,
+      session.context({}, { fetch: userHidesTwoCalendars }),
+      { day: '2026-11-30' },
+    );
+    const all = await runCapability(calendarAgenda, session.context(), { day: '2026-11-30' });
+    expect({
+      shown: shown.events.map((e) => [e.title, e.calendarId]),
+      all: all.events.map((e) => e.title),
+    }).toStrictEqual({
+      shown: [
+        ['Team sync', ME],
+        ['Planning', 'team'],
+        ['Review', 'team'],
+      ],
+      all: ['Team sync', 'Planning', 'Unselected', 'Review', 'Hidden'],
+    });
+  });
+});
+
 describe('calendar.next', () => {
   it('skips the declined event and says when the next one starts', async () => {
     const at = new Date('2026-11-25T15:45:00Z'); // 10:45 in New York
@@ -248,6 +317,28 @@ describe('calendar.freebusy', () => {
       { at: '2026-11-25T12:00:00-05:00', free: true, conflicts: [] },
       { at: '2026-11-25T12:15:00-05:00', free: true, conflicts: [] },
     ]);
+  });
+
+  it('merges busy time across the calendars the user shows', async () => {
+    const result = await runCapability(
+      calendarFreebusy,
+      session.context({}, { fetch: userHidesTwoCalendars }),
+      { from: '2026-11-30', to: '2026-11-30' },
+    );
+    expect(result).toStrictEqual({
+      timeZone: 'America/New_York',
+      from: '2026-11-30T00:00:00-05:00',
+      to: '2026-12-01T00:00:00-05:00',
+      busy: [
+        { start: '2026-11-30T09:30:00-05:00', end: '2026-11-30T10:30:00-05:00' },
+        { start: '2026-11-30T14:00:00-05:00', end: '2026-11-30T15:00:00-05:00' },
+      ],
+      freeSlots: [
+        { start: '2026-11-30T09:00:00-05:00', end: '2026-11-30T09:30:00-05:00' },
+        { start: '2026-11-30T10:30:00-05:00', end: '2026-11-30T14:00:00-05:00' },
+        { start: '2026-11-30T15:00:00-05:00', end: '2026-11-30T18:00:00-05:00' },
+      ],
+    });
   });
 
   it('treats the declined meeting time as free', async () => {

@@ -134,6 +134,25 @@ for (const database of DATABASES) {
       ]);
     });
 
+    it('answers forbidden when Google refuses a call for another reason than scope or rate', async () => {
+      await f.control('POST', '/__sandbox/faults', {
+        path: '/gmail/v1/users/me/labels',
+        status: 403,
+        reason: 'failedPrecondition',
+      });
+      const answer = await f.get('/v1/gmail/unread', f.keys.a);
+      expect([answer.status, answer.body]).toStrictEqual([
+        403,
+        problem(
+          'forbidden',
+          'Forbidden',
+          403,
+          'Google answered 403 (failedPrecondition) to gmail.labels.list: Precondition check failed.',
+          '/v1/gmail/unread',
+        ),
+      ]);
+    });
+
     it('answers provider_rate_limited with Retry-After when Google keeps answering 429', async () => {
       await f.control('POST', '/__sandbox/faults', {
         path: '/calendar/v3',
