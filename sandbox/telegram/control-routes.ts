@@ -35,6 +35,7 @@ const Settings = z.object({
   webhookRetryBaseMs: z.number().int().min(1).optional(),
   webhookRetryMaxMs: z.number().int().min(1).optional(),
   webhookTimeoutMs: z.number().int().min(1).optional(),
+  webhookConcurrency: z.number().int().min(1).max(100).optional(),
 });
 const WaitQuery = z.object({
   wait: z.coerce.number().int().min(0).optional(),

@@ -164,6 +164,8 @@ export interface SandboxSettings {
   webhookRetryMaxMs: number;
   /** How long a webhook POST may take before it counts as failed. */
   webhookTimeoutMs: number;
+  /** Webhook POSTs in flight at once, of different chats (at most `max_connections`). */
+  webhookConcurrency: number;
 }
 
 export const DEFAULT_SETTINGS: SandboxSettings = Object.freeze({
@@ -173,6 +175,7 @@ export const DEFAULT_SETTINGS: SandboxSettings = Object.freeze({
   webhookRetryBaseMs: 1000,
   webhookRetryMaxMs: 60_000,
   webhookTimeoutMs: 10_000,
+  webhookConcurrency: 1,
 });
 
 /** What the chat page and inbox waiters follow, per user. */

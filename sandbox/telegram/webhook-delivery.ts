@@ -1,7 +1,8 @@
 /**
  * Webhook delivery: for each bot token with a webhook, POSTs its queued updates to the
- * webhook URL one at a time and in order, with `X-Telegram-Bot-Api-Secret-Token` when a
- * secret is set. An update leaves the queue only when the bot answers 2xx; otherwise the
+ * webhook URL in order — one at a time, or with `webhookConcurrency` several chats at
+ * once, each chat still in order — with `X-Telegram-Bot-Api-Secret-Token` when a secret
+ * is set. An update leaves the queue only when the bot answers 2xx; otherwise the
  * error is recorded for getWebhookInfo and the same update is retried with exponential
  * backoff. A 2xx answer whose JSON body names a `method` is executed, as Telegram does
  * ("webhook reply").
@@ -75,34 +76,66 @@ export function createWebhookDelivery(deps: WebhookDeliveryDeps): WebhookDeliver
     }
   };
 
-  /** Delivers until the queue is empty; `active` is cleared in the tick the queue empties. */
+  /**
+   * Delivers until the queue is empty; `active` is cleared in the tick the queue empties.
+   * Up to `webhookConcurrency` updates are in flight at once (bounded by the webhook's
+   * `max_connections`), but like Telegram never two of the same chat: a chat's next update
+   * waits until the one before it is acknowledged.
+   */
   const run = async (bot: BotRecord): Promise<void> => {
     let failures = 0;
-    try {
-      while (!closing.signal.aborted) {
-        const hook = bot.webhook;
-        const update = bot.queue[0];
-        if (!hook || !update) return;
-        const error = await post(bot, hook, update);
-        if (closing.signal.aborted) return;
-        if (bot.webhook !== hook) {
-          failures = 0;
-          continue;
-        }
+    const inFlight = new Map<TgUpdate, Promise<boolean>>();
+    const start = (hook: Webhook, update: TgUpdate) => {
+      const attempt = post(bot, hook, update).then((error) => {
+        inFlight.delete(update);
+        if (closing.signal.aborted || bot.webhook !== hook) return true;
         if (error === undefined) {
           bot.queue = bot.queue.filter((queued) => queued !== update);
-          failures = 0;
           deps.count('delivered');
-          continue;
+          return true;
         }
         deps.count('failed');
         hook.lastErrorDate = deps.unixNow();
         hook.lastErrorMessage = error;
+        return false;
+      });
+      inFlight.set(update, attempt);
+    };
+    try {
+      while (!closing.signal.aborted) {
+        const hook = bot.webhook;
+        if (!hook || (bot.queue.length === 0 && inFlight.size === 0)) return;
+        const limit = Math.max(
+          1,
+          Math.min(deps.settings().webhookConcurrency, hook.maxConnections),
+        );
+        const chats = new Set<string>();
+        for (const update of bot.queue) {
+          const chat = chatOf(update);
+          if (chats.has(chat)) continue;
+          chats.add(chat);
+          if (!inFlight.has(update) && inFlight.size < limit) start(hook, update);
+        }
+        if (inFlight.size === 0) return;
+        // Wakes on the first answer, or when a new update is queued.
+        const woken = new Promise<boolean>((resolve) => {
+          const done = () => resolve(true);
+          bot.waiters.add(done);
+          void Promise.race(inFlight.values()).then(() => bot.waiters.delete(done));
+        });
+        const delivered = await Promise.race([...inFlight.values(), woken]);
+        if (closing.signal.aborted) return;
+        if (delivered) {
+          failures = 0;
+          continue;
+        }
         const { webhookRetryBaseMs, webhookRetryMaxMs } = deps.settings();
+        await Promise.all(inFlight.values());
         await sleep(bot, Math.min(webhookRetryMaxMs, webhookRetryBaseMs * 2 ** failures));
         failures += 1;
       }
     } finally {
+      await Promise.all(inFlight.values());
       active.delete(bot);
     }
   };
@@ -141,4 +174,10 @@ function parseReply(body: string): Record<string, unknown> | undefined {
     return undefined;
   }
   return undefined;
+}
+
+/** The chat an update belongs to: updates of one chat are delivered one after another. */
+function chatOf(update: TgUpdate): string {
+  const chat = 'message' in update ? update.message.chat.id : update.callback_query.message.chat.id;
+  return String(chat);
 }
