@@ -1,0 +1,110 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DATABASES } from '../support/databases.ts';
+import { connectWithAutoApprove, type Stack, startStack } from '../support/stack.ts';
+
+const SECRET = 'tidings-webhook-secret_0123456789abcdef';
+
+for (const database of DATABASES) {
+  describe(`startApp in webhook mode on ${database.name}`, () => {
+    let stack: Stack;
+    let token: string;
+    const botApi = async (method: string) =>
+      (await (await fetch(`${stack.telegram?.url}/bot${token}/${method}`)).json()) as {
+        result: Record<string, unknown>;
+      };
+
+    beforeAll(async () => {
+      stack = await startStack(database, {
+        telegram: true,
+        env: { TELEGRAM_MODE: 'webhook', TELEGRAM_WEBHOOK_SECRET: SECRET },
+      });
+      token = stack.app.services.config.telegram.botToken ?? '';
+    });
+    afterAll(async () => {
+      await stack?.close();
+    });
+
+    it('registers its webhook and answers what Telegram delivers to it', async () => {
+      const info = await botApi('getWebhookInfo');
+      await stack.chat?.write(9001, '/help', 'Alex');
+      const [reply] = (await stack.chat?.inbox(9001, { count: 1 })) ?? [];
+      expect({
+        url: info.result.url,
+        pending: info.result.pending_update_count,
+        reply: reply?.text.split('\n')[0],
+        webhooks: (await stack.chat?.stats())?.webhooks,
+        polled: (await stack.chat?.stats())?.requests.getUpdates ?? 0,
+      }).toStrictEqual({
+        url: `${stack.app.url}/telegram/webhook`,
+        pending: 0,
+        reply: 'Ask me in your own words, for example:',
+        // Delivered with the secret it registered: a wrong one would be refused and retried.
+        webhooks: { delivered: 1, failed: 0 },
+        polled: 0,
+      });
+    });
+
+    it('refuses a missing or wrong secret before reading the body', async () => {
+      const post = (headers: Record<string, string>, body: string) =>
+        fetch(`${stack.app.url}/telegram/webhook`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', ...headers },
+          body,
+        });
+      const update = JSON.stringify({ update_id: 1, message: { text: '/privacy' } });
+      const answers = [
+        await post({}, update),
+        await post({ 'x-telegram-bot-api-secret-token': `${SECRET}x` }, update),
+        // Not JSON, and over the body limit: refused for the secret, so neither was read.
+        await post({ 'x-telegram-bot-api-secret-token': 'wrong' }, `{${'x'.repeat(2_000_000)}`),
+      ];
+      expect(
+        await Promise.all(answers.map(async (a) => ({ status: a.status, body: await a.json() }))),
+      ).toStrictEqual(
+        Array.from({ length: 3 }, () => ({
+          status: 401,
+          body: { ok: false, error: 'unauthorized' },
+        })),
+      );
+    });
+
+    it('keeps each chat in order while several chats are delivered at once', async () => {
+      const people = [
+        { telegramId: 9101, email: 'alex@example.com' },
+        { telegramId: 9102, email: 'sam@example.com' },
+      ];
+      for (const person of people) {
+        const user = await stack.app.core.frontDoor.users.ensureTelegramUser(
+          String(person.telegramId),
+          'Alex',
+        );
+        await connectWithAutoApprove(stack, user.id, person.email);
+      }
+      await stack.app.telegram?.deliverOutbox();
+      await stack.chat?.settings({ webhookConcurrency: 4 });
+      // The first calendar calls are slow, so each chat's first answer is the slowest.
+      await stack.control('/faults', { body: { path: '/calendar/v3', latencyMs: 400, count: 6 } });
+      const before = new Map<number, number>();
+      for (const { telegramId } of people) {
+        before.set(telegramId, (await stack.chat?.inbox(telegramId))?.length ?? 0);
+      }
+      for (const text of ['/today', '/help', '/privacy']) {
+        for (const { telegramId } of people) await stack.chat?.write(telegramId, text, 'Alex');
+      }
+      const firstLines = [];
+      for (const { telegramId } of people) {
+        const skip = before.get(telegramId) ?? 0;
+        const inbox =
+          (await stack.chat?.inbox(telegramId, { count: skip + 3, timeoutMs: 20_000 })) ?? [];
+        firstLines.push(inbox.slice(skip).map((m) => m.text.split(' ·')[0]?.split('\n')[0]));
+      }
+      expect(firstLines).toStrictEqual(
+        people.map(() => [
+          '📅 Today',
+          'Ask me in your own words, for example:',
+          'What Tidings stores about you',
+        ]),
+      );
+    });
+  });
+}
