@@ -60,7 +60,9 @@ export interface BotFixture {
 }
 
 export async function startBotFixture(
-  options: Partial<Pick<TelegramBotDeps, 'allowedUsers' | 'rateLimitPerMinute' | 'mode'>> = {},
+  options: Partial<
+    Pick<TelegramBotDeps, 'allowedUsers' | 'rateLimitPerMinute' | 'mode' | 'drainTimeoutMs'>
+  > = {},
 ): Promise<BotFixture> {
   const google = await startSession({ email: 'alex@example.com', now: () => NOW });
   const telegram = await startTelegramSandbox({ port: 0 });
@@ -131,6 +133,7 @@ export async function startBotFixture(
     now: () => NOW,
     mode: options.mode ?? 'polling',
     ...(options.rateLimitPerMinute ? { rateLimitPerMinute: options.rateLimitPerMinute } : {}),
+    ...(options.drainTimeoutMs ? { drainTimeoutMs: options.drainTimeoutMs } : {}),
     fetch: observed,
   });
   await bot.start();

@@ -108,3 +108,39 @@ for (const database of DATABASES) {
     });
   });
 }
+
+describe('stopping in webhook mode', () => {
+  it('answers the updates received from the webhook before it stops', async () => {
+    let calendarCalled: () => void = () => {};
+    const calendar = new Promise<void>((resolve) => {
+      calendarCalled = resolve;
+    });
+    const observed: typeof fetch = (input, init) => {
+      if (String(input instanceof Request ? input.url : input).includes('/calendar/v3/')) {
+        calendarCalled();
+      }
+      return fetch(input, init);
+    };
+    const database = DATABASES[0];
+    if (!database) throw new Error('no database to test on');
+    const stack = await startStack(database, {
+      telegram: true,
+      env: { TELEGRAM_MODE: 'webhook', TELEGRAM_WEBHOOK_SECRET: SECRET },
+      start: { fetch: observed },
+    });
+    try {
+      const user = await stack.app.core.frontDoor.users.ensureTelegramUser('9301', 'Alex');
+      await stack.chat?.write(9301, '/help', 'Alex');
+      await stack.chat?.inbox(9301, { count: 1 });
+      await connectWithAutoApprove(stack, user.id, 'alex@example.com');
+      await stack.control('/faults', { body: { path: '/calendar/v3', latencyMs: 500, count: 2 } });
+      await stack.chat?.write(9301, '/today', 'Alex');
+      await calendar;
+      await stack.app.stop();
+      const inbox = (await stack.chat?.inbox(9301)) ?? [];
+      expect(inbox.map((m) => m.text.split(' ·')[0]?.split('\n')[0])).toContain('📅 Today');
+    } finally {
+      await stack.close();
+    }
+  });
+});
