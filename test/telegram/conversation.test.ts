@@ -158,7 +158,7 @@ describe('a conversation through the Telegram sandbox', () => {
   });
 
   it('answers an expired paging button politely', async () => {
-    // As after a restart: the button's page state is no longer in memory.
+    // A key whose kept state has expired (or never existed).
     const [list] = await f.ask(1001, '/inbox');
     const from = { id: 1001, is_bot: false, first_name: 'Alex' };
     const chat = { id: 1001, type: 'private' as const, first_name: 'Alex' };
@@ -218,12 +218,15 @@ describe('a conversation through the Telegram sandbox', () => {
       count: 3,
     });
     const [reply] = await f.ask(1001, '/next');
+    // Renewed every 4 s while Google is slow, so a loaded machine may show it more than once;
+    // typing.test.ts checks that it stops with the answer.
+    const actions = (await f.control.actions(1001)).map((a) => a.action);
     expect({
       text: reply?.text,
-      actions: (await f.control.actions(1001)).map((a) => a.action),
+      typing: actions.length > 0 && actions.every((a) => a === 'typing'),
     }).toStrictEqual({
       text: '⏭ Next, now:\n\n09:00–09:15  Daily stand-up\n   🎥 Join call',
-      actions: ['typing'],
+      typing: true,
     });
   });
 });
