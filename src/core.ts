@@ -67,16 +67,15 @@ export function createCore(services: Services, options: CoreOptions): Core {
       });
     },
   };
-  const broker = createBroker({
+  const broker = createBroker({ db, vault, endpoint: oidc ?? unconfigured, now, logger, metrics });
+  const connections = createConnectionStore({
     db,
-    kind: database.kind,
     vault,
-    oidc: oidc ?? unconfigured,
+    endpoint: () => oidc,
     now,
     logger,
     metrics,
   });
-  const connections = createConnectionStore({ db, vault, oidc: () => oidc, now, logger, metrics });
   const users = createUserStore(db);
   const outbox = createOutbox(db, now);
   const tickets = createTicketStore(db, now);
@@ -105,7 +104,7 @@ export function createCore(services: Services, options: CoreOptions): Core {
       list: (userId) => connections.list(userId),
       resolve: (userId, selector) => connections.resolve(userId, selector),
       setDefault: (userId, id) => connections.setDefault(userId, id),
-      disconnect: (userId, id) => connections.disconnect(userId, id),
+      disconnect: async (userId, id) => (await connections.disconnect(userId, id)).connection,
     },
     async connectLink(userId, linkOptions = {}) {
       if (!oidc) {
@@ -156,6 +155,7 @@ export function createCore(services: Services, options: CoreOptions): Core {
     telegram: createTelegramStore(db, now),
     outbox: {
       pending: (limit) => outbox.pending(limit),
+      claim: (limit) => outbox.claim(limit),
       delivered: (id) => outbox.delivered(id),
       failed: (id, error, options) => outbox.failed(id, error, options),
       enqueue: (item) => outbox.enqueue(item),

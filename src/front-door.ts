@@ -108,6 +108,8 @@ export interface FrontDoor {
   };
   outbox: {
     pending(limit: number): Promise<OutboxItem[]>;
+    /** Claims undelivered items for a while, so no other instance delivers them meanwhile. */
+    claim(limit: number): Promise<OutboxItem[]>;
     delivered(id: string): Promise<void>;
     /** Counts a failed attempt; `permanent` (blocked bot, user gone) stops further attempts. */
     failed(id: string, error: string, options?: { permanent?: boolean }): Promise<void>;

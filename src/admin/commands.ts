@@ -103,8 +103,15 @@ Object.assign(COMMANDS, API_KEY_COMMANDS, {
   async 'connections.disconnect'(context: AdminContext, args: string[]) {
     const [id] = args;
     if (!id) throw new Error('usage: tidings connections disconnect CONNECTION_ID');
-    const view = await context.core.connections.disconnect(null, id);
-    return [`disconnected ${view.email}: grant revoked at Google and tokens deleted`];
+    const outcome = await context.core.connections.disconnect(null, id);
+    const email = outcome.connection.email;
+    if (outcome.revokedAtGoogle) {
+      return [`disconnected ${email}: grant revoked at Google and tokens deleted`];
+    }
+    return [
+      `disconnected ${email}: tokens deleted here, but Google's revoke did not go through (${outcome.revokeError})`,
+      'to be sure the grant is gone, remove Tidings at https://myaccount.google.com/permissions',
+    ];
   },
   async 'connections.events'(context: AdminContext, args: string[]) {
     const [id] = args;

@@ -1,13 +1,17 @@
 /**
  * The durable notification outbox: "tell the user once" survives restarts. Producers
- * insert rows (in the same transaction as the change they report); the bot delivers them
- * and marks them delivered.
+ * insert rows (in the same transaction as the change they report); a deliverer claims a
+ * batch for a while (`claimed_until`; `for update skip locked`, so two instances never
+ * claim the same row), sends it, and marks each row delivered or failed. A claim whose
+ * deliverer died runs out and the rows are claimed again.
  */
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import type { Database, Notification } from '../db/index.ts';
 import type { NotificationKind, OutboxItem } from '../front-door.ts';
 
 const MAX_ATTEMPTS = 5;
+/** Long enough to send a batch (Telegram allows about one message per second per chat). */
+export const CLAIM_MS = 5 * 60_000;
 
 function toItem(row: Notification): OutboxItem {
   const payload = typeof row.payload === 'string' ? JSON.parse(row.payload) : row.payload;
@@ -35,10 +39,27 @@ export function createOutbox(db: Kysely<Database>, now: () => Date) {
         .execute();
       return rows.map(toItem);
     },
+    /** Claims up to `limit` undelivered rows, oldest first, for `CLAIM_MS`. */
+    async claim(limit: number): Promise<OutboxItem[]> {
+      const at = now();
+      const until = new Date(at.getTime() + CLAIM_MS);
+      const size = Math.max(1, Math.min(limit, 500));
+      const { rows } = await sql<Notification>`
+        update notifications set claimed_until = ${until}
+        where id in (
+          select id from notifications
+          where delivered_at is null and attempts < ${MAX_ATTEMPTS}
+            and (claimed_until is null or claimed_until <= ${at})
+          order by id
+          limit ${size}
+          for update skip locked)
+        returning *`.execute(db);
+      return rows.map(toItem).sort((a, b) => Number(a.id) - Number(b.id));
+    },
     async delivered(id: string): Promise<void> {
       await db
         .updateTable('notifications')
-        .set({ delivered_at: now() })
+        .set({ delivered_at: now(), claimed_until: null })
         .where('id', '=', id)
         .execute();
     },
@@ -48,6 +69,7 @@ export function createOutbox(db: Kysely<Database>, now: () => Date) {
         .set((eb) => ({
           attempts: options.permanent ? MAX_ATTEMPTS : eb('attempts', '+', 1),
           last_error: error.slice(0, 500),
+          claimed_until: null,
         }))
         .where('id', '=', id)
         .execute();

@@ -1,8 +1,11 @@
 /**
  * The token bundle sealed in `connections.token_ciphertext`: what Google gave us. Parsed
- * strictly on the way out of the vault; anything else is `corrupt`.
+ * strictly on the way out of the vault; a ciphertext the vault refuses, or a plaintext
+ * that is not a bundle, is `corrupt`. Any other failure (the database behind the vault's
+ * key ring, say) is not the bundle's fault and propagates untouched.
  */
 import { z } from 'zod';
+import { type Vault, VaultError } from '../vault/index.ts';
 
 export const tokenBundleSchema = z.object({
   accessToken: z.string().min(1).nullable(),
@@ -23,4 +26,34 @@ export function parseTokenBundle(plaintext: Buffer): TokenBundle | null {
   } catch {
     return null;
   }
+}
+
+export const bundleBinding = (connectionId: string) => ({
+  purpose: TOKEN_PURPOSE,
+  recordId: connectionId,
+});
+
+/** Opens a connection's bundle: the bundle, or `corrupt`; other errors are thrown. */
+export async function openTokenBundle(
+  vault: Pick<Vault, 'open'>,
+  connectionId: string,
+  ciphertext: string,
+): Promise<TokenBundle | 'corrupt'> {
+  let plaintext: Buffer;
+  try {
+    plaintext = await vault.open(bundleBinding(connectionId), ciphertext);
+  } catch (error) {
+    if (error instanceof VaultError) return 'corrupt';
+    throw error;
+  }
+  return parseTokenBundle(plaintext) ?? 'corrupt';
+}
+
+/** Seals a bundle for one connection. */
+export function sealTokenBundle(
+  vault: Pick<Vault, 'seal'>,
+  connectionId: string,
+  bundle: TokenBundle,
+) {
+  return vault.seal(bundleBinding(connectionId), JSON.stringify(bundle));
 }

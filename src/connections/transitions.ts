@@ -2,13 +2,25 @@
  * The connection status machine (DESIGN.md): active ⇄ degraded → needs_reauth → active
  * (reconnect), anything → revoked. Every change writes a `connection_events` row and a
  * metric; entering `needs_reauth` queues exactly one notification, because only the one
- * writer whose conditional update moved the row performs the side effects.
+ * writer whose conditional update moved the row performs the side effects. The status
+ * change, its event and its notification are one transaction: a crash between them
+ * loses none of them, and every move bumps the row's token generation.
  */
 import type { Kysely, Transaction } from 'kysely';
 import type { ConnectionStatus, Database } from '../db/index.ts';
-import type { Metrics } from '../http/metrics.ts';
+import type { ConnectionMetrics } from './metrics.ts';
 
-type Db = Kysely<Database> | Transaction<Database>;
+export type Db = Kysely<Database> | Transaction<Database>;
+
+/** Runs `work` in the caller's transaction, or in a new one. */
+export function inTransaction<T>(
+  db: Db,
+  work: (trx: Transaction<Database>) => Promise<T>,
+): Promise<T> {
+  return db.isTransaction
+    ? work(db as Transaction<Database>)
+    : db.transaction().execute((trx) => work(trx));
+}
 
 export interface TransitionInput {
   connectionId: string;
@@ -16,13 +28,15 @@ export interface TransitionInput {
   reason: string | null;
   /** Only move from these statuses (default: any but `revoked` and `to`). */
   from?: readonly ConnectionStatus[];
+  /** Only move while the row still holds this token generation (compare-and-set). */
+  version?: number;
   detail?: Record<string, unknown>;
   /** Extra columns to write in the same statement. */
   set?: Record<string, unknown>;
 }
 
 export interface TransitionDeps {
-  metrics?: Metrics | undefined;
+  metrics?: ConnectionMetrics | undefined;
   now: () => Date;
 }
 
@@ -35,45 +49,59 @@ export async function transition(
   const allowed =
     input.from ?? (['active', 'degraded', 'needs_reauth'] as const).filter((s) => s !== input.to);
   if (allowed.length === 0) return null;
-  const before = await db
-    .selectFrom('connections')
-    .select(['status', 'user_id', 'email'])
-    .where('id', '=', input.connectionId)
-    .executeTakeFirst();
-  if (!before || !allowed.includes(before.status)) return null;
-  const moved = await db
-    .updateTable('connections')
-    .set({ ...input.set, status: input.to, status_reason: input.reason, updated_at: deps.now() })
-    .where('id', '=', input.connectionId)
-    .where('status', '=', before.status)
-    .executeTakeFirst();
-  if (Number(moved.numUpdatedRows) === 0) return null;
-  await recordEvent(db, deps, {
-    connectionId: input.connectionId,
-    userId: before.user_id,
-    type: 'status_changed',
-    from: before.status,
-    to: input.to,
-    reason: input.reason,
-    detail: input.detail ?? {},
+  const moved = await inTransaction(db, async (trx) => {
+    const before = await trx
+      .selectFrom('connections')
+      .select(['status', 'user_id', 'email', 'token_version'])
+      .where('id', '=', input.connectionId)
+      .executeTakeFirst();
+    if (!before || !allowed.includes(before.status)) return null;
+    if (input.version !== undefined && before.token_version !== input.version) return null;
+    const updated = await trx
+      .updateTable('connections')
+      .set((eb) => ({
+        ...input.set,
+        status: input.to,
+        status_reason: input.reason,
+        token_version: eb('token_version', '+', 1),
+        updated_at: deps.now(),
+      }))
+      .where('id', '=', input.connectionId)
+      .where('status', '=', before.status)
+      .where('token_version', '=', before.token_version)
+      .executeTakeFirst();
+    if (Number(updated.numUpdatedRows) === 0) return null;
+    await recordEvent(trx, deps, {
+      connectionId: input.connectionId,
+      userId: before.user_id,
+      type: 'status_changed',
+      from: before.status,
+      to: input.to,
+      reason: input.reason,
+      detail: input.detail ?? {},
+    });
+    if (input.to === 'needs_reauth') {
+      await trx
+        .insertInto('notifications')
+        .values({
+          user_id: before.user_id,
+          connection_id: input.connectionId,
+          kind: 'connection_broken',
+          payload: JSON.stringify({ email: before.email, reason: input.reason }),
+          created_at: deps.now(),
+        })
+        .execute();
+    }
+    return before.status;
   });
-  deps.metrics?.connectionTransitions.inc({
-    from: before.status,
-    to: input.to,
-    reason: input.reason ?? 'none',
-  });
-  if (input.to === 'needs_reauth') {
-    await db
-      .insertInto('notifications')
-      .values({
-        user_id: before.user_id,
-        connection_id: input.connectionId,
-        kind: 'connection_broken',
-        payload: JSON.stringify({ email: before.email, reason: input.reason }),
-      })
-      .execute();
+  if (moved !== null) {
+    deps.metrics?.connectionTransitions.inc({
+      from: moved,
+      to: input.to,
+      reason: input.reason ?? 'none',
+    });
   }
-  return before.status;
+  return moved;
 }
 
 export interface EventInput {

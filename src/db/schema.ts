@@ -44,7 +44,7 @@ export interface ConnectionsTable {
   /** Who holds the refresh lease, and until when (one refresh per connection at a time). */
   refresh_lease: string | null;
   refreshing_until: Timestamp | null;
-  /** Kind of the last failed refresh while backing off: `transient` or `client`. */
+  /** Kind of the last failed refresh while backing off (a `TokenFailureKind`), else null. */
   failure_kind: string | null;
   created_at: CreatedAt;
   updated_at: Timestamp;

@@ -1,10 +1,13 @@
 /**
  * Tidings' own Google OAuth client, on openid-client against `GOOGLE_ISSUER`: discovery
- * (cached, retried after a failure), the authorization URL, the code exchange with PKCE,
- * state and nonce checks, refresh and revocation. Library errors become a `TokenFailure`
- * in exactly one function.
+ * (cached, retried after a failure), the code exchange with PKCE, state and nonce checks
+ * and the ID token's signature checked against the issuer's published keys, refresh and
+ * revocation. It is the connections core's `TokenEndpoint`; library and network errors
+ * become a `TokenFailure` in exactly one function, `translateTokenError`.
  */
 import * as client from 'openid-client';
+import { type RefreshResult, type TokenEndpoint, TokenFailure } from '../connections/index.ts';
+import { normalizeScopes } from './scopes.ts';
 
 export interface GoogleOidcSettings {
   issuer: string;
@@ -15,51 +18,26 @@ export interface GoogleOidcSettings {
   fetch?: typeof fetch;
 }
 
-export type TokenFailureKind =
-  /** The grant is gone (revoked, expired, password change…): never retry. */
-  | 'invalid_grant'
-  /** Google or the network failed: retry later. */
-  | 'transient'
-  /** Our client is misconfigured (invalid_client, unauthorized_client). */
-  | 'client';
-
-export class TokenFailure extends Error {
-  readonly kind: TokenFailureKind;
-  readonly oauthError: string | null;
-  readonly subtype: string | null;
-  readonly retryAfterSeconds: number | null;
-  constructor(
-    kind: TokenFailureKind,
-    message: string,
-    extra: {
-      oauthError?: string | null;
-      subtype?: string | null;
-      retryAfterSeconds?: number | null;
-    } = {},
-  ) {
-    super(message);
-    this.name = 'TokenFailure';
-    this.kind = kind;
-    this.oauthError = extra.oauthError ?? null;
-    this.subtype = extra.subtype ?? null;
-    this.retryAfterSeconds = extra.retryAfterSeconds ?? null;
-  }
-}
-
-export interface RefreshResult {
+/** What a validated code exchange gives: the tokens and the ID token's claims. */
+export interface CodeExchange {
   accessToken: string;
-  /** Seconds; null when Google did not say (treated as already expired). */
-  expiresIn: number | null;
-  /** Present only when Google rotated it. */
   refreshToken: string | null;
-  scopes: string[] | null;
+  expiresIn: number | null;
+  /** Space-separated granted scopes, or null when the answer carried none. */
+  scope: string | null;
+  claims: client.IDToken | undefined;
 }
 
-export interface GoogleOidc {
+export interface CodeChecks {
+  pkceCodeVerifier: string;
+  expectedNonce: string;
+  expectedState: string;
+}
+
+export interface GoogleOidc extends TokenEndpoint {
   configuration(): Promise<client.Configuration>;
-  refresh(refreshToken: string): Promise<RefreshResult>;
-  /** Revokes the whole grant. Resolves when Google confirmed or said it was already gone. */
-  revoke(token: string): Promise<void>;
+  /** Exchanges the callback's code; failures are `TokenFailure`s. */
+  exchangeCode(callbackUrl: URL, checks: CodeChecks): Promise<CodeExchange>;
 }
 
 function isLoopback(url: URL): boolean {
@@ -75,52 +53,70 @@ function retryAfterOf(response: Response | undefined): number | null {
   return Number.isFinite(at) ? Math.max(0, Math.ceil((at - Date.now()) / 1000)) : null;
 }
 
+/** openid-client codes meaning "the answer did not validate" (signature, claims, shape). */
+const IDENTITY_CODES: ReadonlySet<string> = new Set([
+  'OAUTH_INVALID_RESPONSE',
+  'OAUTH_JWT_CLAIM_COMPARISON_FAILED',
+  'OAUTH_JWT_TIMESTAMP_CHECK_FAILED',
+  'OAUTH_JSON_ATTRIBUTE_COMPARISON_FAILED',
+  'OAUTH_KEY_SELECTION_FAILED',
+  'OAUTH_PARSE_ERROR',
+  'OAUTH_UNSUPPORTED_OPERATION',
+]);
+
+function fromStatus(status: number, what: string, response?: Response): TokenFailure {
+  if (status === 0 || status >= 500 || status === 429) {
+    return new TokenFailure('transient', `${what} (${status || 'no answer'})`, {
+      retryAfterSeconds: retryAfterOf(response),
+    });
+  }
+  return new TokenFailure('rejected', `${what} (${status})`);
+}
+
 /** The one translation point for openid-client / fetch errors. Messages carry no secrets. */
 export function translateTokenError(error: unknown): TokenFailure {
   if (error instanceof TokenFailure) return error;
   if (error instanceof client.ResponseBodyError) {
-    const body = (error.cause ?? {}) as { error_subtype?: string };
-    const status = error.status;
-    if (error.error === 'invalid_grant') {
-      return new TokenFailure('invalid_grant', `Google refused the grant (${error.error})`, {
-        oauthError: error.error,
-        subtype: body.error_subtype ?? null,
+    const body = (error.cause ?? {}) as { error_subtype?: unknown };
+    const oauthError = error.error;
+    const subtype = typeof body.error_subtype === 'string' ? body.error_subtype : null;
+    if (oauthError === 'invalid_grant') {
+      return new TokenFailure('invalid_grant', `Google refused the grant (${oauthError})`, {
+        oauthError,
+        subtype,
       });
     }
-    if (error.error === 'invalid_client' || error.error === 'unauthorized_client') {
-      return new TokenFailure('client', `Google refused the OAuth client (${error.error})`, {
-        oauthError: error.error,
+    if (oauthError === 'invalid_client' || oauthError === 'unauthorized_client') {
+      return new TokenFailure('client', `Google refused the OAuth client (${oauthError})`, {
+        oauthError,
       });
     }
-    if (status >= 500 || status === 429) {
-      return new TokenFailure('transient', `Google's token endpoint answered ${status}`, {
-        oauthError: error.error,
+    if (error.status >= 500 || error.status === 429) {
+      return new TokenFailure('transient', `Google's token endpoint answered ${error.status}`, {
+        oauthError,
         retryAfterSeconds: retryAfterOf(error.response),
       });
     }
-    return new TokenFailure('client', `Google's token endpoint answered ${status} ${error.error}`, {
-      oauthError: error.error,
-    });
-  }
-  if (error instanceof client.ClientError) {
-    const cause = (error as { cause?: unknown }).cause;
-    const response = cause instanceof Response ? cause : undefined;
-    const status = response?.status ?? 0;
-    if (status === 0 || status >= 500 || status === 429) {
-      return new TokenFailure(
-        'transient',
-        `Google's OAuth endpoint failed (${error.code ?? 'error'}${status ? ` ${status}` : ''})`,
-        {
-          retryAfterSeconds: retryAfterOf(response),
-        },
-      );
-    }
     return new TokenFailure(
-      'client',
-      `Google's OAuth endpoint answered unexpectedly (${error.code ?? 'error'})`,
+      'rejected',
+      `Google's token endpoint answered ${error.status} ${oauthError}`,
+      { oauthError },
     );
   }
-  const name = (error as Error)?.name;
+  if (error instanceof client.ClientError) {
+    const code = error.code ?? '';
+    if (IDENTITY_CODES.has(code)) {
+      return new TokenFailure('identity', `Google's answer did not validate (${code})`);
+    }
+    const cause = (error as { cause?: unknown }).cause;
+    const response = cause instanceof Response ? cause : undefined;
+    return fromStatus(
+      response?.status ?? 0,
+      `Google's OAuth endpoint failed (${code || 'error'})`,
+      response,
+    );
+  }
+  const name = (error as Error | undefined)?.name;
   if (name === 'TimeoutError' || name === 'AbortError' || error instanceof TypeError) {
     return new TokenFailure('transient', 'Google could not be reached');
   }
@@ -146,6 +142,8 @@ export function createGoogleOidc(settings: GoogleOidcSettings): GoogleOidc {
       config.timeout = settings.timeoutSeconds ?? 10;
       if (settings.fetch)
         config[client.customFetch] = settings.fetch as unknown as client.CustomFetch;
+      // Check ID token signatures against the issuer's JWKS, not only their claims.
+      client.enableNonRepudiationChecks(config);
       return config;
     })();
     discovered.catch(() => {
@@ -156,7 +154,25 @@ export function createGoogleOidc(settings: GoogleOidcSettings): GoogleOidc {
 
   return {
     configuration,
-    async refresh(refreshToken) {
+    async exchangeCode(callbackUrl, checks) {
+      try {
+        const config = await configuration();
+        const tokens = await client.authorizationCodeGrant(config, callbackUrl, {
+          ...checks,
+          idTokenExpected: true,
+        });
+        return {
+          accessToken: tokens.access_token,
+          refreshToken: tokens.refresh_token ?? null,
+          expiresIn: typeof tokens.expires_in === 'number' ? tokens.expires_in : null,
+          scope: typeof tokens.scope === 'string' ? tokens.scope : null,
+          claims: tokens.claims(),
+        };
+      } catch (error) {
+        throw translateTokenError(error);
+      }
+    },
+    async refresh(refreshToken): Promise<RefreshResult> {
       try {
         const config = await configuration();
         const response = await client.refreshTokenGrant(config, refreshToken);
@@ -164,8 +180,7 @@ export function createGoogleOidc(settings: GoogleOidcSettings): GoogleOidc {
           accessToken: response.access_token,
           expiresIn: typeof response.expires_in === 'number' ? response.expires_in : null,
           refreshToken: response.refresh_token ?? null,
-          scopes:
-            typeof response.scope === 'string' ? response.scope.split(' ').filter(Boolean) : null,
+          scopes: typeof response.scope === 'string' ? normalizeScopes(response.scope) : null,
         };
       } catch (error) {
         throw translateTokenError(error);
@@ -176,14 +191,10 @@ export function createGoogleOidc(settings: GoogleOidcSettings): GoogleOidc {
         const config = await configuration();
         await client.tokenRevocation(config, token);
       } catch (error) {
+        const failure = translateTokenError(error);
         // An unknown or already revoked token: the grant is gone, which is what we wanted.
-        if (
-          error instanceof client.ResponseBodyError &&
-          (error.error === 'invalid_token' || error.error === 'invalid_grant')
-        ) {
-          return;
-        }
-        throw translateTokenError(error);
+        if (failure.oauthError === 'invalid_token' || failure.kind === 'invalid_grant') return;
+        throw failure;
       }
     },
   };

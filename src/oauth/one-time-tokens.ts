@@ -1,7 +1,8 @@
 /**
  * One-time values: connect tickets (a chat button → a browser session) and OAuth states
  * (a browser session → Google → back). Only their SHA-256 hashes are stored; each is
- * consumed atomically with `delete … returning`, so a replay finds nothing.
+ * consumed atomically with `delete … returning`, so a replay finds nothing. Expired rows
+ * are deleted by a periodic job (`sweepExpired`).
  */
 import { createHash, randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
@@ -49,6 +50,28 @@ export function createTicketStore(db: Kysely<Database>, now: () => Date) {
         })
         .execute();
       return { ticket, expiresAt };
+    },
+    /** Whether a ticket would be accepted, without using it up (a link prefetch is harmless). */
+    async peek(
+      ticket: unknown,
+    ): Promise<Consumed<{ userId: string; connectionId: string | null }>> {
+      if (!looksLikeToken(ticket)) return { status: 'unknown' };
+      const row = await db
+        .selectFrom('connect_tickets')
+        .selectAll()
+        .where('id', '=', hashToken(ticket))
+        .executeTakeFirst();
+      if (!row) return { status: 'unknown' };
+      if (row.expires_at.getTime() <= now().getTime()) return { status: 'expired' };
+      return { status: 'ok', value: { userId: row.user_id, connectionId: row.connection_id } };
+    },
+    /** Deletes tickets that expired; returns how many. */
+    async sweepExpired(): Promise<number> {
+      const result = await db
+        .deleteFrom('connect_tickets')
+        .where('expires_at', '<', now())
+        .executeTakeFirst();
+      return Number(result.numDeletedRows);
     },
     async consume(
       ticket: unknown,
@@ -101,12 +124,15 @@ export function createStateStore(db: Kysely<Database>, vault: Vault, now: () => 
           expires_at: new Date(now().getTime() + STATE_TTL_MS),
         })
         .execute();
-      // Old, never-used states are swept as new ones are made.
-      await db
-        .deleteFrom('oauth_states')
-        .where('expires_at', '<', new Date(now().getTime() - STATE_TTL_MS))
-        .execute();
       return state;
+    },
+    /** Deletes states that expired unused; returns how many. */
+    async sweepExpired(): Promise<number> {
+      const result = await db
+        .deleteFrom('oauth_states')
+        .where('expires_at', '<', now())
+        .executeTakeFirst();
+      return Number(result.numDeletedRows);
     },
     async consume(state: string): Promise<Consumed<PendingAuthorization>> {
       if (!looksLikeToken(state)) return { status: 'unknown' };

@@ -1,7 +1,9 @@
 /**
- * The pages a person sees at the end of a connect attempt: one clean, accessible page for
- * success and one per failure, each with a stable error code and what to do next.
+ * The pages a person sees while connecting: the "continue to Google" step, one clean,
+ * accessible page for success and one per failure, each with a stable error code and
+ * what to do next.
  */
+import type { FastifyReply } from 'fastify';
 import type { ErrorCode } from '../errors.ts';
 import { escapeHtml } from '../html.ts';
 
@@ -16,6 +18,24 @@ main{max-width:34rem;margin:12vh auto;background:#fff;border:1px solid #d0d7de;b
 h1{font-size:1.4rem;margin:0 0 1rem}code{background:#eff1f3;padding:.1rem .35rem;border-radius:4px}
 ul{padding-left:1.2rem}.muted{color:#59636e;font-size:.9rem}
 </style></head><body><main role="main">${body}</main></body></html>`;
+}
+
+/**
+ * The page a connect link opens: one button that posts the ticket. The ticket is used up
+ * only by that post, so a link preview or a mail scanner fetching the link burns nothing.
+ */
+export function continuePage(details: { action: string; ticket: string }): string {
+  return page(
+    'Connect Google',
+    `<h1>Connect your Google account</h1>
+<p>Tidings will ask Google for read-only access to your Gmail and Google Calendar. You choose the account and what to share on Google's page.</p>
+<form method="post" action="${escapeHtml(details.action)}">
+<input type="hidden" name="ticket" value="${escapeHtml(details.ticket)}">
+<button type="submit" style="font:inherit;padding:.6rem 1.2rem;border-radius:8px;border:1px solid #1a7f37;background:#1a7f37;color:#fff;cursor:pointer">Continue to Google</button>
+</form>
+<p class="muted">This link works once, for a few minutes.</p>`,
+    'ok',
+  );
 }
 
 export interface SuccessDetails {
@@ -148,4 +168,14 @@ export function failurePage(code: ConnectFailure, hint?: string): { status: numb
       'error',
     ),
   };
+}
+
+/** Answers with the failure page for `code`. */
+export function sendFailure(reply: FastifyReply, code: ConnectFailure, hint?: string) {
+  const { status, html } = failurePage(code, hint);
+  return reply
+    .status(status)
+    .header('cache-control', 'no-store')
+    .type('text/html; charset=utf-8')
+    .send(html);
 }

@@ -75,7 +75,7 @@ export function createOutboxDelivery(services: BotServices, api: Api): () => Pro
   let running: Promise<number> | null = null;
 
   async function deliverOnce(): Promise<number> {
-    const items = await frontDoor.outbox.pending(BATCH);
+    const items = await frontDoor.outbox.claim(BATCH);
     const blockedNow = new Set<string>();
     let delivered = 0;
     for (const item of items) {

@@ -41,6 +41,15 @@ for (const database of DATABASES) {
         .executeTakeFirstOrThrow();
     }
 
+    async function nextAttemptOf(id: string) {
+      const row = await stack.handle.db
+        .selectFrom('connections')
+        .select('next_attempt_at')
+        .where('id', '=', id)
+        .executeTakeFirstOrThrow();
+      return row.next_attempt_at!.getTime();
+    }
+
     it('serves a fresh token without calling Google', async () => {
       const { connection } = await connected();
       const before = await refreshGrants();
@@ -114,9 +123,11 @@ for (const database of DATABASES) {
           code: 'provider_unavailable',
         });
         expect((await statusOf(connection.id)).status).toBe('degraded');
+        clock = (await nextAttemptOf(connection.id)) + 1;
         await expect(stack.app.core.broker.refresh(connection.id, { force: true })).resolves.toBe(
           'degraded',
         );
+        clock = (await nextAttemptOf(connection.id)) + 1;
         expect(await stack.app.core.broker.accessToken(connection.id)).toMatch(/^ya29\./);
         expect((await statusOf(connection.id)).status).toBe('active');
         const events = await stack.handle.db
@@ -276,9 +287,8 @@ describe.runIf(POSTGRES)('single-flight across two processes on PostgreSQL', () 
       const vault = await createVault(otherDb.db, parseMasterKeys(stack.masterKey));
       const second = createBroker({
         db: otherDb.db,
-        kind: 'postgres',
         vault,
-        oidc: createGoogleOidc({
+        endpoint: createGoogleOidc({
           issuer: stack.google.url,
           clientId: 'tidings-demo',
           clientSecret: 'tidings-demo-secret',

@@ -4,6 +4,7 @@ import {
   connectWithAutoApprove,
   followConnectLink,
   type Stack,
+  startConnect,
   startStack,
 } from '../support/stack.ts';
 
@@ -37,15 +38,13 @@ describe('connect edge cases', () => {
     const user = await stack.app.core.frontDoor.users.create({ displayName: 'Late' });
     await stack.control('/auto-approve', { body: { email: 'alex@example.com' } });
     const link = await stack.app.core.frontDoor.connectLink(user.id);
-    const start = await fetch(link.url, { redirect: 'manual' });
-    const callback = (
-      await fetch(start.headers.get('location')!, { redirect: 'manual' })
-    ).headers.get('location')!;
+    const start = await startConnect(link.url);
+    const callback = (await fetch(start.authorizeUrl!, { redirect: 'manual' })).headers.get(
+      'location',
+    )!;
     clock += 11 * 60_000;
     try {
-      const late = await fetch(callback, {
-        headers: { cookie: start.headers.get('set-cookie')!.split(';')[0]! },
-      });
+      const late = await fetch(callback, { headers: { cookie: start.cookie! } });
       expect(late.status).toBe(400);
       expect(await late.text()).toContain('<code>oauth_state_expired</code>');
     } finally {

@@ -4,6 +4,7 @@ import {
   connectWithAutoApprove,
   followConnectLink,
   type Stack,
+  startConnect,
   startStack,
 } from '../support/stack.ts';
 
@@ -26,11 +27,11 @@ for (const database of DATABASES) {
     it('connects an account through the real consent page and stores the grant encrypted', async () => {
       const user = await newUser();
       const link = await stack.app.core.frontDoor.connectLink(user.id);
-      const start = await fetch(link.url, { redirect: 'manual' });
-      expect(start.status).toBe(302);
-      const cookie = start.headers.get('set-cookie')!;
-      expect(cookie).toMatch(/HttpOnly; SameSite=Lax/);
-      const authorizeUrl = new URL(start.headers.get('location')!);
+      const start = await startConnect(link.url);
+      expect(start.status).toBe(303);
+      const cookie = start.setCookie!;
+      expect(cookie).toMatch(/; Path=\/oauth\/google\/callback; HttpOnly; SameSite=Lax$/);
+      const authorizeUrl = new URL(start.authorizeUrl!);
       expect(Object.fromEntries(authorizeUrl.searchParams)).toMatchObject({
         access_type: 'offline',
         prompt: 'consent',
@@ -166,14 +167,12 @@ for (const database of DATABASES) {
 
       const linkA = await stack.app.core.frontDoor.connectLink(user.id);
       const linkB = await stack.app.core.frontDoor.connectLink(user.id);
-      const startA = await fetch(linkA.url, { redirect: 'manual' });
-      const startB = await fetch(linkB.url, { redirect: 'manual' });
-      const callbackA = (
-        await fetch(startA.headers.get('location')!, { redirect: 'manual' })
-      ).headers.get('location')!;
-      const mismatched = await fetch(callbackA, {
-        headers: { cookie: startB.headers.get('set-cookie')!.split(';')[0]! },
-      });
+      const startA = await startConnect(linkA.url);
+      const startB = await startConnect(linkB.url);
+      const callbackA = (await fetch(startA.authorizeUrl!, { redirect: 'manual' })).headers.get(
+        'location',
+      )!;
+      const mismatched = await fetch(callbackA, { headers: { cookie: startB.cookie! } });
       expect(mismatched.status).toBe(400);
       expect(await mismatched.text()).toContain('does not belong to this browser session');
       expect(await stack.app.core.frontDoor.connections.list(user.id)).toStrictEqual([]);
@@ -182,7 +181,7 @@ for (const database of DATABASES) {
     it('a used or unknown connect ticket is refused', async () => {
       const user = await newUser();
       const link = await stack.app.core.frontDoor.connectLink(user.id);
-      await fetch(link.url, { redirect: 'manual' });
+      expect((await startConnect(link.url)).status).toBe(303);
       const again = await fetch(link.url, { redirect: 'manual' });
       expect(again.status).toBe(400);
       expect(await again.text()).toContain('<code>oauth_state_invalid</code>');
@@ -199,14 +198,11 @@ for (const database of DATABASES) {
       await stack.control('/auto-approve', { body: { email: 'alex@example.com' } });
       const startFlow = async () => {
         const link = await stack.app.core.frontDoor.connectLink(user.id);
-        const start = await fetch(link.url, { redirect: 'manual' });
-        const cookie = start.headers.get('set-cookie')!.split(';')[0]!;
+        const start = await startConnect(link.url);
         const callback = new URL(
-          (await fetch(start.headers.get('location')!, { redirect: 'manual' })).headers.get(
-            'location',
-          )!,
+          (await fetch(start.authorizeUrl!, { redirect: 'manual' })).headers.get('location')!,
         );
-        return { cookie, callback };
+        return { cookie: start.cookie!, callback };
       };
       const first = await startFlow();
       expect((await fetch(first.callback, { headers: { cookie: first.cookie } })).status).toBe(200);

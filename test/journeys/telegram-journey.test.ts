@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { InboxItem } from '../../sandbox/telegram/index.ts';
 import { DATABASES } from '../support/databases.ts';
-import { type Stack, startStack } from '../support/stack.ts';
+import { type Stack, startConnect, startStack } from '../support/stack.ts';
 
 const ALEX = 7101;
 
@@ -46,11 +46,11 @@ for (const database of DATABASES) {
       // The person opens the button's URL in a browser and allows on Google's page.
       await stack.control('/auto-approve', { body: { email: 'alex@example.com' } });
       const before = (await stack.chat!.inbox(ALEX)).length;
-      const start = await fetch(connectButton!.url!, { redirect: 'manual' });
-      const cookie = start.headers.get('set-cookie')!.split(';')[0]!;
-      const callback = (
-        await fetch(start.headers.get('location')!, { redirect: 'manual' })
-      ).headers.get('location')!;
+      const start = await startConnect(connectButton!.url!);
+      const cookie = start.cookie!;
+      const callback = (await fetch(start.authorizeUrl!, { redirect: 'manual' })).headers.get(
+        'location',
+      )!;
       const page = await fetch(callback, { headers: { cookie } });
       expect(page.status).toBe(200);
       const connected = await stack.chat!.inbox(ALEX, { count: before + 1, timeoutMs: 15_000 });
@@ -101,17 +101,11 @@ for (const database of DATABASES) {
       expect(reconnect).toBeDefined();
 
       await stack.control('/auto-approve', { body: { email: 'alex@example.com' } });
-      const start = await fetch(reconnect!.url!, { redirect: 'manual' });
-      const callback = (
-        await fetch(start.headers.get('location')!, { redirect: 'manual' })
-      ).headers.get('location')!;
-      expect(
-        (
-          await fetch(callback, {
-            headers: { cookie: start.headers.get('set-cookie')!.split(';')[0]! },
-          })
-        ).status,
-      ).toBe(200);
+      const start = await startConnect(reconnect!.url!);
+      const callback = (await fetch(start.authorizeUrl!, { redirect: 'manual' })).headers.get(
+        'location',
+      )!;
+      expect((await fetch(callback, { headers: { cookie: start.cookie! } })).status).toBe(200);
       // The "connected as …" message comes from the outbox, on its own time: wait for it
       // so that it is not taken for the answer below.
       const reconnected = await stack.chat!.inbox(ALEX, { count: before + 2, timeoutMs: 15_000 });

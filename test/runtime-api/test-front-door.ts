@@ -151,6 +151,12 @@ export function createTestFrontDoor(
       buttonState: notUsed,
       prune: notUsed,
     },
-    outbox: { pending: notUsed, delivered: notUsed, failed: notUsed, enqueue: notUsed },
+    outbox: {
+      pending: notUsed,
+      claim: notUsed,
+      delivered: notUsed,
+      failed: notUsed,
+      enqueue: notUsed,
+    },
   };
 }

@@ -135,16 +135,54 @@ export async function connectWithAutoApprove(
   return followConnectLink(link.url);
 }
 
+export interface StartedConnect {
+  /** The status of the page or redirect that ended the start step. */
+  status: number;
+  html: string;
+  /** The binding cookie (`name=value`) and Google's authorization URL, when it redirected. */
+  cookie: string | null;
+  authorizeUrl: string | null;
+  /** The whole `Set-Cookie` header of the redirect. */
+  setCookie: string | null;
+}
+
+/** Opens a connect link like a browser: the "Continue to Google" page, then its button. */
+export async function startConnect(url: string): Promise<StartedConnect> {
+  const page = await fetch(url, { redirect: 'manual' });
+  const html = await page.text();
+  const form =
+    /<form method="post" action="([^"]+)">\s*<input type="hidden" name="ticket" value="([^"]+)">/.exec(
+      html,
+    );
+  if (page.status !== 200 || !form) {
+    return { status: page.status, html, cookie: null, authorizeUrl: null, setCookie: null };
+  }
+  const post = await fetch(form[1]!.replaceAll('&amp;', '&'), {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ ticket: form[2]! }),
+    redirect: 'manual',
+  });
+  const setCookie = post.headers.get('set-cookie');
+  return {
+    status: post.status,
+    html: post.status === 303 ? '' : await post.text(),
+    cookie: setCookie ? (setCookie.split(';')[0] ?? null) : null,
+    authorizeUrl: post.headers.get('location'),
+    setCookie,
+  };
+}
+
 /** start → Google authorize (auto-approved) → callback, carrying the cookie. */
 export async function followConnectLink(
   url: string,
   options: { dropCookie?: boolean } = {},
 ): Promise<BrowserResult> {
-  const start = await fetch(url, { redirect: 'manual' });
-  if (start.status !== 302)
-    return { status: start.status, html: await start.text(), callbackUrl: null, cookie: null };
-  const cookie = (start.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
-  const authorize = await fetch(start.headers.get('location')!, { redirect: 'manual' });
+  const start = await startConnect(url);
+  if (start.status !== 303 || !start.authorizeUrl)
+    return { status: start.status, html: start.html, callbackUrl: null, cookie: null };
+  const cookie = start.cookie ?? '';
+  const authorize = await fetch(start.authorizeUrl, { redirect: 'manual' });
   const callbackUrl = authorize.headers.get('location');
   if (!callbackUrl)
     return { status: authorize.status, html: await authorize.text(), callbackUrl: null, cookie };

@@ -203,6 +203,8 @@ export function createBotFrontDoor(deps: {
     outbox: {
       pending: async (limit) =>
         outbox.filter((o) => o.deliveredAt === null && o.attempts < 5).slice(0, limit),
+      claim: async (limit) =>
+        outbox.filter((o) => o.deliveredAt === null && o.attempts < 5).slice(0, limit),
       async delivered(id) {
         const item = outbox.find((o) => o.id === id);
         if (item) item.deliveredAt = deps.now();
