@@ -37,7 +37,8 @@ describe.skipIf(!hasChromium)('the web chat', () => {
           parse_mode: 'HTML',
           reply_markup: new InlineKeyboard()
             .text('Confirm', 'confirm')
-            .url('Docs', 'https://example.com/docs'),
+            .url('Docs', 'https://example.com/docs')
+            .url('Stats', `${sandbox.url}/__sandbox/stats`),
         },
       );
     });
@@ -97,6 +98,17 @@ describe.skipIf(!hasChromium)('the web chat', () => {
       command: '/help',
       link: { href: 'https://example.com/docs', target: '_blank', rel: 'noopener noreferrer' },
     });
+
+    // A URL button opens its page in a new tab; the chat stays where it is.
+    const opened = page.waitForEvent('popup');
+    await answer.getByRole('link', { name: /Stats/ }).click();
+    const tab = await opened;
+    await tab.waitForLoadState();
+    expect({ tab: tab.url(), chat: new URL(page.url()).pathname }).toStrictEqual({
+      tab: `${sandbox.url}/__sandbox/stats`,
+      chat: '/chat',
+    });
+    await tab.close();
 
     await answer.getByRole('button', { name: 'Confirm' }).click();
     await page.locator('.msg.bot').filter({ hasText: 'Confirmed, thank you.' }).waitFor();
