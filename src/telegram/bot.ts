@@ -21,6 +21,7 @@ import { createOutboxDelivery, turnForUser } from './outbox-delivery.ts';
 import { createPoller } from './polling.ts';
 import type { Poller } from './polling.ts';
 import { createRateLimiter } from './rate-limit.ts';
+import { createRecentNotices } from './recent-notices.ts';
 import { buildBriefing } from './briefing.ts';
 import { errorReply } from './turn.ts';
 import type { BotServices } from './turn.ts';
@@ -84,6 +85,7 @@ export function createTelegramBot(deps: TelegramBotDeps): TelegramBot {
     logger: deps.logger,
     now,
     zones: createZoneMemory(),
+    notices: createRecentNotices({ now }),
     typingAfterMs: deps.typingAfterMs ?? 400,
   };
   bot.use(

@@ -86,6 +86,11 @@ export function createOutboxDelivery(services: BotServices, api: Api): () => Pro
         givenUp.add(item.id);
         continue;
       }
+      if (item.kind === 'connection_broken' && services.notices.wasTold(item.connectionId ?? '')) {
+        // The answer to the question that found the break has just said the same.
+        await frontDoor.outbox.delivered(item.id);
+        continue;
+      }
       try {
         const turn = await turnForUser(services, api, item.userId);
         await turn.send(await notificationReply(turn, item));

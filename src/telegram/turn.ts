@@ -18,6 +18,7 @@ import type { Reply, View } from './reply.ts';
 import { DEFAULT_LOCALE } from './locale.ts';
 import { loggableError } from './loggable-error.ts';
 import { withTyping } from './typing.ts';
+import type { RecentNotices } from './recent-notices.ts';
 import type { ZoneMemory } from './zone-memory.ts';
 
 export type { MailPageState } from './button-state.ts';
@@ -28,6 +29,8 @@ export interface BotServices {
   logger: Logger;
   now: () => Date;
   zones: ZoneMemory;
+  /** Broken connections just explained in an answer (the outbox then skips its notice). */
+  notices: RecentNotices;
   typingAfterMs: number;
 }
 
@@ -115,6 +118,7 @@ export async function errorReply(turn: Turn, error: unknown): Promise<Reply> {
   const sentence = errorSentence(error.code, error.details);
   if (!sentence.button) return plain(sentence.text);
   const connectionId = error.details.connectionId;
+  if (error.code === 'reauth_required' && connectionId) turn.services.notices.told(connectionId);
   const button = await connectButton(
     turn,
     sentence.button === 'reconnect' ? 'Reconnect Google' : 'Connect Google',

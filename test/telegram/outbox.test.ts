@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TidingsError } from '../../src/errors.ts';
 import { startBotFixture } from './bot-fixture.ts';
 import type { BotFixture } from './bot-fixture.ts';
 import { CONNECT_URL } from './telegram-front-door.ts';
@@ -41,6 +42,44 @@ describe('notifications from the outbox', () => {
           link_preview_options: NO_PREVIEW,
           date,
         },
+      ],
+    });
+  });
+
+  it('does not repeat a break that the answer to a question has just explained', async () => {
+    const user = await f.door.signUp(4009, 'Alex');
+    f.door.failNext(
+      new TidingsError('reauth_required', 'refresh failed', {
+        reason: 'revoked',
+        connectionId: 'conn-77',
+      }),
+    );
+    const [answer] = await f.ask(4009, '/today');
+    for (const connectionId of ['conn-77', 'conn-78']) {
+      await f.door.outbox.enqueue({
+        userId: user.id,
+        kind: 'connection_broken',
+        payload: { email: `${connectionId}@example.com`, reason: 'revoked', connectionId },
+      });
+    }
+    const sent = await f.bot.deliverOutbox();
+    expect({
+      answer: answer?.text,
+      sent,
+      inbox: (await f.control.inbox(4009)).slice(1).map((m) => m.text),
+      settled: f.door.outbox_
+        .filter((o) => o.userId === user.id)
+        .map((o) => [o.connectionId, o.deliveredAt !== null]),
+    }).toStrictEqual({
+      answer:
+        "I can't reach your Google account: access was revoked at Google. Reconnect it and ask me again.",
+      sent: 1,
+      inbox: [
+        '⚠️ I can no longer read conn-78@example.com: access was revoked at Google. Reconnect it to keep your answers and briefings coming.',
+      ],
+      settled: [
+        ['conn-77', true],
+        ['conn-78', true],
       ],
     });
   });
