@@ -13,6 +13,7 @@ const CASES: RouteCase[] = [
   ['anything I need to reply to?', berlin, 'Berlin', actions(7, 'the last 7 days')],
   ['todo from email', berlin, 'Berlin', actions(7, 'the last 7 days')],
   ['tasks from the last 3 days', berlin, 'Berlin', actions(3, 'the last 3 days')],
+  ['action items from the last 999999999 days', berlin, 'Berlin', actions(30, 'the last 30 days')],
   ['any follow-ups today', berlin, 'Berlin', actions(1, 'today')],
   // Briefing, help, greetings, unknown.
   ['give me my briefing', berlin, 'Berlin', { kind: 'briefing' }],

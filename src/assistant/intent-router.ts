@@ -13,6 +13,8 @@ import { normalizeText, withoutTrailingPunctuation } from './text-normalize.ts';
 
 /** Longer messages are read up to here: questions are short, and parsing stays cheap. */
 const MAX_TEXT_LENGTH = 1000;
+/** The longest look-back for action items (`actions.extract` reads at most 30 days). */
+const MAX_ACTION_DAYS = 30;
 
 /** Example questions offered when a message is not understood. */
 export const SUGGESTIONS: readonly string[] = [
@@ -46,8 +48,11 @@ const CALENDAR =
 function actionsIntent(text: string): ActionsIntent {
   const m = new RegExp(`\\b(?:last|past)\\s+(${COUNT_PATTERN})\\s+days?\\b`).exec(text);
   const n = m?.[1] ? parseCount(m[1]) : null;
-  if (n !== null && n >= 1)
-    return { kind: 'actions', days: Math.floor(n), label: `the last ${Math.floor(n)} days` };
+  if (n !== null && n >= 1) {
+    // Action items are looked for in the last month at most.
+    const days = Math.min(MAX_ACTION_DAYS, Math.floor(n));
+    return { kind: 'actions', days, label: `the last ${days} days` };
+  }
   if (/\btoday\b/.test(text)) return { kind: 'actions', days: 1, label: 'today' };
   if (/\bmonth\b/.test(text)) return { kind: 'actions', days: 30, label: 'this month' };
   if (/\bweek\b/.test(text)) return { kind: 'actions', days: 7, label: 'this week' };

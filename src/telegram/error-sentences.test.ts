@@ -31,4 +31,16 @@ describe('error sentences', () => {
       { text: 'Google asked me to slow down. Please try again in 13 seconds.', button: null },
     ]);
   });
+
+  it('says what dates it can look at when a date is refused, and stays general otherwise', () => {
+    expect([
+      errorSentence('invalid_request', { field: 'day' }).text,
+      errorSentence('invalid_request', { field: 'to' }).text,
+      errorSentence('invalid_request', { field: 'query' }).text,
+    ]).toStrictEqual([
+      'I cannot look at that date: try a day between 1970 and 2100, and at most two months at a time.',
+      'I cannot look at that date: try a day between 1970 and 2100, and at most two months at a time.',
+      'I could not make sense of that request. /help shows what I understand.',
+    ]);
+  });
 });

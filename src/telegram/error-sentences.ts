@@ -27,6 +27,9 @@ export function reauthClause(reason: ReauthReason | string | undefined): string 
   }
 }
 
+/** Capability inputs that hold dates: a refusal of one is about the date asked for. */
+const DATE_FIELDS = new Set(['day', 'from', 'to', 'at']);
+
 function seconds(details: ErrorDetails): string {
   const wait = details.retryAfterSeconds;
   return wait && wait > 0 ? `in ${Math.ceil(wait)} seconds` : 'in a minute';
@@ -72,10 +75,15 @@ export function errorSentence(code: ErrorCode, details: ErrorDetails = {}): Erro
     case 'not_found':
       return { text: 'I could not find that. It may have been deleted or moved.', button: null };
     case 'invalid_request':
-      return {
-        text: 'I could not make sense of that request. /help shows what I understand.',
-        button: null,
-      };
+      return DATE_FIELDS.has(details.field ?? '')
+        ? {
+            text: 'I cannot look at that date: try a day between 1970 and 2100, and at most two months at a time.',
+            button: null,
+          }
+        : {
+            text: 'I could not make sense of that request. /help shows what I understand.',
+            button: null,
+          };
     case 'unauthorized':
       return { text: 'I am not allowed to do that for you.', button: null };
     case 'forbidden':

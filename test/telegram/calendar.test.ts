@@ -47,6 +47,15 @@ describe('calendar questions', () => {
     });
   });
 
+  it('answers a date it cannot look at with the dates it can', async () => {
+    const sentence =
+      'I cannot look at that date: try a day between 1970 and 2100, and at most two months at a time.';
+    expect([
+      await html('/agenda 9999-12-31'),
+      await html("what's on in 99999999 days?"),
+    ]).toStrictEqual([sentence, sentence]);
+  });
+
   it("answers /tomorrow with tomorrow's events", async () => {
     expect(await html('/tomorrow')).toStrictEqual(
       [
