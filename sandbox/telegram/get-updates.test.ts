@@ -60,7 +60,7 @@ describe('getUpdates', () => {
         ok: true,
         result: [
           {
-            update_id: 1,
+            update_id: expect.any(Number),
             message: {
               message_id: 1,
               from: { id: 8, is_bot: false, first_name: 'Sam', language_code: 'en' },

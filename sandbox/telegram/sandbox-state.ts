@@ -9,7 +9,7 @@
  * for every known token; written before any token is known, it waits in a backlog that
  * the first token to call takes over. Chats are per user and shared by all tokens.
  */
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomInt } from 'node:crypto';
 import { createFloodControl } from './flood-control.ts';
 import type { FloodControl } from './flood-control.ts';
 import { pushUpdate } from './update-queue.ts';
@@ -159,7 +159,9 @@ function newBot(token: string): BotRecord {
       username: BOT_USERNAME,
     },
     queue: [],
-    lastUpdateId: 0,
+    // A new Telegram picks where update ids start, as Telegram does after a quiet week: a bot
+    // that remembers the ids of an earlier sandbox run does not take new updates for old.
+    lastUpdateId: randomInt(100_000, 1_000_000_000),
     allowedUpdates: null,
     webhook: null,
     commands: new Map(),

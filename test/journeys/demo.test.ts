@@ -1,5 +1,6 @@
 import { createServer, type Server } from 'node:net';
 import { describe, expect, it } from 'vitest';
+import { createTelegramControl } from '../../sandbox/telegram/index.ts';
 import { cleanUpCliProcesses, freshDataDir, spawnCli } from '../support/cli.ts';
 
 cleanUpCliProcesses();
@@ -57,6 +58,29 @@ describe('npm run demo', () => {
       exit: { code: 0, signal: null },
       stderr: '',
     });
+  });
+
+  it('runs again on the same folder: the same vault, and the new chat is answered', {
+    timeout: 120_000,
+  }, async () => {
+    const dataDir = await freshDataDir();
+    const args = ['demo', '--port', '0', '--google-port', '0', '--telegram-port', '0'];
+    const answers = [];
+    for (let run = 0; run < 2; run += 1) {
+      const demo = spawnCli([...args, '--data-dir', dataDir], {});
+      await demo.line((line) => line === 'ready');
+      const telegram = /^telegram sandbox: (\S+)$/.exec(demo.stdout[2] ?? '')?.[1] ?? '';
+      const chat = createTelegramControl(telegram);
+      await chat.write(1001, '/help', 'Alex');
+      const [reply] = await chat.inbox(1001, { count: 1, timeoutMs: 20_000 });
+      answers.push(reply?.text.split('\n')[0]);
+      demo.child.kill('SIGINT');
+      await demo.exited;
+    }
+    expect(answers).toStrictEqual([
+      'Ask me in your own words, for example:',
+      'Ask me in your own words, for example:',
+    ]);
   });
 
   it('says which port is taken and exits with an error instead of hanging', {
