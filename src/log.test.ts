@@ -116,7 +116,10 @@ describe('the logger', () => {
     const { logger, lines } = capture();
     logger.error(Object.assign(new Error(`bot ${BOT_TOKEN} refused`), { token: BOT_TOKEN }));
     const [line] = lines();
-    expect({ message: (line?.err as { message: string }).message, msg: line?.msg }).toStrictEqual({
+    expect({
+      message: (line?.err as { message?: string } | undefined)?.message,
+      msg: line?.msg,
+    }).toStrictEqual({
       message: 'bot [redacted] refused',
       msg: 'bot [redacted] refused',
     });
