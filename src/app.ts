@@ -160,6 +160,8 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
         frontDoor: core.frontDoor,
         logger,
         now: services.now,
+        cleanup: async () =>
+          (await core.tickets.sweepExpired()) + (await core.states.sweepExpired()),
         ...(options.jobsSchema ? { schema: options.jobsSchema } : {}),
         ...(outbox ? { onNotify: outbox.kick } : {}),
       });

@@ -1,80 +1,57 @@
 /**
  * Background work on pg-boss, in the same database (PGlite or PostgreSQL): the refresh
- * sweep every five minutes (each connection's refresh is its own job with the connection
- * id as singleton key, so several instances never do the same work twice) and the daily
- * briefing check every minute (deduplicated per user and local day in the outbox).
+ * sweep every five minutes fans out one refresh job per due connection, with the
+ * connection id as singleton key (a `stately` queue: at most one waiting and one running
+ * per connection, so several instances never duplicate the work, and the refresh itself
+ * re-checks that the connection is still due); the daily briefing check every minute
+ * (deduplicated per user and local day in the outbox); and an hourly clean-up of expired
+ * connect tickets and OAuth states. `events` says what ran, for whoever watches.
  */
-import { DateTime } from 'luxon';
+import { EventEmitter } from 'node:events';
 import PgBoss from 'pg-boss';
-import type { Broker } from '../connections/index.ts';
-import type { DatabaseHandle } from '../db/index.ts';
-import type { FrontDoor } from '../front-door.ts';
-import type { Logger } from '../log.ts';
-import { dueConnections } from './refresh-sweep.ts';
+import { createJobWork, type JobWorkDeps, type SweepResult, sweepOptions } from './job-work.ts';
 
 const SWEEP = 'tidings-refresh-sweep';
 const REFRESH = 'tidings-refresh';
 const BRIEFING = 'tidings-briefing-check';
+const CLEANUP = 'tidings-cleanup';
 
-export interface JobDeps {
-  database: DatabaseHandle;
-  broker: Broker;
-  frontDoor: Pick<FrontDoor, 'users' | 'outbox'>;
-  logger: Logger;
-  now: () => Date;
+export interface JobDeps extends JobWorkDeps {
   /** pg-boss schema (tests isolate runs with their own). */
   schema?: string;
-  /** Called after work that queued notifications. */
-  onNotify?: () => void;
+}
+
+interface RefreshJob {
+  connectionId: string;
+  /** ISO time the sweep saw as the last check, or null. */
+  lastCheckedAt: string | null;
+}
+
+export interface JobEvents {
+  /** A refresh job finished (`outcome` as the broker reported it, or `error`). */
+  refreshed: [{ connectionId: string; outcome: string }];
+  /** A sweep job queued this many refresh jobs (the others were already queued). */
+  swept: [{ due: number; queued: number }];
+  /** The clean-up job deleted this many expired one-time values. */
+  cleaned: [{ deleted: number }];
 }
 
 export interface Jobs {
-  /** Runs one sweep now: refreshes what is due; returns how many refreshes ran. */
-  sweepNow(): Promise<{ due: number; outcomes: Record<string, number> }>;
+  /** Runs one sweep now, in this process: refreshes what is due. */
+  sweepNow(): Promise<SweepResult>;
+  /** Queues one refresh job per due connection (what the scheduled sweep does). */
+  queueSweep(): Promise<{ due: number; queued: number }>;
+  /** Asks the queue to run a scheduled job now, as its schedule would. */
+  runNow(job: 'sweep' | 'briefings' | 'cleanup'): Promise<void>;
   /** Queues today's briefings that are due now. */
   briefingsNow(): Promise<number>;
+  events: EventEmitter<JobEvents>;
   stop(): Promise<void>;
-}
-
-/** The sweep and the briefing check as plain functions (the scheduler calls the same). */
-export function createJobWork(deps: Omit<JobDeps, 'schema'>) {
-  return {
-    async sweep(refresh: (id: string) => Promise<string>) {
-      const due = await dueConnections(deps.database.db, deps.now());
-      const outcomes: Record<string, number> = {};
-      for (const connection of due) {
-        const outcome = await refresh(connection.id);
-        outcomes[outcome] = (outcomes[outcome] ?? 0) + 1;
-      }
-      return { due: due.length, outcomes };
-    },
-    async briefings(): Promise<number> {
-      let queued = 0;
-      for (const user of await deps.frontDoor.users.withBriefing()) {
-        const time = user.settings.briefingTime;
-        if (!time) continue;
-        const local = DateTime.fromJSDate(deps.now(), { zone: user.timeZone ?? 'UTC' });
-        const [hour, minute] = time.split(':').map(Number);
-        const due = local.set({ hour: hour ?? 0, minute: minute ?? 0, second: 0, millisecond: 0 });
-        // Due from its minute until two hours later (a restart does not lose the day's briefing).
-        const late = local.diff(due, 'minutes').minutes;
-        if (late < 0 || late > 120) continue;
-        await deps.frontDoor.outbox.enqueue({
-          userId: user.id,
-          kind: 'briefing',
-          payload: { date: local.toISODate() },
-          dedupeKey: `briefing:${user.id}:${local.toISODate()}`,
-        });
-        queued++;
-      }
-      if (queued > 0) deps.onNotify?.();
-      return queued;
-    },
-  };
 }
 
 export async function startJobs(deps: JobDeps): Promise<Jobs> {
   const work = createJobWork(deps);
+  const events = new EventEmitter<JobEvents>();
   const boss = new PgBoss({
     db: { executeSql: (text, values) => deps.database.executeSql(text, values) },
     schema: deps.schema ?? 'pgboss',
@@ -83,7 +60,7 @@ export async function startJobs(deps: JobDeps): Promise<Jobs> {
   });
   boss.on('error', (error) => deps.logger.error({ err: error.message }, 'job queue error'));
   await boss.start();
-  for (const name of [SWEEP, REFRESH, BRIEFING]) {
+  for (const name of [SWEEP, REFRESH, BRIEFING, CLEANUP]) {
     await boss.createQueue(name, {
       name,
       policy: name === REFRESH ? 'stately' : 'singleton',
@@ -91,28 +68,60 @@ export async function startJobs(deps: JobDeps): Promise<Jobs> {
       expireInSeconds: 300,
     });
   }
-  const refreshOne = async (id: string) => {
-    const outcome = await deps.broker.refresh(id, { force: true });
+
+  async function refreshOne(job: RefreshJob): Promise<void> {
+    let outcome: string;
+    try {
+      const lastCheckedAt = job.lastCheckedAt === null ? null : new Date(job.lastCheckedAt);
+      outcome = await deps.broker.refresh(job.connectionId, sweepOptions({ lastCheckedAt }));
+    } catch (error) {
+      outcome = 'error';
+      deps.logger.error(
+        { connection: job.connectionId, err: { name: (error as Error)?.name } },
+        'refresh job failed unexpectedly',
+      );
+    }
     if (outcome === 'needs_reauth') deps.onNotify?.();
-    return outcome;
-  };
-  await boss.work<{ connectionId: string }>(REFRESH, async (jobs) => {
-    for (const job of jobs) await refreshOne(job.data.connectionId);
+    events.emit('refreshed', { connectionId: job.connectionId, outcome });
+  }
+
+  async function queueSweep(): Promise<{ due: number; queued: number }> {
+    const due = await work.due();
+    let queued = 0;
+    for (const connection of due) {
+      const data: RefreshJob = {
+        connectionId: connection.id,
+        lastCheckedAt: connection.lastCheckedAt?.toISOString() ?? null,
+      };
+      const id = await boss.send(REFRESH, data, { singletonKey: connection.id });
+      if (id) queued++;
+    }
+    return { due: due.length, queued };
+  }
+
+  await boss.work<RefreshJob>(REFRESH, async (jobs) => {
+    for (const job of jobs) await refreshOne(job.data);
   });
   await boss.work(SWEEP, async () => {
-    const due = await dueConnections(deps.database.db, deps.now());
-    for (const connection of due) {
-      await boss.send(REFRESH, { connectionId: connection.id }, { singletonKey: connection.id });
-    }
+    events.emit('swept', await queueSweep());
   });
   await boss.work(BRIEFING, async () => {
     await work.briefings();
   });
+  await boss.work(CLEANUP, async () => {
+    events.emit('cleaned', { deleted: await work.cleanup() });
+  });
   await boss.schedule(SWEEP, '*/5 * * * *');
   await boss.schedule(BRIEFING, '* * * * *');
+  await boss.schedule(CLEANUP, '17 * * * *');
   return {
-    sweepNow: () => work.sweep(refreshOne),
+    sweepNow: () => work.sweep(),
+    queueSweep,
+    async runNow(job) {
+      await boss.send({ sweep: SWEEP, briefings: BRIEFING, cleanup: CLEANUP }[job], {});
+    },
     briefingsNow: () => work.briefings(),
+    events,
     stop: () => boss.stop({ graceful: true, wait: true, timeout: 10_000 }),
   };
 }

@@ -1,9 +1,10 @@
 /**
  * The refresh sweep: which connections need Google's attention now. Tokens that will be
- * needed soon (used in the last hour, expiring within ten minutes) are refreshed ahead of
- * time; every live connection is health-checked at least daily (a refresh proves the grant
- * still stands, so a revoked one is noticed before the person asks); degraded ones are
- * retried when their backoff has passed. Idle connections cost one Google call a day.
+ * needed soon (used in the last hour, or with scheduled work such as a briefing coming
+ * up, and expiring within the window) are refreshed ahead of time; every live connection
+ * is health-checked at least daily (a refresh proves the grant still stands, so a revoked
+ * one is noticed before the person asks); degraded ones are retried when their backoff
+ * has passed. Idle connections cost one Google call a day.
  */
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/index.ts';
@@ -11,19 +12,25 @@ import type { Database } from '../db/index.ts';
 export const HEALTH_CHECK_INTERVAL_MS = 24 * 60 * 60_000;
 export const NEEDED_SOON_WINDOW_MS = 10 * 60_000;
 export const RECENTLY_USED_MS = 60 * 60_000;
+/** Scheduled work this far ahead makes its user's tokens "needed soon". */
+export const SCHEDULED_LEAD_MS = 15 * 60_000;
 export const SWEEP_LIMIT = 200;
 
 export interface DueConnection {
   id: string;
   why: 'retry' | 'health_check' | 'needed_soon';
+  /** When it was last checked, as the sweep saw it (the refresh re-checks it is still due). */
+  lastCheckedAt: Date | null;
 }
 
 export async function dueConnections(
   db: Kysely<Database>,
   now: Date,
-  limit = SWEEP_LIMIT,
+  options: { limit?: number; scheduledUserIds?: readonly string[] } = {},
 ): Promise<DueConnection[]> {
   const t = now.getTime();
+  const limit = options.limit ?? SWEEP_LIMIT;
+  const scheduled = options.scheduledUserIds ?? [];
   const rows = await db
     .selectFrom('connections')
     .select([
@@ -46,6 +53,18 @@ export async function dueConnections(
           eb('access_expires_at', '<', new Date(t + NEEDED_SOON_WINDOW_MS)),
           eb('last_used_at', '>', new Date(t - RECENTLY_USED_MS)),
         ]),
+        ...(scheduled.length > 0
+          ? [
+              eb.and([
+                eb(
+                  'access_expires_at',
+                  '<',
+                  new Date(t + NEEDED_SOON_WINDOW_MS + SCHEDULED_LEAD_MS),
+                ),
+                eb('user_id', 'in', [...scheduled]),
+              ]),
+            ]
+          : []),
       ]),
     )
     .orderBy('next_attempt_at', 'asc')
@@ -53,6 +72,7 @@ export async function dueConnections(
     .execute();
   return rows.map((row) => ({
     id: row.id,
+    lastCheckedAt: row.last_checked_at,
     why:
       row.status === 'degraded'
         ? 'retry'
