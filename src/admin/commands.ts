@@ -56,6 +56,8 @@ function flag(args: string[], name: string): string | null {
 }
 
 const iso = (date: Date | null) => (date ? date.toISOString() : '-');
+/** `https://www.googleapis.com/auth/gmail.readonly` → `gmail.readonly`. */
+const shortScope = (scope: string) => scope.replace(/^https:\/\/www\.googleapis\.com\/auth\//, '');
 
 Object.assign(COMMANDS, API_KEY_COMMANDS, {
   async 'users.add'(context: AdminContext, args: string[]) {
@@ -97,7 +99,8 @@ Object.assign(COMMANDS, API_KEY_COMMANDS, {
     return rows.map(
       (c) =>
         `${c.id}  ${c.email}  ${c.status}${c.statusReason ? ` (${c.statusReason})` : ''}${c.isDefault ? '  default' : ''}  ` +
-        `can=${c.capabilities.join(',') || 'nothing'}  access-expires=${iso(c.accessExpiresAt)}  refreshed=${iso(c.lastRefreshedAt)}  user=${c.userId}`,
+        `can=${c.capabilities.join(',') || 'nothing'}  scopes=${c.grantedScopes.map(shortScope).join(',') || '-'}  ` +
+        `access-expires=${iso(c.accessExpiresAt)}  refreshed=${iso(c.lastRefreshedAt)}  user=${c.userId}`,
     );
   },
   async 'connections.disconnect'(context: AdminContext, args: string[]) {

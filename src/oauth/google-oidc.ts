@@ -64,13 +64,16 @@ const IDENTITY_CODES: ReadonlySet<string> = new Set([
   'OAUTH_UNSUPPORTED_OPERATION',
 ]);
 
-function fromStatus(status: number, what: string, response?: Response): TokenFailure {
+/** An answer openid-client could not use, by its HTTP status (0: none came). */
+function fromStatus(status: number, code: string, response?: Response): TokenFailure {
+  const message =
+    status === 0
+      ? `Google's OAuth endpoint failed (${code || 'error'})`
+      : `Google's OAuth endpoint answered ${status}`;
   if (status === 0 || status >= 500 || status === 429) {
-    return new TokenFailure('transient', `${what} (${status || 'no answer'})`, {
-      retryAfterSeconds: retryAfterOf(response),
-    });
+    return new TokenFailure('transient', message, { retryAfterSeconds: retryAfterOf(response) });
   }
-  return new TokenFailure('rejected', `${what} (${status})`);
+  return new TokenFailure('rejected', message);
 }
 
 /** The one translation point for openid-client / fetch errors. Messages carry no secrets. */
@@ -110,11 +113,7 @@ export function translateTokenError(error: unknown): TokenFailure {
     }
     const cause = (error as { cause?: unknown }).cause;
     const response = cause instanceof Response ? cause : undefined;
-    return fromStatus(
-      response?.status ?? 0,
-      `Google's OAuth endpoint failed (${code || 'error'})`,
-      response,
-    );
+    return fromStatus(response?.status ?? 0, code, response);
   }
   const name = (error as Error | undefined)?.name;
   if (name === 'TimeoutError' || name === 'AbortError' || error instanceof TypeError) {
