@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import type { DatabaseHandle } from '../db/index.ts';
 import { DATABASES, type TestDatabaseHandle } from '../../test/support/databases.ts';
-import { createOutbox } from './outbox.ts';
+import { CLAIM_MS, createOutbox } from './outbox.ts';
 import { createUserStore } from './users.ts';
 
 for (const database of DATABASES) {
@@ -48,6 +49,37 @@ for (const database of DATABASES) {
         permanent: true,
       });
       expect(await outbox.pending(10)).toStrictEqual([]);
+    });
+
+    it('hands each notification to one claimer until it is delivered, failed or the claim runs out', async () => {
+      handle = await database.open();
+      // On PostgreSQL the second claimer is another process (its own pool); PGlite is one.
+      const second: DatabaseHandle =
+        database.name === 'postgres' ? await handle.openAnother() : handle;
+      try {
+        let clock = Date.now();
+        const now = () => new Date(clock);
+        const user = await createUserStore(handle.db).create({ displayName: 'Alex' });
+        const a = createOutbox(handle.db, now);
+        const b = createOutbox(second.db, now);
+        for (let i = 0; i < 10; i++) {
+          await a.enqueue({ userId: user.id, kind: 'connected', payload: { n: i } });
+        }
+        const [first, other] = await Promise.all([a.claim(6), b.claim(6)]);
+        const ids = [...first!, ...other!].map((item) => item.payload.n);
+        expect([ids.length, new Set(ids).size]).toStrictEqual([10, 10]);
+        expect(await a.claim(10)).toStrictEqual([]);
+        const [delivered, failed, ...rest] = [...first!, ...other!];
+        await a.delivered(delivered!.id);
+        await b.failed(failed!.id, 'telegram 502');
+        expect((await b.claim(10)).map((item) => item.id)).toStrictEqual([failed!.id]);
+        clock += CLAIM_MS;
+        expect((await a.claim(10)).map((item) => item.id).sort()).toStrictEqual(
+          [failed!.id, ...rest.map((item) => item.id)].sort(),
+        );
+      } finally {
+        if (second !== handle) await second.close();
+      }
     });
   });
 }

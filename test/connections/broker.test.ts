@@ -311,3 +311,67 @@ describe.runIf(POSTGRES)('single-flight across two processes on PostgreSQL', () 
     }
   });
 });
+
+describe.runIf(POSTGRES)('a refresh waiting for Google on PostgreSQL', () => {
+  it('holds no database connection: with a pool of one, another query still runs', async () => {
+    let clock = Date.now();
+    const now = () => new Date(clock);
+    const stack = await startStack(POSTGRES!, { start: { now } });
+    const { openDatabase } = await import('../../src/db/index.ts');
+    const small = await openDatabase({
+      databaseUrl: process.env.DATABASE_URL!,
+      dataDir: '/nonexistent',
+      searchPath: stack.handle.schema!,
+      poolSize: 1,
+    });
+    try {
+      const user = await stack.app.core.frontDoor.users.create({ displayName: 'Pool' });
+      await connectWithAutoApprove(stack, user.id, 'alex@example.com');
+      const [connection] = await stack.app.core.frontDoor.connections.list(user.id);
+      const { createVault, parseMasterKeys } = await import('../../src/vault/index.ts');
+      const vault = await createVault(small.db, parseMasterKeys(stack.masterKey));
+      const google = createGoogleOidc({
+        issuer: stack.google.url,
+        clientId: 'tidings-demo',
+        clientSecret: 'tidings-demo-secret',
+      });
+      let reached: () => void = () => {};
+      const atGoogle = new Promise<void>((resolve) => {
+        reached = resolve;
+      });
+      let release: () => void = () => {};
+      const held = new Promise<void>((resolve) => {
+        release = resolve;
+      });
+      const broker = createBroker({
+        db: small.db,
+        vault,
+        endpoint: {
+          async refresh(refreshToken) {
+            reached();
+            await held;
+            return google.refresh(refreshToken);
+          },
+        },
+        now,
+        logger: stack.app.services.logger,
+      });
+      clock += 2 * 60 * 60_000;
+      const refreshing = broker.accessToken(connection!.id);
+      await atGoogle;
+      // Not a timing figure: a deadlock detector. The query needs the pool's one connection.
+      const query = small.db.selectFrom('users').select('id').limit(1).execute();
+      const answer = await Promise.race([
+        query.then(() => 'answered'),
+        new Promise((resolve) => setTimeout(resolve, 5_000, 'still waiting for the connection')),
+      ]);
+      release();
+      expect(await refreshing).toMatch(/^ya29\./);
+      await query;
+      expect(answer).toBe('answered');
+    } finally {
+      await small.close();
+      await stack.close();
+    }
+  });
+});
