@@ -108,7 +108,11 @@ export async function refreshConnection(
       continue;
     }
     try {
-      if (lease.row.token_version !== row.token_version) continue;
+      // Someone wrote between the read and the lease (a refresh, a recorded failure): re-read.
+      const moved =
+        lease.row.token_version !== row.token_version ||
+        lease.row.last_checked_at?.getTime() !== row.last_checked_at?.getTime();
+      if (moved) continue;
       const served = await askGoogle(deps, row, bundle, request);
       if (served !== 'stale') return served;
     } finally {
