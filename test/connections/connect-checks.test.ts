@@ -134,6 +134,10 @@ for (const database of DATABASES) {
       for (let i = 0; i < 2; i++) {
         const preview = await fetch(link.url, { redirect: 'manual' });
         expect(preview.status).toBe(200);
+        // The button posts to Tidings, which redirects to Google: the page allows both.
+        expect(preview.headers.get('content-security-policy')).toContain(
+          `form-action 'self' ${new URL(stack.google.url).origin};`,
+        );
         expect(await preview.text()).toContain('Continue to Google');
       }
       const result = await followConnectLink(link.url);
