@@ -104,7 +104,10 @@ export function createCore(services: Services, options: CoreOptions): Core {
       list: (userId) => connections.list(userId),
       resolve: (userId, selector) => connections.resolve(userId, selector),
       setDefault: (userId, id) => connections.setDefault(userId, id),
-      disconnect: async (userId, id) => (await connections.disconnect(userId, id)).connection,
+      disconnect: async (userId, id) => {
+        const { connection, revokedAtGoogle } = await connections.disconnect(userId, id);
+        return { connection, revokedAtGoogle };
+      },
     },
     async connectLink(userId, linkOptions = {}) {
       if (!oidc) {

@@ -81,8 +81,14 @@ export interface FrontDoor {
     /** By id or email, belonging to the user; else the default. Throws not_connected / not_found. */
     resolve(userId: string, selector?: string | null): Promise<ConnectionView>;
     setDefault(userId: string, connectionId: string): Promise<ConnectionView>;
-    /** Revokes at Google (best effort), deletes the ciphertext, records the event. */
-    disconnect(userId: string, connectionId: string): Promise<ConnectionView>;
+    /**
+     * Revokes at Google (best effort), deletes the ciphertext, records the event. Says
+     * whether Google confirmed the revocation: the local deletion happens either way.
+     */
+    disconnect(
+      userId: string,
+      connectionId: string,
+    ): Promise<{ connection: ConnectionView; revokedAtGoogle: boolean }>;
   };
   /** A one-time browser link that starts the Google consent for this user (throws not_configured). */
   connectLink(userId: string, options?: { connectionId?: string }): Promise<ConnectLink>;

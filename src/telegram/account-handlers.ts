@@ -136,7 +136,12 @@ export async function disconnectAsk(turn: Turn, connectionId: string): Promise<R
 
 export async function disconnectConfirmed(turn: Turn, connectionId: string): Promise<Reply> {
   const done = await turn.services.frontDoor.connections.disconnect(turn.user.id, connectionId);
-  return plain(`Disconnected ${done.email}. Its access at Google is revoked.`);
+  const email = done.connection.email;
+  return plain(
+    done.revokedAtGoogle
+      ? `Disconnected ${email}. Its access at Google is revoked.`
+      : `Disconnected ${email} and deleted its sign-in here, but Google did not confirm the revocation. To be sure, remove Tidings under Third-party apps at myaccount.google.com/permissions.`,
+  );
 }
 
 export async function makeDefault(turn: Turn, connectionId: string): Promise<Reply> {

@@ -199,8 +199,8 @@ for (const database of DATABASES) {
       const { user, connection } = await connected();
       await stack.control('/faults', { body: { path: '/revoke', status: 503, count: 5 } });
       try {
-        const view = await stack.app.core.frontDoor.connections.disconnect(user.id, connection.id);
-        expect(view.status).toBe('revoked');
+        const done = await stack.app.core.frontDoor.connections.disconnect(user.id, connection.id);
+        expect([done.connection.status, done.revokedAtGoogle]).toStrictEqual(['revoked', false]);
       } finally {
         await stack.control('/faults', { method: 'DELETE' });
       }

@@ -97,4 +97,15 @@ describe('settings and privacy', () => {
       accounts: 'No Google account is connected yet.',
     });
   });
+
+  it('says so when Google does not confirm the revocation of a disconnected account', async () => {
+    await f.door.signUp(5005, 'Kim');
+    f.door.revokeFailsNext();
+    const [ask] = await f.ask(5005, '/disconnect');
+    await press(5005, ask?.message_id ?? 0, keyboard(ask)[0]?.[0]?.callback_data ?? '');
+    const [done] = (await f.control.inbox(5005)).filter((m) => m.message_id === ask?.message_id);
+    expect(done?.text).toBe(
+      'Disconnected alex@example.com and deleted its sign-in here, but Google did not confirm the revocation. To be sure, remove Tidings under Third-party apps at myaccount.google.com/permissions.',
+    );
+  });
 });

@@ -32,6 +32,8 @@ export interface BotTestFrontDoor extends FrontDoor {
   pruned: Date[];
   /** The next capability run throws this error. */
   failNext(error: Error): void;
+  /** The next disconnect deletes locally but Google does not confirm the revocation. */
+  revokeFailsNext(): void;
   /** A user with a Telegram id and a working Google connection to the sandbox account. */
   signUp(telegramUserId: number, name: string, email?: string): Promise<UserRecord>;
 }
@@ -49,6 +51,7 @@ export function createBotFrontDoor(deps: {
   const seen = new Set<number>();
   const buttons = new Map<string, { userId: string; value: unknown; expiresAt: number }>();
   const failures: Error[] = [];
+  let revokeFails = false;
   const tokens = grantTokens(deps.apiRoot, deps.grant);
   let ids = 0;
 
@@ -78,6 +81,9 @@ export function createBotFrontDoor(deps: {
     pruned: [],
     failNext: (error) => {
       failures.push(error);
+    },
+    revokeFailsNext: () => {
+      revokeFails = true;
     },
     async signUp(telegramUserId, name, email = 'alex@example.com') {
       const record = await door.users.ensureTelegramUser(String(telegramUserId), name);
@@ -146,7 +152,9 @@ export function createBotFrontDoor(deps: {
       async disconnect(userId, connectionId) {
         const chosen = resolve(userId, connectionId);
         chosen.status = 'revoked';
-        return chosen;
+        const revokedAtGoogle = !revokeFails;
+        revokeFails = false;
+        return { connection: chosen, revokedAtGoogle };
       },
     },
     async connectLink(userId, options) {
