@@ -26,7 +26,7 @@ Commands:
   users list                  list users
   users connect-link USER_ID  a one-time link that connects a Google account
   connections list [--user USER_ID]
-                              status, email, capabilities, expiry (never tokens)
+                              status, email, capabilities, scopes, expiry (never tokens)
   connections disconnect ID   revoke at Google and delete the tokens
   connections events ID       the history of one connection
   notifications list          the notification outbox
