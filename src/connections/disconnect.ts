@@ -13,7 +13,7 @@ import type { Vault } from '../vault/index.ts';
 import type { ConnectionMetrics } from './metrics.ts';
 import { releaseLease, takeLeaseWaiting } from './refresh-lease.ts';
 import { ensureDefault, lockUser } from './save-grant.ts';
-import { openTokenBundle } from './token-bundle.ts';
+import { NO_TOKENS, openTokenBundle } from './token-bundle.ts';
 import { type TokenEndpoint, TokenFailure } from './token-endpoint.ts';
 import { recordEvent, transition } from './transitions.ts';
 import { readConnection } from './usable-row.ts';
@@ -69,8 +69,7 @@ export async function disconnectConnection(
         reason: 'user_disconnected',
         from: ['active', 'degraded', 'needs_reauth'],
         set: {
-          token_ciphertext: null,
-          key_version: null,
+          ...NO_TOKENS,
           is_default: false,
           access_expires_at: null,
           next_attempt_at: null,

@@ -11,6 +11,14 @@ export type { ConnectionMetrics } from './metrics.ts';
 export { createOutbox, type Outbox } from './outbox.ts';
 export { LEASE_MS } from './refresh-lease.ts';
 export { type ConnectionStore, createConnectionStore, type GrantInput } from './store.ts';
+export {
+  applySecurityEvents,
+  connectionsConcerned,
+  type SecurityEvent,
+  type SecurityEventDeps,
+  type SecurityOutcome,
+  type SecuritySubject,
+} from './security-events.ts';
 export { TOKEN_PURPOSE, type TokenBundle } from './token-bundle.ts';
 export {
   type RefreshResult,

@@ -15,7 +15,8 @@ import {
   servable,
 } from './refresh-failure.ts';
 import { releaseLease, takeLease, waitForLease } from './refresh-lease.ts';
-import { openTokenBundle, sealTokenBundle, type TokenBundle } from './token-bundle.ts';
+import { fillDigest, refreshTokenDigest } from './refresh-token-digest.ts';
+import { NO_TOKENS, openTokenBundle, sealTokenBundle, type TokenBundle } from './token-bundle.ts';
 import { type TokenEndpoint, TokenFailure } from './token-endpoint.ts';
 import { inTransaction, transition } from './transitions.ts';
 import {
@@ -53,20 +54,26 @@ export interface Served {
 /** Re-reads after losing a race; more than this many losses in a row is a hot row. */
 const MAX_ROUNDS = 6;
 
-/** Opens the bundle; a corrupt one moves the connection to needs_reauth (once). */
+/**
+ * Opens the bundle; a corrupt one moves the connection to needs_reauth (once). A bundle
+ * written before refresh-token digests were kept gets its digest now.
+ */
 export async function openOrRetire(
   deps: RefreshDeps,
   row: UsableRow,
 ): Promise<TokenBundle | 'stale'> {
   const opened = await openTokenBundle(deps.vault, row.id, row.token_ciphertext);
-  if (opened !== 'corrupt') return opened;
+  if (opened !== 'corrupt') {
+    if (row.refresh_token_digest === null) await fillDigest(deps.db, row, opened.refreshToken);
+    return opened;
+  }
   deps.logger.error({ connection: row.id }, 'token bundle does not open; it is discarded');
   const moved = await transition(deps.db, deps, {
     connectionId: row.id,
     to: 'needs_reauth',
     reason: 'corrupt',
     version: row.token_version,
-    set: { token_ciphertext: null, key_version: null },
+    set: NO_TOKENS,
   });
   if (moved === null) return 'stale';
   throw reauthError(row, 'corrupt');
@@ -151,8 +158,7 @@ async function askGoogle(
       from: ['active', 'degraded'],
       detail: { scopes: result.scopes },
       set: {
-        token_ciphertext: null,
-        key_version: null,
+        ...NO_TOKENS,
         granted_scopes: JSON.stringify(result.scopes),
         next_attempt_at: null,
         failure_count: 0,
@@ -176,6 +182,7 @@ async function askGoogle(
       .set((eb) => ({
         token_ciphertext: sealed.ciphertext,
         key_version: sealed.keyVersion,
+        refresh_token_digest: refreshTokenDigest(next.refreshToken),
         token_version: eb('token_version', '+', 1),
         access_expires_at: next.accessExpiresAt === null ? null : new Date(next.accessExpiresAt),
         last_refreshed_at: now,

@@ -15,7 +15,7 @@ import { TidingsError, type ReauthReason } from '../errors.ts';
 import type { Logger } from '../log.ts';
 import { backoffMs } from './backoff.ts';
 import type { ConnectionMetrics } from './metrics.ts';
-import type { TokenBundle } from './token-bundle.ts';
+import { NO_TOKENS, type TokenBundle } from './token-bundle.ts';
 import type { TokenFailure } from './token-endpoint.ts';
 import { type Db, transition } from './transitions.ts';
 import { reauthError, type UsableRow } from './usable-row.ts';
@@ -96,8 +96,7 @@ export async function handleRefreshFailure(
       from: ['active', 'degraded'],
       detail: { oauth_error: failure.oauthError, subtype: failure.subtype },
       set: {
-        token_ciphertext: null,
-        key_version: null,
+        ...NO_TOKENS,
         next_attempt_at: null,
         failure_count: 0,
         failure_kind: null,

@@ -14,6 +14,7 @@ import type { Connection, Database } from '../db/index.ts';
 import { TidingsError } from '../errors.ts';
 import type { Vault } from '../vault/index.ts';
 import type { ConnectionMetrics } from './metrics.ts';
+import { refreshTokenDigest } from './refresh-token-digest.ts';
 import { openTokenBundle, sealTokenBundle, type TokenBundle } from './token-bundle.ts';
 import { recordEvent, transition } from './transitions.ts';
 import { capabilitiesOf } from './views.ts';
@@ -113,6 +114,8 @@ export async function saveGrant(
       granted_scopes: JSON.stringify(grant.scopes),
       token_ciphertext: sealed.ciphertext,
       key_version: sealed.keyVersion,
+      refresh_token_digest: refreshTokenDigest(refreshToken),
+      granted_at: now,
       access_expires_at: bundle.accessExpiresAt === null ? null : new Date(bundle.accessExpiresAt),
       last_refreshed_at: now,
       last_checked_at: now,

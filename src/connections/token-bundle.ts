@@ -19,6 +19,13 @@ export type TokenBundle = z.infer<typeof tokenBundleSchema>;
 
 export const TOKEN_PURPOSE = 'connection-token';
 
+/** The columns that hold a connection's tokens, emptied together when the grant is gone. */
+export const NO_TOKENS = {
+  token_ciphertext: null,
+  key_version: null,
+  refresh_token_digest: null,
+} as const;
+
 export function parseTokenBundle(plaintext: Buffer): TokenBundle | null {
   try {
     const parsed = tokenBundleSchema.safeParse(JSON.parse(plaintext.toString('utf8')));

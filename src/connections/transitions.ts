@@ -33,6 +33,8 @@ export interface TransitionInput {
   detail?: Record<string, unknown>;
   /** Extra columns to write in the same statement. */
   set?: Record<string, unknown>;
+  /** Extra fields for the `needs_reauth` notification (what the person is told, and why). */
+  notice?: Record<string, unknown>;
 }
 
 export interface TransitionDeps {
@@ -87,7 +89,7 @@ export async function transition(
           user_id: before.user_id,
           connection_id: input.connectionId,
           kind: 'connection_broken',
-          payload: JSON.stringify({ email: before.email, reason: input.reason }),
+          payload: JSON.stringify({ ...input.notice, email: before.email, reason: input.reason }),
           created_at: deps.now(),
         })
         .execute();

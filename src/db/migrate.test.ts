@@ -10,14 +10,15 @@ const TABLES = [
   'connections',
   'notifications',
   'oauth_states',
+  'risc_events',
   'telegram_button_state',
   'telegram_updates',
   'users',
   'vault_keys',
 ];
 
-const ALL = ['0001-initial', '0002-connections-hardening', '0003-telegram-state'];
-const LATEST = '0003-telegram-state';
+const ALL = ['0001-initial', '0002-connections-hardening', '0003-telegram-state', '0004-risc'];
+const LATEST = '0004-risc';
 
 async function tablesOf(handle: TestDatabaseHandle): Promise<string[]> {
   const result = await sql<{ table_name: string }>`

@@ -7,12 +7,14 @@ import { type Kysely, type Migration, type MigrationResult, Migrator, sql } from
 import * as initial from './migrations/0001-initial.ts';
 import * as connectionsHardening from './migrations/0002-connections-hardening.ts';
 import * as telegramState from './migrations/0003-telegram-state.ts';
+import * as risc from './migrations/0004-risc.ts';
 import type { Database } from './schema.ts';
 
 const MIGRATIONS: Record<string, Migration> = {
   '0001-initial': initial,
   '0002-connections-hardening': connectionsHardening,
   '0003-telegram-state': telegramState,
+  '0004-risc': risc,
 };
 
 /** Any 64-bit number unique to this purpose. */

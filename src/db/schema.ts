@@ -46,6 +46,14 @@ export interface ConnectionsTable {
   refreshing_until: Timestamp | null;
   /** Kind of the last failed refresh while backing off (a `TokenFailureKind`), else null. */
   failure_kind: string | null;
+  /**
+   * Google's identifier of the stored refresh token (`hash_base64_sha512_sha512`), for
+   * Cross-Account Protection's `token-revoked`; null while no token is stored, or for a
+   * bundle written before it was kept and not opened since.
+   */
+  refresh_token_digest: string | null;
+  /** When the current grant was stored (a consent); null for grants stored before it was kept. */
+  granted_at: Timestamp | null;
   created_at: CreatedAt;
   updated_at: Timestamp;
 }
@@ -130,6 +138,13 @@ export interface TelegramButtonStateTable {
   expires_at: Timestamp;
 }
 
+export interface RiscEventsTable {
+  jti: string;
+  /** Each event of the token: its type URI and what Tidings did with it. */
+  events: Json<Array<{ type: string; outcome: string }>>;
+  received_at: CreatedAt;
+}
+
 export interface Database {
   users: UsersTable;
   connections: ConnectionsTable;
@@ -141,6 +156,7 @@ export interface Database {
   vault_keys: VaultKeysTable;
   telegram_updates: TelegramUpdatesTable;
   telegram_button_state: TelegramButtonStateTable;
+  risc_events: RiscEventsTable;
 }
 
 export type User = Selectable<UsersTable>;

@@ -116,7 +116,7 @@ describe('tidings --help', () => {
       alive: true,
       foundation: [
         // The server applied the migrations when it started: nothing left to apply.
-        ['already up to date', 'schema version: 0003-telegram-state'],
+        ['already up to date', 'schema version: 0004-risc'],
         ['v1  current  0 record(s)'],
         ROTATE_LINES,
         ['vault key version 1 retired'],
