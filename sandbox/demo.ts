@@ -1,7 +1,8 @@
 /**
  * `npm run demo`: the whole product offline. Starts the Google sandbox with the seed data,
  * the Telegram sandbox with its web chat, and Tidings wired to both on the embedded
- * database in a fresh folder. Prints the URLs, `ready`, then a short script to try.
+ * database in a fresh folder (its Cross-Account Protection receiver registered with the
+ * Google sandbox). Prints the URLs, `ready`, then a short script to try.
  * Ctrl-C stops everything. When something cannot start (a port in use), whatever did start
  * is closed again and the error says which flag picks another port.
  */
@@ -11,6 +12,7 @@ import { parseArgs } from 'node:util';
 import { startApp } from '../src/app.ts';
 import { loadConfig } from '../src/config.ts';
 import { createLogger } from '../src/log.ts';
+import { RISC_PATH } from '../src/risc/index.ts';
 import { resolveMasterKeys } from '../src/vault/index.ts';
 import { startGoogleSandbox } from './google/index.ts';
 import { startTelegramSandbox } from './telegram/index.ts';
@@ -87,6 +89,7 @@ export async function runDemo(
       GOOGLE_CLIENT_ID: 'tidings-demo',
       GOOGLE_CLIENT_SECRET: 'tidings-demo-secret',
       GOOGLE_ISSUER: google.url,
+      GOOGLE_RISC_ISSUER: google.url,
       GOOGLE_API_ROOT: google.url,
       TELEGRAM_BOT_TOKEN: DEMO_BOT_TOKEN,
       TELEGRAM_API_ROOT: telegram.url,
@@ -96,6 +99,13 @@ export async function runDemo(
       startApp(config, { logger: createLogger(config.logLevel) }),
     );
     running.push(() => app.stop());
+    // Cross-Account Protection: a revocation in the sandbox reaches Tidings at once.
+    const receiver = await fetch(`${google.url}/__sandbox/risc/receivers`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ client_id: 'tidings-demo', url: `${app.url}${RISC_PATH}` }),
+    });
+    if (receiver.status !== 201) throw new Error('the Google sandbox refused the RISC receiver');
 
     console.log(`tidings: ${app.url}`);
     console.log(`google sandbox: ${google.url}`);
@@ -110,6 +120,8 @@ Open the web chat and try:
   anything from Alice about the invoice?
   am I free friday at 3?
   /unread   /actions   /week   /help
+Revoke the grant at Google, and the chat says so within seconds (Cross-Account Protection):
+  curl -X POST -H 'content-type: application/json' -d '{}' ${google.url}/__sandbox/users/alex@example.com/revoke
 Data: ${path.resolve(dataDir)} (embedded database; delete the folder to start over)
 Ctrl-C stops everything.`);
 

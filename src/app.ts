@@ -17,6 +17,7 @@ import { registerRuntimeApi } from './http/v1/index.ts';
 import { createTelegramBot, registerTelegramWebhook, type TelegramBot } from './telegram/index.ts';
 import { type Jobs, startJobs } from './jobs/index.ts';
 import { registerConnectRoutes } from './oauth/index.ts';
+import { pruneSeenTokens, registerRiscReceiver } from './risc/index.ts';
 
 export interface Services {
   config: Config;
@@ -121,6 +122,19 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
     logger,
     onConnected: () => outbox?.kick(),
   });
+  if (config.google.clientId) {
+    await registerRiscReceiver(http, {
+      db: database.db,
+      vault: services.vault,
+      now: services.now,
+      logger: logger.child({ part: 'risc' }),
+      metrics: services.metrics,
+      clientId: config.google.clientId,
+      issuer: config.google.riscIssuer,
+      fetch: options.fetch ?? fetch,
+      onNotify: () => outbox?.kick(),
+    });
+  }
   const apiKeys = createApiKeyStore(database.db, services.now);
   await registerRuntimeApi(http, { frontDoor: core.frontDoor, apiKeys });
 
@@ -161,7 +175,9 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
         logger,
         now: services.now,
         cleanup: async () =>
-          (await core.tickets.sweepExpired()) + (await core.states.sweepExpired()),
+          (await core.tickets.sweepExpired()) +
+          (await core.states.sweepExpired()) +
+          (await pruneSeenTokens(database.db, services.now())),
         ...(options.jobsSchema ? { schema: options.jobsSchema } : {}),
         ...(outbox ? { onNotify: outbox.kick } : {}),
       });

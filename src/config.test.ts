@@ -18,6 +18,7 @@ describe('loadConfig', () => {
     expect(config.host).toBe('127.0.0.1');
     expect(config.databaseUrl).toBeNull();
     expect(config.google.issuer).toBe('https://accounts.google.com');
+    expect(config.google.riscIssuer).toBe('https://accounts.google.com');
     expect(config.google.apiRoot).toBe('https://www.googleapis.com');
     expect(config.google.scopes).toStrictEqual([
       'openid',
@@ -44,6 +45,10 @@ describe('loadConfig', () => {
     [
       { GOOGLE_ISSUER: 'nope' },
       'GOOGLE_ISSUER must be an http(s) URL, e.g. https://accounts.google.com',
+    ],
+    [
+      { GOOGLE_RISC_ISSUER: 'accounts.google.com' },
+      'GOOGLE_RISC_ISSUER must be an http(s) URL, e.g. https://accounts.google.com/',
     ],
     [
       { GOOGLE_API_ROOT: 'nope' },

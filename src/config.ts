@@ -71,6 +71,10 @@ const schema = z
       httpUrl('e.g. https://accounts.google.com'),
       'https://accounts.google.com',
     ),
+    GOOGLE_RISC_ISSUER: withDefault(
+      httpUrl('e.g. https://accounts.google.com/'),
+      'https://accounts.google.com/',
+    ),
     GOOGLE_API_ROOT: withDefault(
       httpUrl('e.g. https://www.googleapis.com'),
       'https://www.googleapis.com',
@@ -178,6 +182,8 @@ export interface Config {
     readonly clientId: string | null;
     readonly clientSecret: string | null;
     readonly issuer: string;
+    /** Issuer of Cross-Account Protection's security event tokens, without trailing slash. */
+    readonly riscIssuer: string;
     readonly apiRoot: string;
     readonly scopes: readonly string[];
   };
@@ -243,6 +249,8 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       clientId: e.GOOGLE_CLIENT_ID ?? null,
       clientSecret: e.GOOGLE_CLIENT_SECRET ?? null,
       issuer: e.GOOGLE_ISSUER,
+      // Google's RISC issuer ends in a slash; its discovery document is under the bare URL.
+      riscIssuer: e.GOOGLE_RISC_ISSUER.replace(/\/+$/, ''),
       apiRoot: e.GOOGLE_API_ROOT,
       scopes: e.GOOGLE_SCOPES,
     },

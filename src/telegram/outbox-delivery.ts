@@ -1,5 +1,6 @@
 /**
- * Delivers the notification outbox: a broken grant (with a reconnect button), a new
+ * Delivers the notification outbox: a broken grant (with a reconnect button, and why when
+ * Google reported the account disabled), a new
  * connection, and the daily briefing (built by asking the capabilities). A user who
  * blocked the bot (Telegram 403) gets the item marked failed and is not tried again by
  * this process, so a blocked chat never turns into a retry storm.
@@ -41,9 +42,20 @@ export async function notificationReply(turn: Turn, item: OutboxItem): Promise<R
     case 'connection_broken': {
       const reason = typeof item.payload.reason === 'string' ? item.payload.reason : undefined;
       const button = await connectButton(turn, 'Reconnect Google', item.connectionId ?? undefined);
+      const buttons = button ? { buttons: [[button]] } : {};
+      // Cross-Account Protection told us Google disabled the account: say so, and why.
+      if (item.payload.securityEvent === 'account-disabled') {
+        return {
+          html:
+            item.payload.eventReason === 'hijacking'
+              ? `⚠️ Google disabled ${bold(email)} because someone else may have taken it over, so I deleted the access it gave me. Secure the account with Google first, then reconnect it.`
+              : `⚠️ Google disabled ${bold(email)}, so I can no longer read it and deleted the access it gave me. Once Google enables it again, reconnect it.`,
+          ...buttons,
+        };
+      }
       return {
         html: `⚠️ I can no longer read ${bold(email)}: ${escapeHtml(reauthClause(reason))}. Reconnect it to keep your answers and briefings coming.`,
-        ...(button ? { buttons: [[button]] } : {}),
+        ...buttons,
       };
     }
     case 'connected':

@@ -71,6 +71,7 @@ export async function startStack(
     GOOGLE_CLIENT_ID: 'tidings-demo',
     GOOGLE_CLIENT_SECRET: 'tidings-demo-secret',
     GOOGLE_ISSUER: google.url,
+    GOOGLE_RISC_ISSUER: google.url,
     GOOGLE_API_ROOT: google.url,
     ...(telegram
       ? {

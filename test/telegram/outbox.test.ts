@@ -46,6 +46,45 @@ describe('notifications from the outbox', () => {
     });
   });
 
+  it('says why when Google disabled the account, for hijacking or otherwise', async () => {
+    const user = await f.door.signUp(4010, 'Noa');
+    await f.ask(4010, '/help');
+    for (const eventReason of ['hijacking', null]) {
+      await f.door.outbox.enqueue({
+        userId: user.id,
+        kind: 'connection_broken',
+        payload: {
+          email: 'noa@example.com',
+          reason: 'revoked',
+          securityEvent: 'account-disabled',
+          eventReason,
+          connectionId: 'conn-9',
+        },
+      });
+    }
+    expect(await f.bot.deliverOutbox()).toStrictEqual(2);
+    expect(
+      (await f.control.inbox(4010)).slice(1).map((m) => [m.html, m.reply_markup]),
+    ).toStrictEqual([
+      [
+        '⚠️ Google disabled <b>noa@example.com</b> because someone else may have taken it over, so I deleted the access it gave me. Secure the account with Google first, then reconnect it.',
+        {
+          inline_keyboard: [
+            [{ text: 'Reconnect Google', url: `${CONNECT_URL}?ticket=${user.id}-conn-9` }],
+          ],
+        },
+      ],
+      [
+        '⚠️ Google disabled <b>noa@example.com</b>, so I can no longer read it and deleted the access it gave me. Once Google enables it again, reconnect it.',
+        {
+          inline_keyboard: [
+            [{ text: 'Reconnect Google', url: `${CONNECT_URL}?ticket=${user.id}-conn-9` }],
+          ],
+        },
+      ],
+    ]);
+  });
+
   it('does not repeat a break that the answer to a question has just explained', async () => {
     const user = await f.door.signUp(4009, 'Alex');
     f.door.failNext(
