@@ -14,7 +14,10 @@ type Action = ActionsOutput['actions'][number];
 /** One action item as lines of HTML, without its number. */
 export function actionLines(action: Action, view: View): string {
   const who = action.from ? action.from.name?.trim() || action.from.email : 'someone';
-  const due = action.due ? ` · due ${escapeHtml(formatWhen(action.due, view))}` : '';
+  const overdue = action.due !== null && Date.parse(action.due) < view.now.getTime();
+  const due = action.due
+    ? ` · ${overdue ? 'was due' : 'due'} ${escapeHtml(formatWhen(action.due, view))}${overdue ? ' ⚠️' : ''}`
+    : '';
   return [
     escapeHtml(truncate(action.ask.replace(/\s+/g, ' ').trim(), 300)),
     `${italic(`from ${truncate(who, 60)}`)}${due} · re: ${escapeHtml(truncate(action.subject, 80))}`,

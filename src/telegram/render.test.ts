@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { splitMessage, visibleLength } from './format/index.ts';
+import { actionLines } from './render-actions.ts';
 import { renderAgenda } from './render-calendar.ts';
 import { renderMailPage, renderMessage } from './render-mail.ts';
 import type { ReadOutput, SearchOutput } from './render-mail.ts';
@@ -127,5 +128,31 @@ describe('calendar rendering', () => {
     expect(reply).toStrictEqual({
       html: '📅 <b>Today</b> · Tuesday 3 March\n\n10:00–11:00  <s>Q&amp;A &lt;live&gt;</s> (declined)\n   📍 Room &quot;B&quot; &amp; C',
     });
+  });
+});
+
+describe('action item rendering', () => {
+  const action = (due: string | null) => ({
+    messageId: 'm1',
+    from: { name: 'Alice Chen', email: 'alice@example.com' },
+    subject: 'Invoice',
+    date: '2026-03-02T10:00:00+01:00',
+    ask: 'Could you pay it by Friday?',
+    due,
+    dueText: due ? 'by Friday' : null,
+    why: 'a question asking for something',
+    link: 'https://mail.google.com/mail/u/0/#all/m1',
+  });
+
+  it('tells a deadline still ahead from one that has passed', () => {
+    expect([
+      actionLines(action('2026-03-06T23:59:00+01:00'), view),
+      actionLines(action('2026-03-02T23:59:00+01:00'), view),
+      actionLines(action(null), view),
+    ]).toStrictEqual([
+      'Could you pay it by Friday?\n<i>from Alice Chen</i> · due Friday 6 March at 23:59 · re: Invoice',
+      'Could you pay it by Friday?\n<i>from Alice Chen</i> · was due yesterday at 23:59 ⚠️ · re: Invoice',
+      'Could you pay it by Friday?\n<i>from Alice Chen</i> · re: Invoice',
+    ]);
   });
 });

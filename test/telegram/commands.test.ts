@@ -77,7 +77,7 @@ describe('commands', () => {
         '✅ <b>To do</b> (the last 7 days)',
         '',
         '<b>1.</b> Friendly reminder: timesheets for February 16 - February 27 are due today at 5pm so invoices can go out on Monday.',
-        '<i>from Jess Moreau</i> · due Friday 27 February at 17:00 · re: Timesheets due today at 5pm',
+        '<i>from Jess Moreau</i> · was due Friday 27 February at 17:00 ⚠️ · re: Timesheets due today at 5pm',
         '',
       ],
       numbers: ['1', '2', '3', '4', '5', '6', '7'],
