@@ -106,3 +106,39 @@ describe.runIf(POSTGRES)('migrations beside another Tidings schema in the same d
     }
   });
 });
+
+describe.runIf(POSTGRES)('migrations while other schemas come and go', () => {
+  it('apply although neighbour schemas are dropped meanwhile', async () => {
+    const churn = await POSTGRES!.open({ migrate: false });
+    let stop = false;
+    // Neighbours created and dropped as fast as the server allows, as parallel test runs or
+    // other tenants of the database do.
+    const tables = Array.from({ length: 20 }, (_, t) => `create table %s.t${t} (id serial)`);
+    const churner = async (lane: number) => {
+      for (let i = 0; !stop; i++) {
+        const name = `${churn.schema}_${lane}_${i}`;
+        const ddl = [`create schema ${name}`, ...tables.map((t) => t.replace('%s', name))];
+        // Separate statements, so that each neighbour is seen before it goes.
+        await sql.raw(ddl.join('; ')).execute(churn.db);
+        await sql.raw(`drop schema ${name} cascade`).execute(churn.db);
+      }
+    };
+    const churning = Promise.all([0, 1, 2].map(churner));
+    const outcomes = [];
+    try {
+      for (let i = 0; i < 10; i++) {
+        const handle = await POSTGRES!.open({ migrate: false });
+        try {
+          outcomes.push((await migrateToLatest(handle.db, handle.kind)).current);
+        } finally {
+          await handle.close();
+        }
+      }
+    } finally {
+      stop = true;
+      await churning;
+      await churn.close();
+    }
+    expect(new Set(outcomes)).toStrictEqual(new Set(['0004-risc']));
+  });
+});

@@ -1,9 +1,15 @@
 /**
- * Versioned migrations. Applied by `tidings migrate` and at every start; safe to run from
- * several processes at once (on PostgreSQL one session-level advisory lock serialises them,
- * and Kysely's own migration lock guards each step).
+ * Versioned migrations, applied in name order by `tidings migrate` and at every start.
+ * Safe from several processes at once: on PostgreSQL a session-level advisory lock
+ * serialises them (PGlite is one process by design), and each migration commits together
+ * with its record, so a failed one leaves nothing half-applied.
+ *
+ * A few lines of our own rather than Kysely's Migrator: its checks for its own tables list
+ * every table of every schema in the database, which fails when another schema is dropped
+ * at that moment and is fooled by a neighbour schema's tables. The record table keeps the
+ * Migrator's layout, so databases it migrated carry on.
  */
-import { type Kysely, type Migration, type MigrationResult, Migrator, sql } from 'kysely';
+import { type Kysely, type Migration, sql } from 'kysely';
 import * as initial from './migrations/0001-initial.ts';
 import * as connectionsHardening from './migrations/0002-connections-hardening.ts';
 import * as telegramState from './migrations/0003-telegram-state.ts';
@@ -25,45 +31,54 @@ export interface MigrateOutcome {
   current: string | null;
 }
 
+async function applyPending(db: Kysely<Database>): Promise<MigrateOutcome> {
+  await sql`create table if not exists tidings_migrations (
+    name varchar(255) not null primary key,
+    timestamp varchar(255) not null
+  )`.execute(db);
+  const { rows } = await sql<{ name: string }>`
+    select name from tidings_migrations order by name`.execute(db);
+  const done = rows.map((row) => row.name);
+  const known = Object.keys(MIGRATIONS).sort();
+  const unknown = done.filter((name) => !known.includes(name));
+  if (unknown.length > 0) {
+    throw new Error(
+      `the database has migrations this version of Tidings does not know (${unknown.join(', ')}): a newer version has run on it`,
+    );
+  }
+  const last = done.at(-1);
+  const pending = known.filter((name) => !done.includes(name));
+  const early = pending.filter((name) => last !== undefined && name < last);
+  if (early.length > 0) {
+    throw new Error(
+      `migration ${early.join(', ')} comes before ${last}, which is already applied: migrations must only be added at the end`,
+    );
+  }
+  for (const name of pending) {
+    try {
+      await db.transaction().execute(async (trx) => {
+        await MIGRATIONS[name]!.up(trx);
+        await sql`insert into tidings_migrations (name, timestamp)
+          values (${name}, ${new Date().toISOString()})`.execute(trx);
+      });
+    } catch (error) {
+      throw new Error(`migration ${name} failed: ${(error as Error).message}`, { cause: error });
+    }
+  }
+  return { applied: pending, current: pending.at(-1) ?? last ?? null };
+}
+
 export async function migrateToLatest(
   db: Kysely<Database>,
   kind: 'pglite' | 'postgres',
 ): Promise<MigrateOutcome> {
-  // Kysely looks for its tables in every schema unless told which one: a second Tidings in
-  // another schema of the same database would make it skip creating its own lock table.
-  const { rows } = await sql<{ schema: string }>`select current_schema() as schema`.execute(db);
-  const migrator = new Migrator({
-    db,
-    provider: { getMigrations: async () => MIGRATIONS },
-    migrationTableName: 'tidings_migrations',
-    migrationLockTableName: 'tidings_migrations_lock',
-    migrationTableSchema: rows[0]?.schema ?? 'public',
-  });
-  const run = async () => {
-    const { error, results } = await migrator.migrateToLatest();
-    const failed = results?.find((result: MigrationResult) => result.status === 'Error');
-    if (error || failed) {
-      throw new Error(
-        `migration ${failed?.migrationName ?? ''} failed: ${(error as Error | undefined)?.message ?? 'unknown error'}`,
-        { cause: error },
-      );
+  if (kind === 'pglite') return applyPending(db);
+  return db.connection().execute(async (connection) => {
+    await sql`select pg_advisory_lock(${MIGRATION_LOCK_KEY})`.execute(connection);
+    try {
+      return await applyPending(connection);
+    } finally {
+      await sql`select pg_advisory_unlock(${MIGRATION_LOCK_KEY})`.execute(connection);
     }
-    return (results ?? []).map((result) => result.migrationName);
-  };
-
-  const applied =
-    kind === 'postgres'
-      ? await db.connection().execute(async (connection) => {
-          await sql`select pg_advisory_lock(${MIGRATION_LOCK_KEY})`.execute(connection);
-          try {
-            return await run();
-          } finally {
-            await sql`select pg_advisory_unlock(${MIGRATION_LOCK_KEY})`.execute(connection);
-          }
-        })
-      : await run();
-
-  const all = await migrator.getMigrations();
-  const executed = all.filter((migration) => migration.executedAt);
-  return { applied, current: executed.at(-1)?.name ?? null };
+  });
 }
