@@ -91,8 +91,6 @@ export interface RunningApp {
 export interface StartOptions extends ServiceOptions {
   /** Run background jobs (pg-boss); on by default. */
   jobs?: boolean;
-  /** pg-boss schema (tests isolate runs with their own). */
-  jobsSchema?: string;
   fetch?: typeof fetch;
 }
 
@@ -178,7 +176,6 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
           (await core.tickets.sweepExpired()) +
           (await core.states.sweepExpired()) +
           (await pruneSeenTokens(database.db, services.now())),
-        ...(options.jobsSchema ? { schema: options.jobsSchema } : {}),
         ...(outbox ? { onNotify: outbox.kick } : {}),
       });
     }

@@ -8,7 +8,9 @@
  * connect tickets and OAuth states. `events` says what ran, for whoever watches.
  */
 import { EventEmitter } from 'node:events';
+import { sql } from 'kysely';
 import PgBoss from 'pg-boss';
+import type { DatabaseHandle } from '../db/index.ts';
 import { createJobWork, type JobWorkDeps, type SweepResult, sweepOptions } from './job-work.ts';
 
 const SWEEP = 'tidings-refresh-sweep';
@@ -17,7 +19,7 @@ const BRIEFING = 'tidings-briefing-check';
 const CLEANUP = 'tidings-cleanup';
 
 export interface JobDeps extends JobWorkDeps {
-  /** pg-boss schema (tests isolate runs with their own). */
+  /** pg-boss schema; by default one that belongs to the schema Tidings' tables live in. */
   schema?: string;
 }
 
@@ -49,12 +51,25 @@ export interface Jobs {
   stop(): Promise<void>;
 }
 
+/**
+ * The queue's schema: `pgboss` beside tables in `public`, else `<schema>_pgboss`. Two
+ * Tidings sharing one database in two schemas then never take each other's jobs (their
+ * queues have the same names).
+ */
+export async function jobsSchemaOf(database: DatabaseHandle): Promise<string> {
+  const { rows } = await sql<{ schema: string }>`select current_schema() as schema`.execute(
+    database.db,
+  );
+  const schema = rows[0]?.schema ?? 'public';
+  return schema === 'public' ? 'pgboss' : `${schema}_pgboss`;
+}
+
 export async function startJobs(deps: JobDeps): Promise<Jobs> {
   const work = createJobWork(deps);
   const events = new EventEmitter<JobEvents>();
   const boss = new PgBoss({
     db: { executeSql: (text, values) => deps.database.executeSql(text, values) },
-    schema: deps.schema ?? 'pgboss',
+    schema: deps.schema ?? (await jobsSchemaOf(deps.database)),
     supervise: true,
     schedule: true,
   });

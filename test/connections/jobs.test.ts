@@ -5,6 +5,7 @@
  * "needed soon" by a coming briefing, and briefings at the user's Calendar zone.
  */
 import { once } from 'node:events';
+import { sql } from 'kysely';
 import { DateTime } from 'luxon';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBroker } from '../../src/connections/index.ts';
@@ -223,6 +224,23 @@ for (const database of DATABASES) {
   });
 }
 
+describe.runIf(POSTGRES)('background jobs in one schema of a shared PostgreSQL', () => {
+  it('keep their queue in a schema named after it, apart from another Tidings in the database', async () => {
+    const stack = await startStack(POSTGRES!, { start: { jobs: true } });
+    try {
+      const { rows } = await sql<{ nspname: string }>`
+        select nspname from pg_namespace where nspname like ${`${stack.handle.schema}%`}
+        order by nspname`.execute(stack.handle.db);
+      expect(rows.map((row) => row.nspname)).toStrictEqual([
+        stack.handle.schema,
+        `${stack.handle.schema}_pgboss`,
+      ]);
+    } finally {
+      await stack.close();
+    }
+  });
+});
+
 describe.runIf(POSTGRES)('background jobs on two instances sharing PostgreSQL', () => {
   let stack: Stack;
   let other: Jobs | null = null;
@@ -261,7 +279,7 @@ describe.runIf(POSTGRES)('background jobs on two instances sharing PostgreSQL', 
         frontDoor: stack.app.core.frontDoor,
         logger: stack.app.services.logger,
         now,
-        schema: `${stack.handle.schema}_boss`,
+        schema: `${stack.handle.schema}_pgboss`,
       });
       const mine = stack.app.jobs!;
       clock += 25 * HOUR;

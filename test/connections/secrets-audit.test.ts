@@ -150,7 +150,7 @@ for (const database of DATABASES) {
       const schemas = [
         (await sql<{ s: string }>`select current_schema() as s`.execute(stack.handle.db)).rows[0]!
           .s,
-        stack.handle.schema ? `${stack.handle.schema}_boss` : 'pgboss',
+        stack.handle.schema ? `${stack.handle.schema}_pgboss` : 'pgboss',
       ];
       let dump = '';
       for (const schema of schemas) {

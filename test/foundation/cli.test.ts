@@ -187,7 +187,7 @@ describe.runIf(POSTGRES_URL)('tidings keys rotate while the server runs on Postg
   }
 
   beforeAll(() => admin(`create schema ${schema}`));
-  afterAll(() => admin(`drop schema if exists ${schema} cascade`));
+  afterAll(() => admin(`drop schema if exists ${schema}_pgboss, ${schema} cascade`));
 
   it('rotates in a second process and the server keeps answering', {
     timeout: 60_000,

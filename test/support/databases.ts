@@ -78,6 +78,8 @@ const postgres: TestDatabase = {
         await handle.close();
         const cleanup = new pg.Client({ connectionString: url! });
         await cleanup.connect();
+        // pg-boss keeps its tables in a schema of its own beside ours (jobsSchemaOf).
+        await cleanup.query(`drop schema if exists ${schema}_pgboss cascade`);
         await cleanup.query(`drop schema if exists ${schema} cascade`);
         await cleanup.end();
       },

@@ -85,7 +85,6 @@ export async function startStack(
     logger,
     database: handle,
     jobs: false,
-    ...(handle.schema ? { jobsSchema: `${handle.schema}_boss` } : {}),
     ...options.start,
   });
   const control = (route: string, init: { method?: string; body?: unknown } = {}) =>
