@@ -73,14 +73,17 @@ for (const database of DATABASES) {
         { telegramId: 9101, email: 'alex@example.com' },
         { telegramId: 9102, email: 'sam@example.com' },
       ];
+      // Each person writes first (a bot cannot start a chat), then connects; the "connected
+      // as …" notice comes from the outbox on its own time, so wait for it before counting.
       for (const person of people) {
-        const user = await stack.app.core.frontDoor.users.ensureTelegramUser(
-          String(person.telegramId),
-          'Alex',
-        );
-        await connectWithAutoApprove(stack, user.id, person.email);
+        await stack.chat?.write(person.telegramId, '/start', 'Alex');
+        await stack.chat?.inbox(person.telegramId, { count: 1, timeoutMs: 15_000 });
+        const user = await stack.app.core.frontDoor.users.byTelegramId(String(person.telegramId));
+        await connectWithAutoApprove(stack, user!.id, person.email);
+        const inbox =
+          (await stack.chat?.inbox(person.telegramId, { count: 2, timeoutMs: 15_000 })) ?? [];
+        expect(inbox.at(-1)?.text.split(' —')[0]).toBe(`✅ Connected as ${person.email}`);
       }
-      await stack.app.telegram?.deliverOutbox();
       await stack.chat?.settings({ webhookConcurrency: 4 });
       // The first calendar calls are slow, so each chat's first answer is the slowest.
       await stack.control('/faults', { body: { path: '/calendar/v3', latencyMs: 400, count: 6 } });
