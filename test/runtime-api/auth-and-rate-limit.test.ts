@@ -36,7 +36,8 @@ for (const database of DATABASES) {
       const answers = await Promise.all(
         [
           `Basic ${Buffer.from(`x:${key}`).toString('base64')}`,
-          `Bearer ${key.slice(0, -1)}0`,
+          // The key with its last character changed (to one it is not).
+          `Bearer ${key.slice(0, -1)}${key.endsWith('0') ? '1' : '0'}`,
           `Bearer tid_abcdefgh_${'0'.repeat(64)}`,
           'Bearer',
           `Bearer ${key} extra`,
