@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { control, signIn, startProbeSandbox, startTestSandbox } from './test-support.ts';
-import type { TestSandbox } from './test-support.ts';
+import { control, signIn, startProbeSandbox, startTestSandbox } from './sandbox.harness.ts';
+import type { TestSandbox } from './sandbox.harness.ts';
 
 let sandbox: TestSandbox;
 afterEach(async () => {

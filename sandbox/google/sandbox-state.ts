@@ -1,14 +1,13 @@
 /**
  * Everything the sandbox core keeps in memory, in one object built per server: OAuth
  * clients, users, grants and tokens, pending consent requests, auto-approve, settings,
- * faults, stats, the per-user usage of the last minute and the RISC streams. `clearState` empties it in place (the user map is shared with the
- * Gmail and Calendar modules, so it is never replaced).
+ * faults, stats, the per-user usage of the last minute and the RISC streams. Its OAuth part
+ * is the `OAuthState` of `oauth/`. `clearState` empties it in place (the user map is
+ * shared with the Gmail and Calendar modules, so it is never replaced).
  */
-import type { SandboxUser } from './context.ts';
 import type { FaultReason } from './google-errors.ts';
-import { clearGrantStore, createGrantStore } from './grants.ts';
-import type { GrantStore } from './grants.ts';
-import type { AuthorizationRequest } from './authorization-request.ts';
+import { clearGrantStore, createGrantStore } from './oauth/index.ts';
+import type { OAuthSettings, OAuthState, OAuthStats } from './oauth/index.ts';
 import {
   createUsageLog,
   DEFAULT_CALENDAR_REQUESTS_PER_MINUTE,
@@ -17,14 +16,6 @@ import {
 import type { UsageLog } from './rate-limits.ts';
 import { clearRiscState, createRiscState } from './risc/streams.ts';
 import type { RiscState } from './risc/streams.ts';
-
-export interface OAuthClient {
-  clientId: string;
-  clientSecret: string;
-  redirectUris: string[];
-  /** Accepts any loopback `http://127.0.0.1|localhost:<port>/…/oauth/google/callback`. */
-  allowLoopbackCallback: boolean;
-}
 
 export interface Fault {
   path: string;
@@ -39,22 +30,13 @@ export interface Fault {
   reason: FaultReason | null;
 }
 
-export interface Stats {
-  grants: { authorization_code: number; refresh_token: number };
-  revocations: number;
+export interface Stats extends OAuthStats {
   requests: Record<string, number>;
   quotaUnits: Record<string, number>;
 }
 
-export interface SandboxState {
-  clients: Map<string, OAuthClient>;
-  users: Map<string, SandboxUser>;
-  grants: GrantStore;
-  /** Consent pages shown and not yet answered, by request id. */
-  pending: Map<string, AuthorizationRequest & { expiresAt: number }>;
-  autoApprove: { email: string; scopes: string[] | null } | null;
-  /** When set, every authorization request goes back with this `error` (e.g. admin_policy_enforced). */
-  autoDeny: string | null;
+/** The OAuth wing's state (clients, users, grants, consent), with the core's own parts. */
+export interface SandboxState extends OAuthState {
   settings: Settings;
   faults: Fault[];
   stats: Stats;
@@ -64,10 +46,7 @@ export interface SandboxState {
   risc: RiscState;
 }
 
-export interface Settings {
-  accessTokenTtlSeconds: number;
-  /** Refresh responses carry a new refresh token (the old one keeps working). */
-  rotateRefreshTokens: boolean;
+export interface Settings extends OAuthSettings {
   /** Gmail's per-user limit in quota units over a sliding minute. */
   gmailQuotaUnitsPerMinute: number;
   /** Calendar's per-user limit in requests over a sliding minute. */
@@ -122,26 +101,4 @@ export function clearState(state: SandboxState): void {
   state.stats = emptyStats();
   state.usage.clear();
   clearRiscState(state.risc);
-}
-
-const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
-
-/** Whether `redirectUri` is registered for the client (exactly, or as an allowed loopback). */
-export function isRedirectAllowed(client: OAuthClient, redirectUri: string): boolean {
-  if (client.redirectUris.includes(redirectUri)) return true;
-  if (!client.allowLoopbackCallback) return false;
-  let url: URL;
-  try {
-    url = new URL(redirectUri);
-  } catch {
-    return false;
-  }
-  return (
-    url.protocol === 'http:' &&
-    LOOPBACK_HOSTS.has(url.hostname) &&
-    url.pathname.endsWith('/oauth/google/callback') &&
-    url.hash === '' &&
-    url.username === '' &&
-    url.password === ''
-  );
 }

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { seedShift } from './seed.ts';
 import { startGoogleSandbox } from './start.ts';
 import type { GoogleSandbox } from './start.ts';
-import { CALENDAR_READONLY, control, GMAIL_READONLY } from './test-support.ts';
+import { CALENDAR_READONLY, control, GMAIL_READONLY } from './sandbox.harness.ts';
 
 const REDIRECT = 'http://127.0.0.1:3000/oauth/google/callback';
 let sandbox: GoogleSandbox | null = null;

@@ -9,7 +9,7 @@ import {
   GMAIL_READONLY,
   signIn,
   startTestSandbox,
-} from './test-support.ts';
+} from './sandbox.harness.ts';
 
 const REDIRECT = 'http://127.0.0.1:3000/oauth/google/callback';
 let sandbox: GoogleSandbox;

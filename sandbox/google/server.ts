@@ -6,22 +6,16 @@
 import formbody from '@fastify/formbody';
 import Fastify from 'fastify';
 import type { FastifyInstance } from 'fastify';
-import { authorizeRequest } from './access-check.ts';
-import { registerAccountRoutes } from './account-routes.ts';
-import { registerAuthorizeRoutes } from './authorize-routes.ts';
 import type { SandboxContext, SeedShift } from './context.ts';
-import { registerControlRoutes } from './control-routes.ts';
-import { registerDiscoveryRoutes } from './discovery-routes.ts';
-import { applyFaults, isControlPath } from './faults.ts';
+import { applyFaults, isControlPath, registerControlRoutes } from './control/index.ts';
 import { sendGoogleError } from './google-errors.ts';
+import { authorizeRequest, createSigningKey, registerOAuthRoutes } from './oauth/index.ts';
 import { clearState, createState } from './sandbox-state.ts';
 import type { SandboxState } from './sandbox-state.ts';
 import { spendQuota } from './rate-limits.ts';
 import { registerRiscApiRoutes, registerRiscControlRoutes } from './risc/index.ts';
 import type { RiscDeps } from './risc/index.ts';
 import { applySeed } from './seed.ts';
-import { createSigningKey } from './signing-key.ts';
-import { registerTokenRoute } from './token-route.ts';
 
 /** One API module (Gmail or Calendar) as the core uses it. */
 export interface ApiModule<S> {
@@ -146,10 +140,7 @@ export async function buildGoogleSandboxApp<G extends MailStoreLike, C extends C
     );
   }
 
-  registerDiscoveryRoutes(app, { key, baseUrl });
-  registerAuthorizeRoutes(app, { state, now });
-  registerTokenRoute(app, { state, key, now, baseUrl });
-  registerAccountRoutes(app, { state, now, baseUrl });
+  registerOAuthRoutes(app, { state, key, now, baseUrl });
   const risc: RiscDeps = { state, key, baseUrl, now };
   registerRiscApiRoutes(app, risc);
   registerRiscControlRoutes(app, risc);

@@ -20,10 +20,15 @@ describe('runTelegramSandboxCli', () => {
     );
     const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
     const first = String((await lines.next()).value);
-    const url = /^telegram sandbox listening on (http:\/\/127\.0\.0\.1:\d+)$/.exec(first)?.[1];
-    expect(url).toBeDefined();
+    expect(first).toMatch(/^telegram sandbox listening on http:\/\/127\.0\.0\.1:[1-9]\d*$/);
+    const url = first.slice('telegram sandbox listening on '.length);
     const response = await fetch(`${url}/bot1:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA/getMe`);
-    expect(((await response.json()) as { result: { id: number } }).result.id).toBe(1);
+    const body = (await response.json()) as { ok: boolean; result: { id: number } };
+    expect({ status: response.status, ok: body.ok, id: body.result.id }).toStrictEqual({
+      status: 200,
+      ok: true,
+      id: 1,
+    });
     child.kill('SIGTERM');
     expect(await exited).toBe(0);
   });

@@ -2,6 +2,8 @@
  * The Telegram sandbox: an offline stand-in for the Telegram Bot API that a grammY bot
  * uses unmodified (only `client.apiRoot` changes), a control API under `/__sandbox/` to act
  * as users and read what the bot sent, and a web chat at `/chat`. See README.md here.
+ *
+ * Self-contained: imports nothing from `src/` or `../google/`.
  */
 export { runTelegramSandboxCli, DEFAULT_PORT } from './cli.ts';
 export { startTelegramSandbox } from './server.ts';

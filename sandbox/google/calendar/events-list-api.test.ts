@@ -6,7 +6,7 @@ import {
   failure,
   startCalendarApi,
   WEEK,
-} from './test-context.ts';
+} from './calendar.harness.ts';
 
 let api: CalendarApi;
 beforeAll(async () => {

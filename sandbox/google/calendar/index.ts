@@ -1,6 +1,9 @@
 /**
  * The Google sandbox's Calendar API v3: an in-memory calendar store per user, the seed
  * loader for `.ics` files, and the read routes the core registers on its server.
+ *
+ * Imports from the rest of the sandbox only `../context.ts`, the contract with the core;
+ * nothing from `src/`.
  */
 export { loadCalendarSeed } from './seed-loader.ts';
 export { registerCalendarRoutes } from './routes.ts';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type CalendarApi, failure, startCalendarApi } from './test-context.ts';
+import { type CalendarApi, failure, startCalendarApi } from './calendar.harness.ts';
 
 let api: CalendarApi;
 beforeAll(async () => {

@@ -1,7 +1,7 @@
 import { calendar, auth as googleAuth } from '@googleapis/calendar';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type GoogleSandbox, startGoogleSandbox } from '../index.ts';
-import { CLIENT_ID, CLIENT_SECRET, control, REDIRECT_URI, signIn } from '../test-support.ts';
+import { CLIENT_ID, CLIENT_SECRET, control, REDIRECT_URI, signIn } from '../sandbox.harness.ts';
 
 let sandbox: GoogleSandbox;
 let token = '';

@@ -1,7 +1,7 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SCOPES } from '../context.ts';
-import { createFakeContext, type FakeContext } from './fake-context.ts';
+import { createFakeContext, type FakeContext } from './fake-context.harness.ts';
 import { registerGmailRoutes } from './routes.ts';
 import { createGmailStore } from './store.ts';
 

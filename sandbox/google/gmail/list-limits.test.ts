@@ -1,10 +1,10 @@
 import Fastify from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SCOPES } from '../context.ts';
-import { createFakeContext } from './fake-context.ts';
+import { createFakeContext } from './fake-context.harness.ts';
 import { registerGmailRoutes } from './routes.ts';
 import { createGmailStore } from './store.ts';
-import { alex, NOW } from './test-app.ts';
+import { alex, NOW } from './gmail-app.harness.ts';
 
 const app = Fastify();
 let base = '';

@@ -7,6 +7,11 @@ import type { SandboxContext } from '../context.ts';
 
 export type QueryParams = Record<string, string | string[] | undefined>;
 
+/** The `{userId}` of every Gmail path: `me` or the user's email. */
+export interface UserParams {
+  userId: string;
+}
+
 export function sendNotFound(ctx: SandboxContext, reply: FastifyReply): FastifyReply {
   const message = 'Requested entity was not found.';
   return ctx.sendError(

@@ -4,18 +4,9 @@
  * 404, telling the client to do a full sync, as Gmail does.
  */
 import type { FastifyInstance } from 'fastify';
-import { GMAIL_READ_SCOPES, type SandboxContext } from '../context.ts';
-import {
-  decodePageToken,
-  many,
-  maxResults,
-  one,
-  page,
-  type QueryParams,
-  sendInvalid,
-  sendNotFound,
-} from './route-support.ts';
-import type { UserParams } from './routes-messages.ts';
+import type { SandboxContext } from '../context.ts';
+import { registerListRoute } from './list-route.ts';
+import { many, one, sendInvalid, sendNotFound } from './route-support.ts';
 import type { GmailStore } from './store.ts';
 
 export function registerHistoryRoutes(
@@ -23,13 +14,11 @@ export function registerHistoryRoutes(
   ctx: SandboxContext,
   store: GmailStore,
 ): void {
-  app.get<{ Params: UserParams; Querystring: QueryParams }>(
-    '/gmail/v1/users/:userId/history',
-    (request, reply) => {
-      const user = ctx.authorize(request, reply, GMAIL_READ_SCOPES, request.params.userId);
-      if (!user) return reply;
-      if (!ctx.spendQuota(reply, 'gmail', user.email, 2)) return reply;
-      const query = request.query;
+  registerListRoute(app, ctx, {
+    path: '/gmail/v1/users/:userId/history',
+    quotaUnits: 2,
+    field: 'history',
+    check(query, reply) {
       const start = one(query, 'startHistoryId');
       if (start === undefined || start === '') {
         const message = 'Required parameter: startHistoryId';
@@ -48,13 +37,15 @@ export function registerHistoryRoutes(
         );
       }
       if (!/^\d+$/.test(start)) return sendInvalid(ctx, reply, 'Invalid startHistoryId');
-      const size = maxResults(query, 100, 500);
-      if (typeof size === 'string') return sendInvalid(ctx, reply, size);
-      const offset = decodePageToken(one(query, 'pageToken'));
-      if (offset === undefined) return sendInvalid(ctx, reply, 'Invalid pageToken');
+      return null;
+    },
+    find(user, query, reply) {
       const mailbox = store.view(user.email);
-      const startId = Number(start);
-      if (startId < mailbox.historyFloor) return sendNotFound(ctx, reply);
+      const startId = Number(one(query, 'startHistoryId'));
+      if (startId < mailbox.historyFloor) {
+        sendNotFound(ctx, reply);
+        return null;
+      }
       const types = many(query, 'historyTypes');
       const labelId = one(query, 'labelId');
       const records =
@@ -65,25 +56,24 @@ export function registerHistoryRoutes(
                 record.id > startId &&
                 (labelId === undefined || record.message.labelIds.includes(labelId)),
             );
-      const { items, nextPageToken } = page(records, offset, size);
-      const history = items.map(({ id, message }) => ({
-        id: String(id),
-        messages: [{ id: message.id, threadId: message.threadId }],
-        messagesAdded: [
-          {
-            message: {
-              id: message.id,
-              threadId: message.threadId,
-              labelIds: [...message.labelIds],
-            },
-          },
-        ],
-      }));
       return {
-        ...(history.length > 0 ? { history } : {}),
-        ...(nextPageToken ? { nextPageToken } : {}),
-        historyId: String(mailbox.historyId),
+        found: records,
+        render: (items: typeof records) =>
+          items.map(({ id, message }) => ({
+            id: String(id),
+            messages: [{ id: message.id, threadId: message.threadId }],
+            messagesAdded: [
+              {
+                message: {
+                  id: message.id,
+                  threadId: message.threadId,
+                  labelIds: [...message.labelIds],
+                },
+              },
+            ],
+          })),
+        tail: { historyId: String(mailbox.historyId) },
       };
     },
-  );
+  });
 }

@@ -5,8 +5,7 @@
 import type { FastifyInstance } from 'fastify';
 import { GMAIL_READ_SCOPES, type SandboxContext } from '../context.ts';
 import { allLabels, type LabelCounts } from './labels.ts';
-import { sendNotFound } from './route-support.ts';
-import type { UserParams } from './routes-messages.ts';
+import { sendNotFound, type UserParams } from './route-support.ts';
 import type { GmailStore, Mailbox } from './store.ts';
 
 function countLabel(mailbox: Mailbox, labelId: string): LabelCounts {

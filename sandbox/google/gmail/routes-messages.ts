@@ -10,23 +10,17 @@ import {
   type MessageFormat,
   messageResource,
 } from './message-resource.ts';
+import { registerListRoute, searchInput } from './list-route.ts';
 import {
-  decodePageToken,
-  flag,
   isValidId,
   many,
-  maxResults,
   one,
-  page,
   type QueryParams,
   sendInvalid,
   sendNotFound,
+  type UserParams,
 } from './route-support.ts';
 import type { GmailStore } from './store.ts';
-
-export interface UserParams {
-  userId: string;
-}
 
 /** Reads `format` (default full); undefined when the value is not a Gmail format. */
 export function readFormat(query: QueryParams): MessageFormat | undefined {
@@ -41,37 +35,23 @@ export function registerMessageRoutes(
   ctx: SandboxContext,
   store: GmailStore,
 ): void {
-  app.get<{ Params: UserParams; Querystring: QueryParams }>(
-    '/gmail/v1/users/:userId/messages',
-    (request, reply) => {
-      const user = ctx.authorize(request, reply, GMAIL_READ_SCOPES, request.params.userId);
-      if (!user) return reply;
-      if (!ctx.spendQuota(reply, 'gmail', user.email, 5)) return reply;
-      const query = request.query;
-      const size = maxResults(query, 100, 500);
-      if (typeof size === 'string') return sendInvalid(ctx, reply, size);
-      const offset = decodePageToken(one(query, 'pageToken'));
-      if (offset === undefined) return sendInvalid(ctx, reply, 'Invalid pageToken');
-      const mailbox = store.view(user.email);
-      const found = searchMessages(
-        mailbox,
-        {
-          q: one(query, 'q') ?? '',
-          labelIds: many(query, 'labelIds'),
-          includeSpamTrash: flag(query, 'includeSpamTrash'),
-        },
-        { now: ctx.now(), timeZone: user.timeZone },
-      );
-      const { items, nextPageToken } = page(found, offset, size);
+  registerListRoute(app, ctx, {
+    path: '/gmail/v1/users/:userId/messages',
+    quotaUnits: 5,
+    field: 'messages',
+    find(user, query) {
+      const found = searchMessages(store.view(user.email), searchInput(query), {
+        now: ctx.now(),
+        timeZone: user.timeZone,
+      });
       return {
-        ...(items.length > 0
-          ? { messages: items.map((message) => ({ id: message.id, threadId: message.threadId })) }
-          : {}),
-        ...(nextPageToken ? { nextPageToken } : {}),
-        resultSizeEstimate: found.length,
+        found,
+        render: (items: typeof found) =>
+          items.map((message) => ({ id: message.id, threadId: message.threadId })),
+        tail: { resultSizeEstimate: found.length },
       };
     },
-  );
+  });
 
   app.get<{ Params: UserParams & { messageId: string }; Querystring: QueryParams }>(
     '/gmail/v1/users/:userId/messages/:messageId',

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { GmailStore } from './store.ts';
-import { INVOICE, PDF, REPLY, sam, startTestApp, type TestApp } from './test-app.ts';
+import { INVOICE, PDF, REPLY, sam, startTestApp, type TestApp } from './gmail-app.harness.ts';
 
 let app: FastifyInstance;
 let base: string;

@@ -6,10 +6,9 @@
  * type. Every push is recorded with the receiver's status; a recorded token can be pushed
  * again with the same `jti`, as Google's redeliveries are.
  */
-import { USERINFO_EMAIL, USERINFO_PROFILE } from '../scopes.ts';
-import type { GrantStore } from '../grants.ts';
+import { USERINFO_EMAIL, USERINFO_PROFILE } from '../oauth/index.ts';
+import type { GrantStore, SigningKey } from '../oauth/index.ts';
 import type { SandboxState } from '../sandbox-state.ts';
-import type { SigningKey } from '../signing-key.ts';
 import {
   refreshTokenIdentifier,
   RISC_EVENT_TYPES,

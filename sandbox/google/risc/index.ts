@@ -2,6 +2,10 @@
  * Cross-Account Protection (RISC) in the Google sandbox: the discovery document, the RISC
  * configuration API, signed security event tokens pushed to registered receivers, and
  * the control API to register receivers, push events and read what was delivered.
+ *
+ * Builds on `../oauth/` (client authentication, the signing key, grants, scopes) and the
+ * core's `../sandbox-state.ts`, and reads control bodies with `../control/control-body.ts`;
+ * nothing from `src/`.
  */
 export { pushSecurityEvent, riscAudience } from './delivery.ts';
 export type { RiscDeps } from './delivery.ts';

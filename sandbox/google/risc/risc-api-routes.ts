@@ -7,8 +7,8 @@
  * HTTP Basic (`client_id:client_secret`), and keeps one stream per client.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { authenticateClient } from '../client-auth.ts';
-import type { OAuthClient } from '../sandbox-state.ts';
+import { authenticateClient } from '../oauth/index.ts';
+import type { OAuthClient } from '../oauth/index.ts';
 import { pushSecurityEvent } from './delivery.ts';
 import type { RiscDeps } from './delivery.ts';
 import { PUSH_DELIVERY_METHOD, riscIssuer } from './security-events.ts';

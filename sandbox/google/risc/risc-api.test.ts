@@ -1,8 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { CLIENT_ID, CLIENT_SECRET, control, signIn, startTestSandbox } from '../test-support.ts';
-import type { TestSandbox } from '../test-support.ts';
-import { basic, startReceiver, verifiedJwt } from './risc-test-support.ts';
-import type { Receiver } from './risc-test-support.ts';
+import { CLIENT_ID, CLIENT_SECRET, control, signIn, startTestSandbox } from '../sandbox.harness.ts';
+import type { TestSandbox } from '../sandbox.harness.ts';
+import { basic, startReceiver, verifiedJwt } from './risc.harness.ts';
+import type { Receiver } from './risc.harness.ts';
 
 const PUSH = 'https://schemas.openid.net/secevent/risc/delivery-method/push';
 const TOKENS_REVOKED = 'https://schemas.openid.net/secevent/oauth/event-type/tokens-revoked';

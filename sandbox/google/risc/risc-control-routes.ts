@@ -7,7 +7,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { invalid, notFound, parse } from '../control-body.ts';
+import { invalid, notFound, parse } from '../control/control-body.ts';
 import { pushSecurityEvent, redeliver } from './delivery.ts';
 import type { RiscDeps } from './delivery.ts';
 import { ACCOUNT_DISABLED_REASONS, RISC_EVENT_NAMES, RISC_EVENT_URIS } from './security-events.ts';

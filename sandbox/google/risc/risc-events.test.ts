@@ -7,10 +7,10 @@ import {
   GMAIL_READONLY,
   signIn,
   startTestSandbox,
-} from '../test-support.ts';
-import type { TestSandbox } from '../test-support.ts';
-import { startReceiver } from './risc-test-support.ts';
-import type { Receiver } from './risc-test-support.ts';
+} from '../sandbox.harness.ts';
+import type { TestSandbox } from '../sandbox.harness.ts';
+import { startReceiver } from './risc.harness.ts';
+import type { Receiver } from './risc.harness.ts';
 
 const RISC = 'https://schemas.openid.net/secevent/risc/event-type/';
 const OAUTH = 'https://schemas.openid.net/secevent/oauth/event-type/';

@@ -5,7 +5,7 @@
  * slash (`https://accounts.google.com/` on Google), unlike the OpenID Connect issuer.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import type { SigningKey } from '../signing-key.ts';
+import type { SigningKey } from '../oauth/index.ts';
 
 /** The event types Google sends, by short name (the OAuth ones live under `oauth/`). */
 export const RISC_EVENT_TYPES = {

@@ -2,7 +2,7 @@
  * ID tokens as Google issues them (RS256, Google's claim order and names; `hd` for a
  * Workspace user), and the profile claims shared with the userinfo endpoint.
  */
-import type { SandboxUser } from './context.ts';
+import type { SandboxUser } from '../context.ts';
 import { accessTokenHash } from './signing-key.ts';
 import type { SigningKey } from './signing-key.ts';
 import { USERINFO_EMAIL, USERINFO_PROFILE } from './scopes.ts';

@@ -6,7 +6,7 @@
 import { auth as googleAuth, gmail } from '@googleapis/gmail';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { SCOPES, type SandboxUser } from '../context.ts';
-import { createFakeContext, type FakeContext } from './fake-context.ts';
+import { createFakeContext, type FakeContext } from './fake-context.harness.ts';
 import { registerGmailRoutes } from './routes.ts';
 import { createGmailStore, type GmailStore } from './store.ts';
 

@@ -5,7 +5,7 @@
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
-import type { OAuthClient } from './sandbox-state.ts';
+import type { OAuthClient } from './clients.ts';
 
 export type ClientAuthResult =
   | { ok: true; client: OAuthClient }
@@ -29,7 +29,8 @@ function basicCredentials(request: FastifyRequest): { id: string; secret: string
   return { id: decodePart(decoded.slice(0, colon)), secret: decodePart(decoded.slice(colon + 1)) };
 }
 
-function sameSecret(a: string, b: string): boolean {
+/** Constant-time comparison of two secrets of any length (both are hashed first). */
+export function sameSecret(a: string, b: string): boolean {
   const digest = (v: string) => createHash('sha256').update(v).digest();
   return timingSafeEqual(digest(a), digest(b));
 }

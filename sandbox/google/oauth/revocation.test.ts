@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { control, signIn, startTestSandbox, tokenRequest } from './test-support.ts';
-import type { TestSandbox } from './test-support.ts';
+import { control, signIn, startTestSandbox, tokenRequest } from '../sandbox.harness.ts';
+import type { TestSandbox } from '../sandbox.harness.ts';
 
 let sandbox: TestSandbox;
 beforeEach(async () => {

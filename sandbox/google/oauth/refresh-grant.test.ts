@@ -7,8 +7,8 @@ import {
   signIn,
   startTestSandbox,
   tokenRequest,
-} from './test-support.ts';
-import type { TestSandbox } from './test-support.ts';
+} from '../sandbox.harness.ts';
+import type { TestSandbox } from '../sandbox.harness.ts';
 
 const ACCESS = expect.stringMatching(/^ya29\.[A-Za-z0-9_-]{20,}$/);
 const REFRESH = expect.stringMatching(/^1\/\/0[A-Za-z0-9_-]{20,}$/);

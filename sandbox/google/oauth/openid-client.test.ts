@@ -8,8 +8,8 @@ import {
   GMAIL_READONLY,
   REDIRECT_URI,
   startTestSandbox,
-} from './test-support.ts';
-import type { TestSandbox } from './test-support.ts';
+} from '../sandbox.harness.ts';
+import type { TestSandbox } from '../sandbox.harness.ts';
 
 let sandbox: TestSandbox;
 let config: client.Configuration;

@@ -14,8 +14,8 @@ import {
   tokenRequest,
   USERINFO_EMAIL,
   USERINFO_PROFILE,
-} from './test-support.ts';
-import type { TestSandbox } from './test-support.ts';
+} from '../sandbox.harness.ts';
+import type { TestSandbox } from '../sandbox.harness.ts';
 
 const ALL_SCOPES = [CALENDAR_READONLY, GMAIL_READONLY, USERINFO_EMAIL, USERINFO_PROFILE, 'openid']
   .sort()

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startGoogleSandbox } from './start.ts';
+import { startGoogleSandbox } from '../start.ts';
 import {
   authorizeUrl,
   CALENDAR_READONLY,
@@ -12,8 +12,8 @@ import {
   signIn,
   startTestSandbox,
   USERINFO_EMAIL,
-} from './test-support.ts';
-import type { TestSandbox } from './test-support.ts';
+} from '../sandbox.harness.ts';
+import type { TestSandbox } from '../sandbox.harness.ts';
 
 let sandbox: TestSandbox;
 beforeEach(async () => {

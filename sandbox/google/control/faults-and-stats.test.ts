@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { control, signIn, startProbeSandbox, tokenRequest } from './test-support.ts';
-import type { ProbeRecord, TestSandbox } from './test-support.ts';
+import { control, signIn, startProbeSandbox, tokenRequest } from '../sandbox.harness.ts';
+import type { ProbeRecord, TestSandbox } from '../sandbox.harness.ts';
 
 let sandbox: TestSandbox & { probe: ProbeRecord };
 afterEach(async () => {

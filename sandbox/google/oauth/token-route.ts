@@ -4,18 +4,18 @@
  * current scopes; no new refresh token unless the `rotateRefreshTokens` setting asks for
  * one), with Google's error bodies.
  */
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import { authenticateClient } from './client-auth.ts';
+import { authenticateClient, sameSecret } from './client-auth.ts';
 import { issueAccessToken, issueRefreshToken, liveGrant, usableToken } from './grants.ts';
 import type { AuthCode, IssuedToken } from './grants.ts';
 import { buildIdToken } from './id-token.ts';
-import type { SandboxState } from './sandbox-state.ts';
+import type { OAuthState } from './oauth-state.ts';
 import { formatScopes, OPENID, parseScopes } from './scopes.ts';
 import type { SigningKey } from './signing-key.ts';
 
 export interface TokenRouteDeps {
-  state: SandboxState;
+  state: OAuthState;
   key: SigningKey;
   now(): Date;
   baseUrl(): string;
@@ -49,9 +49,7 @@ function verifierMatches(
     challenge.method === 'S256'
       ? createHash('sha256').update(verifier).digest('base64url')
       : verifier;
-  const a = Buffer.from(computed);
-  const b = Buffer.from(challenge.value);
-  return a.length === b.length && timingSafeEqual(a, b);
+  return sameSecret(computed, challenge.value);
 }
 
 export function registerTokenRoute(app: FastifyInstance, deps: TokenRouteDeps): void {

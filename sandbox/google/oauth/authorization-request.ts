@@ -4,8 +4,8 @@
  * redirect URI); every later problem goes back to the app as `?error=…&state=…`.
  */
 import type { AuthCode } from './grants.ts';
-import { isRedirectAllowed } from './sandbox-state.ts';
-import type { OAuthClient } from './sandbox-state.ts';
+import { isRedirectAllowed } from './clients.ts';
+import type { OAuthClient } from './clients.ts';
 import { parseScopes } from './scopes.ts';
 
 export interface AuthorizationRequest {

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { CALENDAR_READONLY, control, signIn, startProbeSandbox } from './test-support.ts';
-import type { ProbeRecord, TestSandbox } from './test-support.ts';
+import { CALENDAR_READONLY, control, signIn, startProbeSandbox } from '../sandbox.harness.ts';
+import type { ProbeRecord, TestSandbox } from '../sandbox.harness.ts';
 
 let sandbox: TestSandbox & { probe: ProbeRecord };
 afterEach(async () => {

@@ -3,7 +3,8 @@
  * checkbox per requested non-sign-in scope, Allow and Cancel) and Google-style error
  * pages. Every value is escaped; the form posts back to the authorization endpoint.
  */
-import type { SandboxUser } from './context.ts';
+import type { SandboxUser } from '../context.ts';
+import { escapeHtml } from '../escape-html.ts';
 import {
   describeScope,
   isSignInScope,
@@ -18,15 +19,6 @@ export interface ConsentPageInput {
   users: SandboxUser[];
   selectedEmail: string | null;
   scopes: string[];
-}
-
-export function escapeHtml(value: string): string {
-  return value
-    .replaceAll('&', '&amp;')
-    .replaceAll('<', '&lt;')
-    .replaceAll('>', '&gt;')
-    .replaceAll('"', '&quot;')
-    .replaceAll("'", '&#39;');
 }
 
 const STYLE = `

@@ -4,14 +4,14 @@
  * scopes → 403 insufficientPermissions; another user's `{userId}` → 403 delegation denied.
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { SandboxUser } from './context.ts';
+import type { SandboxUser } from '../context.ts';
 import { usableToken } from './grants.ts';
 import type { GrantStore } from './grants.ts';
 import {
   sendDelegationDenied,
   sendInsufficientScopes,
   sendInvalidCredentials,
-} from './google-errors.ts';
+} from '../google-errors.ts';
 
 /** The bearer token of a request (header first, then `access_token` query), or null. */
 export function bearerToken(request: FastifyRequest): string | null {

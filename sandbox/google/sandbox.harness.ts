@@ -1,5 +1,6 @@
 /**
- * Helpers for the sandbox core's tests: a sandbox started on port 0 with one test client
+ * Test harness for the Google sandbox (used by the tests of the core, `oauth/`,
+ * `control/`, `risc/` and `calendar/`): a sandbox started on port 0 with one test client
  * and two users, a browser-like walk through the consent page, and token requests.
  */
 import { GMAIL_READ_SCOPES } from './context.ts';

@@ -6,11 +6,11 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { bearerToken } from './access-check.ts';
 import { revokeGrant, usableToken } from './grants.ts';
 import { profileClaims } from './id-token.ts';
-import type { SandboxState } from './sandbox-state.ts';
+import type { OAuthState } from './oauth-state.ts';
 import { formatScopes } from './scopes.ts';
 
 export interface AccountRouteDeps {
-  state: SandboxState;
+  state: OAuthState;
   now(): Date;
   baseUrl(): string;
 }

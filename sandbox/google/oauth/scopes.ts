@@ -3,7 +3,7 @@
  * page says about each. Sign-in scopes (`openid`, `email`, `profile`) are always granted
  * when requested; Google answers `email`/`profile` in their long `userinfo.*` form.
  */
-import { SCOPES } from './context.ts';
+import { SCOPES } from '../context.ts';
 
 export const OPENID = 'openid';
 export const USERINFO_EMAIL = 'https://www.googleapis.com/auth/userinfo.email';

@@ -1,15 +1,15 @@
 /**
- * Injected faults: latency and error answers on every route outside `/__sandbox/`
- * (OAuth endpoints too), matched by path prefix and method, limited by `count` and
- * `rate`. API routes answer Google's JSON envelope (with the fault's `reason` when it names
- * one), the token and revocation endpoints an OAuth-style JSON error, the authorization
- * endpoint an HTML page.
+ * Injected faults (set through `/__sandbox/faults`, see `settings-routes.ts`): latency and
+ * error answers on every route outside `/__sandbox/` (OAuth endpoints too), matched by
+ * path prefix and method, limited by `count` and `rate`. API routes answer Google's JSON
+ * envelope (with the fault's `reason` when it names one), the token and revocation
+ * endpoints an OAuth-style JSON error, the authorization endpoint an HTML page.
  */
 import { setTimeout as delay } from 'node:timers/promises';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { renderErrorPage } from './consent-page.ts';
-import { faultErrorBody } from './google-errors.ts';
-import type { Fault } from './sandbox-state.ts';
+import { faultErrorBody } from '../google-errors.ts';
+import { renderErrorPage } from '../oauth/index.ts';
+import type { Fault } from '../sandbox-state.ts';
 
 export interface FaultDeps {
   faults(): Fault[];

@@ -9,11 +9,11 @@ import { checkAuthorizationRequest, redirectLocation } from './authorization-req
 import type { AuthorizationRequest } from './authorization-request.ts';
 import { renderConsentPage, renderErrorPage } from './consent-page.ts';
 import { grantKey, recordConsent } from './grants.ts';
-import type { SandboxState } from './sandbox-state.ts';
+import type { OAuthState } from './oauth-state.ts';
 import { formatScopes, isSignInScope } from './scopes.ts';
 
 export interface AuthorizeRouteDeps {
-  state: SandboxState;
+  state: OAuthState;
   now(): Date;
 }
 
