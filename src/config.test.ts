@@ -71,10 +71,6 @@ describe('loadConfig', () => {
       'TELEGRAM_ALLOWED_USERS must be a comma-separated list of Telegram user ids',
     ],
     [
-      { LLM_BASE_URL: 'x', LLM_MODEL: 'm' },
-      'LLM_BASE_URL must be an http(s) URL, e.g. http://127.0.0.1:11434/v1',
-    ],
-    [
       { METRICS_TOKEN: 'short' },
       'METRICS_TOKEN must be at least 16 characters (use: openssl rand -hex 24)',
     ],
@@ -85,10 +81,6 @@ describe('loadConfig', () => {
     [
       { TELEGRAM_MODE: 'webhook' },
       'TELEGRAM_WEBHOOK_SECRET is required when TELEGRAM_MODE=webhook (use: openssl rand -hex 32)',
-    ],
-    [
-      { LLM_BASE_URL: 'http://127.0.0.1:11434/v1' },
-      'LLM_MODEL is required when LLM_BASE_URL is set (e.g. llama3.1:8b)',
     ],
   ])('reports %j', (env, message) => {
     expect(problemsOf(env)).toStrictEqual([message]);
@@ -138,7 +130,6 @@ describe('loadConfig', () => {
       'Google connect is off: set GOOGLE_CLIENT_ID and GOOGLE_CLIENT_SECRET',
       'Telegram bot is off: set TELEGRAM_BOT_TOKEN',
       '/metrics is off: set METRICS_TOKEN',
-      'LLM answers are off (the intent router answers): set LLM_BASE_URL and LLM_MODEL',
     ]);
   });
 });

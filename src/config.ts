@@ -110,9 +110,6 @@ const schema = z
         .transform((value) => value.split(',').map((id) => id.trim()))
         .optional(),
     ),
-    LLM_BASE_URL: optional(httpUrl('e.g. http://127.0.0.1:11434/v1')),
-    LLM_API_KEY: optionalString,
-    LLM_MODEL: optionalString,
     METRICS_TOKEN: optional(
       z.string().min(16, 'must be at least 16 characters (use: openssl rand -hex 24)'),
     ),
@@ -160,13 +157,6 @@ const schema = z
         message: 'must be https when TELEGRAM_MODE=webhook (Telegram only calls https webhooks)',
       });
     }
-    if (env.LLM_BASE_URL && !env.LLM_MODEL) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['LLM_MODEL'],
-        message: 'is required when LLM_BASE_URL is set (e.g. llama3.1:8b)',
-      });
-    }
   });
 
 export interface Config {
@@ -193,11 +183,6 @@ export interface Config {
     readonly mode: 'polling' | 'webhook';
     readonly webhookSecret: string | null;
     readonly allowedUsers: readonly string[] | null;
-  };
-  readonly llm: {
-    readonly baseUrl: string | null;
-    readonly apiKey: string | null;
-    readonly model: string | null;
   };
   readonly metricsToken: string | null;
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -261,11 +246,6 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       webhookSecret: e.TELEGRAM_WEBHOOK_SECRET ?? null,
       allowedUsers: e.TELEGRAM_ALLOWED_USERS ?? null,
     },
-    llm: {
-      baseUrl: e.LLM_BASE_URL ?? null,
-      apiKey: e.LLM_API_KEY ?? null,
-      model: e.LLM_MODEL ?? null,
-    },
     metricsToken: e.METRICS_TOKEN ?? null,
     logLevel: e.LOG_LEVEL,
   });
@@ -286,8 +266,5 @@ export function disabledFeatures(config: Config): string[] {
   }
   if (!config.telegram.botToken) off.push('Telegram bot is off: set TELEGRAM_BOT_TOKEN');
   if (!config.metricsToken) off.push('/metrics is off: set METRICS_TOKEN');
-  if (!config.llm.baseUrl) {
-    off.push('LLM answers are off (the intent router answers): set LLM_BASE_URL and LLM_MODEL');
-  }
   return off;
 }

@@ -13,7 +13,7 @@ import {
   runCli,
   startServer,
   stopServer,
-} from '../support/cli.ts';
+} from '../support/cli.harness.ts';
 const POSTGRES_URL = process.env.DATABASE_URL ?? null;
 
 cleanUpCliProcesses();
@@ -117,7 +117,6 @@ describe('tidings start', () => {
         'Google connect is off: set GOOGLE_CLIENT_ID and GOOGLE_CLIENT_SECRET',
         'Telegram bot is off: set TELEGRAM_BOT_TOKEN',
         '/metrics is off: set METRICS_TOKEN',
-        'LLM answers are off (the intent router answers): set LLM_BASE_URL and LLM_MODEL',
         'shutting down',
       ],
       stderr: '',
