@@ -69,7 +69,7 @@ function dayOffset(base: Date, days: number): string {
 }
 
 export async function runtimeApiFigures(bench: BenchStack, user: ConnectedUser): Promise<Figures> {
-  const token = await bench.stack.app.core.broker.accessToken(user.connectionId);
+  const token = await bench.stack.app.parts.broker.accessToken(user.connectionId);
   const direct = createDirectGoogle(bench.googleUrl, () => token);
 
   // Both sides must fetch the same page before their speed means anything.

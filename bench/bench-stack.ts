@@ -9,8 +9,8 @@ import { createApiKeyStore } from '../src/api-keys/index.ts';
 import type { ApiKeyStore } from '../src/api-keys/index.ts';
 import { openMemoryDatabase } from '../src/db/index.ts';
 import { createLogger } from '../src/log.ts';
-import type { TestDatabase } from '../test/support/databases.ts';
-import { connectWithAutoApprove, type Stack, startStack } from '../test/support/stack.ts';
+import type { TestDatabase } from '../test/support/databases.harness.ts';
+import { connectWithAutoApprove, type Stack, startStack } from '../test/support/stack.harness.ts';
 import { createGoogleTiming, type GoogleTiming } from './google-timing.ts';
 
 /** The runtime API allows this many requests per key per minute; stay below it. */
@@ -110,7 +110,7 @@ export async function startBenchStack(): Promise<BenchStack> {
       offsetMs += ms;
     },
     async connect(email) {
-      const { frontDoor } = stack.app.core;
+      const { frontDoor } = stack.app.parts;
       const user = await frontDoor.users.create({ displayName: email });
       const result = await connectWithAutoApprove(stack, user.id, email);
       if (result.status !== 200) throw new Error(`connecting ${email} answered ${result.status}`);

@@ -14,7 +14,7 @@ const CONCURRENT_CALLERS = 1_000;
 const EXPIRED_AFTER_MS = 2 * 60 * 60_000;
 
 export async function brokerWarmFigures(bench: BenchStack, connectionId: string): Promise<Figures> {
-  const { broker } = bench.stack.app.core;
+  const { broker } = bench.stack.app.parts;
   const db = bench.stack.handle.db;
   const token = () => broker.accessToken(connectionId);
   const select = () =>
@@ -41,7 +41,7 @@ export async function brokerSingleFlightFigures(
   bench: BenchStack,
   connectionId: string,
 ): Promise<Figures> {
-  const { broker } = bench.stack.app.core;
+  const { broker } = bench.stack.app.parts;
   await broker.accessToken(connectionId);
   bench.advanceClock(EXPIRED_AFTER_MS);
   const before = (await bench.stats()).grants.refresh_token;

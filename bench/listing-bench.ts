@@ -16,6 +16,7 @@ import { createDirectGoogle } from './direct-google.ts';
 import { sequentialDepth } from './google-timing.ts';
 import { median, repeat, sequential, timed } from './measure.ts';
 import { type Figures, versus } from './report.ts';
+import { gmailSearch } from '../src/capabilities/index.ts';
 
 const PAGE_SIZE = 25;
 const LATENCY_MS = 50;
@@ -31,7 +32,7 @@ interface Measured {
 }
 
 export async function listingFigures(bench: BenchStack, user: ConnectedUser): Promise<Figures> {
-  const { frontDoor, broker } = bench.stack.app.core;
+  const { frontDoor, broker } = bench.stack.app.parts;
   const token = await broker.accessToken(user.connectionId);
   const fetch = bench.timing.fetch;
   const direct = createDirectGoogle(bench.googleUrl, () => token, fetch);
@@ -57,7 +58,7 @@ export async function listingFigures(bench: BenchStack, user: ConnectedUser): Pr
   const contenders: Record<'ours' | 'naive' | 'wave' | 'official' | 'client', () => Promise<void>> =
     {
       ours: async () => {
-        const page = (await frontDoor.invoke(user.userId, 'gmail.search', {
+        const page = (await frontDoor.invoke(user.userId, gmailSearch, {
           pageSize: PAGE_SIZE,
         })) as { messages: unknown[] };
         expect(page.messages.length, 'gmail.search');

@@ -1,87 +1,30 @@
 /**
  * The composition root: builds every part from the configuration, starts them in order
- * and stops them in reverse. Nothing else wires parts together.
+ * and stops them, once, in the order that loses no work. Nothing else wires parts
+ * together, and no module imports this one but the entry points (`cli.ts`, the demo).
  */
-import { hkdfSync } from 'node:crypto';
-import { type AdminSocketServer, listenAdminSocket } from './admin/socket.ts';
-import { runAdminCommand } from './admin/commands.ts';
-import { type Config, disabledFeatures, publicUrlOf } from './config.ts';
-import { type DatabaseHandle, migrateToLatest, openDatabase } from './db/index.ts';
-import { createMetrics, type Metrics } from './http/metrics.ts';
-import { createHttpServer } from './http/server.ts';
-import { createLogger, type Logger } from './log.ts';
-import { createVault, resolveMasterKeys, type Vault } from './vault/index.ts';
+import { type AdminSocketServer, listenAdminSocket, runAdminCommand } from './admin/index.ts';
 import { createApiKeyStore } from './api-keys/index.ts';
-import { type Core, createCore } from './core.ts';
-import { registerRuntimeApi } from './http/v1/index.ts';
-import { createTelegramBot, registerTelegramWebhook, type TelegramBot } from './telegram/index.ts';
+import { type Config, disabledFeatures, publicUrlOf } from './config.ts';
+import { createHttpServer, type HttpServer, registerRuntimeApi } from './http/index.ts';
 import { type Jobs, startJobs } from './jobs/index.ts';
 import { registerConnectRoutes } from './oauth/index.ts';
+import { buildParts, type Parts } from './parts.ts';
 import { pruneSeenTokens, registerRiscReceiver } from './risc/index.ts';
+import { openServices, type ServiceOptions, type Services } from './services.ts';
+import {
+  createTelegramBot,
+  createTelegramStore,
+  registerTelegramWebhook,
+  type TelegramBot,
+  WEBHOOK_PATH,
+} from './telegram/index.ts';
 
-export interface Services {
-  config: Config;
-  logger: Logger;
-  database: DatabaseHandle;
-  vault: Vault;
-  metrics: Metrics;
-  now: () => Date;
-  /** Migrations this process applied when it opened the database. */
-  migrated: string[];
-  /** Signs the OAuth browser-binding cookie; derived from the master key. */
-  cookieKey: Buffer;
-}
-
-export interface ServiceOptions {
-  logger?: Logger;
-  now?: () => Date;
-  /** An already open database (tests); otherwise opened from the configuration. */
-  database?: DatabaseHandle;
-}
-
-/** Opens the database, applies migrations and unlocks the vault. */
-export async function openServices(
-  config: Config,
-  options: ServiceOptions = {},
-): Promise<Services> {
-  const logger = options.logger ?? createLogger(config.logLevel);
-  const master = await resolveMasterKeys(config.masterKey, config.dataDir);
-  if (master.created) {
-    logger.warn(
-      { file: master.generatedFile },
-      'TIDINGS_MASTER_KEY is not set: generated a development master key. Back it up, or set TIDINGS_MASTER_KEY; losing it loses every stored Google connection.',
-    );
-  } else if (master.generatedFile) {
-    logger.info({ file: master.generatedFile }, 'using the development master key from DATA_DIR');
-  }
-  const database =
-    options.database ??
-    (await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir }));
-  try {
-    const outcome = await migrateToLatest(database.db, database.kind);
-    if (outcome.applied.length > 0) logger.info({ applied: outcome.applied }, 'database migrated');
-    const vault = await createVault(database.db, master.keys);
-    return {
-      config,
-      logger,
-      database,
-      vault,
-      metrics: createMetrics(),
-      now: options.now ?? (() => new Date()),
-      migrated: outcome.applied,
-      cookieKey: Buffer.from(
-        hkdfSync('sha256', master.keys[0]!.key, 'tidings', 'oauth-cookie', 32),
-      ),
-    };
-  } catch (error) {
-    if (!options.database) await database.close();
-    throw error;
-  }
-}
+export type { ServiceOptions, Services } from './services.ts';
 
 export interface RunningApp {
   services: Services;
-  core: Core;
+  parts: Parts;
   jobs: Jobs | null;
   telegram: TelegramBot | null;
   url: string;
@@ -94,15 +37,104 @@ export interface StartOptions extends ServiceOptions {
   fetch?: typeof fetch;
 }
 
+/** What is running so far; each part is null until it has started. */
+interface Running {
+  http: HttpServer;
+  telegram: TelegramBot | null;
+  jobs: Jobs | null;
+  admin: AdminSocketServer | null;
+}
+
 /** Starts the service: HTTP server, admin socket (embedded database), background work. */
 export async function startApp(config: Config, options: StartOptions = {}): Promise<RunningApp> {
   const services = await openServices(config, options);
   const { logger, database } = services;
   let url = config.publicUrl ?? '';
-  const core = createCore(services, {
+  const parts = buildParts(services, {
     publicUrl: () => url,
     ...(options.fetch ? { fetch: options.fetch } : {}),
   });
+  const telegram = buildTelegramBot(config, services, parts);
+  const running: Running = {
+    http: await buildHttpServer(config, services, parts, telegram, {
+      publicUrl: () => url,
+      fetch: options.fetch ?? fetch,
+    }),
+    telegram,
+    jobs: null,
+    admin: null,
+  };
+  const shutdown = async () => {
+    // No new webhook deliveries, then the updates already received are answered.
+    await running.http.close();
+    await running.telegram?.stop();
+    await running.jobs?.stop();
+    await running.admin?.close();
+    if (!options.database) await database.close();
+  };
+
+  try {
+    if (database.kind === 'pglite') {
+      running.admin = await listenAdminSocket(config.dataDir, (request) =>
+        // What this server applied at its own start is not the command's doing.
+        runAdminCommand({ ...services, migrated: [], parts }, request.command, request.args),
+      );
+    }
+    url = await listen(running.http, config);
+    if (options.jobs !== false) running.jobs = await startBackgroundWork(services, parts, telegram);
+    if (telegram) {
+      if (config.telegram.mode === 'webhook') {
+        await telegram.setWebhook(`${url}${WEBHOOK_PATH}`, config.telegram.webhookSecret!);
+      }
+      await telegram.start();
+    }
+  } catch (error) {
+    await shutdown().catch((failure: Error) =>
+      logger.warn({ err: failure.message }, 'stopping after a failed start failed too'),
+    );
+    throw error;
+  }
+  logger.info({ url, database: database.kind }, 'tidings is listening');
+  for (const line of disabledFeatures(config)) logger.info(line);
+
+  let stopping: Promise<void> | null = null;
+  return {
+    services,
+    parts,
+    jobs: running.jobs,
+    telegram,
+    url,
+    stop() {
+      stopping ??= shutdown();
+      return stopping;
+    },
+  };
+}
+
+function buildTelegramBot(config: Config, services: Services, parts: Parts): TelegramBot | null {
+  if (!config.telegram.botToken) return null;
+  return createTelegramBot({
+    token: config.telegram.botToken,
+    apiRoot: config.telegram.apiRoot,
+    frontDoor: parts.frontDoor,
+    store: createTelegramStore(services.database.db, services.now),
+    outbox: parts.outbox,
+    logger: services.logger.child({ part: 'telegram' }),
+    allowedUsers: config.telegram.allowedUsers,
+    now: services.now,
+    mode: config.telegram.mode,
+  });
+}
+
+/** The HTTP server with every route: connect, Cross-Account Protection, `/v1`, the webhook. */
+async function buildHttpServer(
+  config: Config,
+  services: Services,
+  parts: Parts,
+  telegram: TelegramBot | null,
+  options: { publicUrl: () => string; fetch: typeof fetch },
+): Promise<HttpServer> {
+  const { logger, database } = services;
   const http = createHttpServer({
     logger,
     metrics: services.metrics,
@@ -110,15 +142,15 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
     ready: () => database.ping(),
   });
   registerConnectRoutes(http, {
-    oidc: () => core.oidc,
-    tickets: core.tickets,
-    states: core.states,
-    connections: core.connections,
-    publicUrl: () => url,
+    oidc: () => parts.oidc,
+    tickets: parts.tickets,
+    states: parts.states,
+    connections: parts.connections,
+    publicUrl: options.publicUrl,
     scopes: config.google.scopes,
     cookieKey: services.cookieKey,
     logger,
-    onConnected: () => outbox?.kick(),
+    onConnected: () => telegram?.kickOutbox(),
   });
   if (config.google.clientId) {
     await registerRiscReceiver(http, {
@@ -129,152 +161,46 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
       metrics: services.metrics,
       clientId: config.google.clientId,
       issuer: config.google.riscIssuer,
-      fetch: options.fetch ?? fetch,
-      onNotify: () => outbox?.kick(),
+      fetch: options.fetch,
+      onNotify: () => telegram?.kickOutbox(),
     });
   }
-  const apiKeys = createApiKeyStore(database.db, services.now);
-  await registerRuntimeApi(http, { frontDoor: core.frontDoor, apiKeys });
-
-  const telegram = config.telegram.botToken
-    ? createTelegramBot({
-        token: config.telegram.botToken,
-        apiRoot: config.telegram.apiRoot,
-        frontDoor: core.frontDoor,
-        logger: logger.child({ part: 'telegram' }),
-        allowedUsers: config.telegram.allowedUsers,
-        now: services.now,
-        mode: config.telegram.mode,
-      })
-    : null;
+  await registerRuntimeApi(http, {
+    frontDoor: parts.frontDoor,
+    apiKeys: createApiKeyStore(database.db, services.now),
+  });
   if (telegram && config.telegram.mode === 'webhook') {
     registerTelegramWebhook(http, { bot: telegram, secret: config.telegram.webhookSecret! });
   }
-  const outbox = telegram ? startOutboxLoop(telegram, logger) : null;
-
-  let admin: AdminSocketServer | null = null;
-  let jobs: Jobs | null = null;
-  try {
-    if (database.kind === 'pglite') {
-      admin = await listenAdminSocket(config.dataDir, (request) =>
-        // What this server applied at its own start is not the command's doing.
-        runAdminCommand({ ...services, migrated: [], core }, request.command, request.args),
-      );
-    }
-    await http.listen({ host: config.host, port: config.port });
-    const address = http.server.address();
-    const port = typeof address === 'object' && address ? address.port : config.port;
-    url = publicUrlOf(config, port);
-    if (options.jobs !== false) {
-      jobs = await startJobs({
-        database,
-        broker: core.broker,
-        frontDoor: core.frontDoor,
-        logger,
-        now: services.now,
-        cleanup: async () =>
-          (await core.tickets.sweepExpired()) +
-          (await core.states.sweepExpired()) +
-          (await pruneSeenTokens(database.db, services.now())),
-        ...(outbox ? { onNotify: outbox.kick } : {}),
-      });
-    }
-    if (telegram) {
-      if (config.telegram.mode === 'webhook') {
-        await setTelegramWebhook(config, `${url}/telegram/webhook`);
-      }
-      await telegram.start();
-      outbox?.start();
-    }
-  } catch (error) {
-    outbox?.stop();
-    await telegram?.stop().catch(() => {});
-    await jobs?.stop();
-    await admin?.close();
-    await http.close();
-    if (!options.database) await database.close();
-    throw error;
-  }
-  logger.info({ url, database: database.kind }, 'tidings is listening');
-  for (const line of disabledFeatures(config)) logger.info(line);
-
-  let stopping: Promise<void> | null = null;
-  return {
-    services,
-    core,
-    jobs,
-    telegram,
-    url,
-    stop() {
-      stopping ??= (async () => {
-        outbox?.stop();
-        // No new webhook deliveries, then the updates already received are answered.
-        await http.close();
-        await telegram?.stop();
-        await jobs?.stop();
-        await admin?.close();
-        if (!options.database) await database.close();
-      })();
-      return stopping;
-    },
-  };
+  return http;
 }
 
-const OUTBOX_INTERVAL_MS = 2_000;
-
-/** Delivers the notification outbox on a timer and right after events; never overlaps itself. */
-function startOutboxLoop(bot: TelegramBot, logger: Logger) {
-  let timer: NodeJS.Timeout | null = null;
-  let running: Promise<void> | null = null;
-  let again = false;
-  const run = () => {
-    if (running) {
-      again = true;
-      return;
-    }
-    running = bot
-      .deliverOutbox()
-      .then(
-        () => {},
-        (error: Error) => logger.warn({ err: error.message }, 'outbox delivery failed'),
-      )
-      .finally(() => {
-        running = null;
-        if (again) {
-          again = false;
-          run();
-        }
-      });
-  };
-  return {
-    kick: run,
-    start() {
-      timer = setInterval(run, OUTBOX_INTERVAL_MS);
-      timer.unref();
-      run();
-    },
-    stop() {
-      if (timer) clearInterval(timer);
-      timer = null;
-    },
-  };
+/** Listens on the configured address; answers the URL people reach it by. */
+async function listen(http: HttpServer, config: Config): Promise<string> {
+  await http.listen({ host: config.host, port: config.port });
+  const address = http.server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  return publicUrlOf(config, port);
 }
 
-/** Points Telegram at our webhook, with the secret Telegram will send back on every delivery. */
-async function setTelegramWebhook(config: Config, webhookUrl: string): Promise<void> {
-  const response = await fetch(
-    `${config.telegram.apiRoot}/bot${config.telegram.botToken}/setWebhook`,
-    {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        url: webhookUrl,
-        secret_token: config.telegram.webhookSecret,
-        allowed_updates: ['message', 'callback_query'],
-      }),
-    },
-  );
-  const body = (await response.json().catch(() => ({}))) as { ok?: boolean; description?: string };
-  if (!body.ok)
-    throw new Error(`Telegram refused the webhook: ${body.description ?? response.status}`);
+function startBackgroundWork(
+  services: Services,
+  parts: Parts,
+  telegram: TelegramBot | null,
+): Promise<Jobs> {
+  const { database, now } = services;
+  return startJobs({
+    database,
+    broker: parts.broker,
+    users: parts.users,
+    outbox: parts.outbox,
+    calendarZone: parts.calendarZone,
+    logger: services.logger,
+    now,
+    cleanup: async () =>
+      (await parts.tickets.sweepExpired()) +
+      (await parts.states.sweepExpired()) +
+      (await pruneSeenTokens(database.db, now())),
+    ...(telegram ? { onNotify: () => telegram.kickOutbox() } : {}),
+  });
 }

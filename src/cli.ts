@@ -3,13 +3,13 @@
  * admin socket when one owns the embedded database, and open the database themselves
  * otherwise. Only commands that work are listed.
  */
-import { isAdminCommand, runAdminCommand } from './admin/commands.ts';
-import { sendAdminCommand } from './admin/socket.ts';
-import { openServices, startApp } from './app.ts';
+import { isAdminCommand, runAdminCommand, sendAdminCommand } from './admin/index.ts';
+import { startApp } from './app.ts';
 import { type Config, ConfigError, loadConfig, publicUrlOf } from './config.ts';
-import { createCore } from './core.ts';
 import { TidingsError } from './errors.ts';
 import { createLogger } from './log.ts';
+import { buildParts } from './parts.ts';
+import { openServices } from './services.ts';
 
 const HELP = `tidings — read Gmail and Google Calendar from Telegram, self-hosted
 
@@ -64,8 +64,8 @@ async function runDatabaseCommand(config: Config, name: string, args: string[]):
     logger: createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel),
   });
   try {
-    const core = createCore(services, { publicUrl: () => publicUrlOf(config, config.port) });
-    return await runAdminCommand({ ...services, core }, name, args);
+    const parts = buildParts(services, { publicUrl: () => publicUrlOf(config, config.port) });
+    return await runAdminCommand({ ...services, parts }, name, args);
   } finally {
     await services.database.close();
   }

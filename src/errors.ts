@@ -27,7 +27,14 @@ export const ERROR_CODES = [
 
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
-export type ReauthReason = 'revoked' | 'expired' | 'scope_missing' | 'corrupt';
+export const REAUTH_REASONS = ['revoked', 'expired', 'scope_missing', 'corrupt'] as const;
+
+export type ReauthReason = (typeof REAUTH_REASONS)[number];
+
+/** A stored status reason as a reauth reason; anything else reads as `revoked`. */
+export function reauthReasonOf(reason: string | null): ReauthReason {
+  return REAUTH_REASONS.find((known) => known === reason) ?? 'revoked';
+}
 
 export interface ErrorDetails {
   /** For `reauth_required`. */

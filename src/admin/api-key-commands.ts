@@ -3,13 +3,11 @@
  * the last line, so scripts can take it with `tail -n 1`), list, revoke. They need only the
  * database and the clock; the CLI runs them in-process or through the admin socket.
  */
-import type { Services } from '../app.ts';
-import { createApiKeyStore } from '../api-keys/index.ts';
-import type { ApiKeyInfo } from '../api-keys/index.ts';
+import { type ApiKeyInfo, createApiKeyStore } from '../api-keys/index.ts';
+import type { AdminCommand, AdminContext } from './context.ts';
 
-export type ApiKeyCommandServices = Pick<Services, 'database' | 'now'>;
-
-type Command = (services: ApiKeyCommandServices, args: string[]) => Promise<string[]>;
+/** API key commands need only the database and the clock. */
+export type ApiKeyCommandContext = Pick<AdminContext, 'database' | 'now'>;
 
 function describeKey(key: ApiKeyInfo): string {
   const state = key.revokedAt
@@ -20,11 +18,11 @@ function describeKey(key: ApiKeyInfo): string {
   return `tid_${key.prefix}_…  ${key.id}  "${key.name}"  created ${key.createdAt.toISOString()}  ${state}`;
 }
 
-export const API_KEY_COMMANDS: Record<string, Command> = {
-  async 'api-keys.create'(services, args) {
+export const API_KEY_COMMANDS: Record<string, AdminCommand<ApiKeyCommandContext>> = {
+  async 'api-keys.create'(context, args) {
     const [userId, ...nameWords] = args;
     if (!userId) throw new Error('usage: tidings api-keys create <user id> [name]');
-    const store = createApiKeyStore(services.database.db, services.now);
+    const store = createApiKeyStore(context.database.db, context.now);
     const name = nameWords.join(' ').trim() || 'default';
     const created = await store.create(userId, name);
     return [
@@ -33,16 +31,16 @@ export const API_KEY_COMMANDS: Record<string, Command> = {
       created.key,
     ];
   },
-  async 'api-keys.list'(services, args) {
+  async 'api-keys.list'(context, args) {
     const [userId] = args;
     if (!userId) throw new Error('usage: tidings api-keys list <user id>');
-    const keys = await createApiKeyStore(services.database.db, services.now).list(userId);
+    const keys = await createApiKeyStore(context.database.db, context.now).list(userId);
     return keys.length === 0 ? [`user ${userId} has no API keys`] : keys.map(describeKey);
   },
-  async 'api-keys.revoke'(services, args) {
+  async 'api-keys.revoke'(context, args) {
     const [selector] = args;
     if (!selector) throw new Error('usage: tidings api-keys revoke <key id or prefix>');
-    const revoked = await createApiKeyStore(services.database.db, services.now).revoke(
+    const revoked = await createApiKeyStore(context.database.db, context.now).revoke(
       null,
       selector,
     );

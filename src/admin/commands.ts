@@ -3,27 +3,23 @@
  * the database, or inside the running server when it arrives over the admin socket; the
  * output is the same lines either way.
  */
-import type { Services } from '../app.ts';
-import type { Core } from '../core.ts';
-import { API_KEY_COMMANDS } from './api-key-commands.ts';
 import { migrateToLatest } from '../db/index.ts';
+import { API_KEY_COMMANDS } from './api-key-commands.ts';
+import type { AdminContext, AdminCommand } from './context.ts';
 
-/** Services plus the core parts, when the command runs inside (or opens) a full app. */
-export type AdminContext = Services & { core: Core };
+export type { AdminContext } from './context.ts';
 
-type Command = (context: AdminContext, args: string[]) => Promise<string[]>;
-
-const COMMANDS: Record<string, Command> = {
-  async migrate(services) {
-    const outcome = await migrateToLatest(services.database.db, services.database.kind);
-    const applied = [...services.migrated, ...outcome.applied];
+const COMMANDS: Record<string, AdminCommand> = {
+  async migrate(context) {
+    const outcome = await migrateToLatest(context.database.db, context.database.kind);
+    const applied = [...context.migrated, ...outcome.applied];
     return [
       applied.length > 0 ? `applied: ${applied.join(', ')}` : 'already up to date',
       `schema version: ${outcome.current ?? 'none'}`,
     ];
   },
-  async 'keys.rotate'(services) {
-    const outcome = await services.vault.rotate();
+  async 'keys.rotate'(context) {
+    const outcome = await context.vault.rotate();
     return [
       `vault key version ${outcome.version} is now current`,
       `re-wrapped ${outcome.rewrapped} record key(s)` +
@@ -31,18 +27,18 @@ const COMMANDS: Record<string, Command> = {
       'older versions stay usable until retired: tidings keys retire <version>',
     ];
   },
-  async 'keys.status'(services) {
-    const rows = await services.vault.status();
+  async 'keys.status'(context) {
+    const rows = await context.vault.status();
     return rows.map(
       (row) =>
         `v${row.version}  ${row.current ? 'current' : row.retired ? 'retired' : 'active '}  ${row.records} record(s)`,
     );
   },
-  async 'keys.retire'(services, args) {
+  async 'keys.retire'(context, args) {
     const version = Number(args[0]);
     if (!Number.isInteger(version) || version < 1)
       throw new Error('usage: tidings keys retire <version>');
-    await services.vault.retire(version);
+    await context.vault.retire(version);
     return [`vault key version ${version} retired`];
   },
 };
@@ -63,28 +59,24 @@ Object.assign(COMMANDS, API_KEY_COMMANDS, {
   async 'users.add'(context: AdminContext, args: string[]) {
     const name = flag(args, '--name');
     if (!name) throw new Error('usage: tidings users add --name NAME [--telegram-id ID]');
-    const user = await context.core.users.create({
+    const user = await context.parts.users.create({
       displayName: name,
       telegramUserId: flag(args, '--telegram-id'),
     });
     return [`created user ${user.displayName}`, user.id];
   },
   async 'users.list'(context: AdminContext) {
-    const rows = await context.database.db
-      .selectFrom('users')
-      .selectAll()
-      .orderBy('created_at')
-      .execute();
-    if (rows.length === 0) return ['no users yet: tidings users add --name NAME'];
-    return rows.map(
-      (row) =>
-        `${row.id}  ${row.display_name}  telegram=${row.telegram_user_id ?? '-'}  zone=${row.time_zone ?? '-'}`,
+    const users = await context.parts.users.list();
+    if (users.length === 0) return ['no users yet: tidings users add --name NAME'];
+    return users.map(
+      (user) =>
+        `${user.id}  ${user.displayName}  telegram=${user.telegramUserId ?? '-'}  zone=${user.timeZone ?? '-'}`,
     );
   },
   async 'users.connect-link'(context: AdminContext, args: string[]) {
     const [userId] = args;
     if (!userId) throw new Error('usage: tidings users connect-link USER_ID');
-    const link = await context.core.frontDoor.connectLink(userId);
+    const link = await context.parts.frontDoor.connectLink(userId);
     return [
       `open within ${Math.round((link.expiresAt.getTime() - context.now().getTime()) / 60_000)} minutes, once:`,
       link.url,
@@ -93,8 +85,8 @@ Object.assign(COMMANDS, API_KEY_COMMANDS, {
   async 'connections.list'(context: AdminContext, args: string[]) {
     const userId = flag(args, '--user');
     const rows = userId
-      ? await context.core.connections.list(userId)
-      : await context.core.connections.listAll();
+      ? await context.parts.connections.list(userId)
+      : await context.parts.connections.listAll();
     if (rows.length === 0) return ['no connections'];
     return rows.map(
       (c) =>
@@ -106,7 +98,7 @@ Object.assign(COMMANDS, API_KEY_COMMANDS, {
   async 'connections.disconnect'(context: AdminContext, args: string[]) {
     const [id] = args;
     if (!id) throw new Error('usage: tidings connections disconnect CONNECTION_ID');
-    const outcome = await context.core.connections.disconnect(null, id);
+    const outcome = await context.parts.connections.disconnect(null, id);
     const email = outcome.connection.email;
     if (outcome.revokedAtGoogle) {
       return [`disconnected ${email}: grant revoked at Google and tokens deleted`];
@@ -119,19 +111,14 @@ Object.assign(COMMANDS, API_KEY_COMMANDS, {
   async 'connections.events'(context: AdminContext, args: string[]) {
     const [id] = args;
     if (!id) throw new Error('usage: tidings connections events CONNECTION_ID');
-    const rows = await context.database.db
-      .selectFrom('connection_events')
-      .selectAll()
-      .where('connection_id', '=', id)
-      .orderBy('id')
-      .execute();
+    const rows = await context.parts.connections.events(id);
     return rows.map(
       (e) =>
         `${iso(e.created_at)}  ${e.type}  ${e.from_status ?? ''}→${e.to_status ?? ''}  ${e.reason ?? ''}`,
     );
   },
   async 'notifications.list'(context: AdminContext) {
-    const rows = await context.core.outbox.list(50);
+    const rows = await context.parts.outbox.list(50);
     if (rows.length === 0) return ['no notifications'];
     return rows.map(
       (n) =>
@@ -145,11 +132,11 @@ export function isAdminCommand(name: string): boolean {
 }
 
 export async function runAdminCommand(
-  services: AdminContext,
+  context: AdminContext,
   name: string,
   args: string[],
 ): Promise<string[]> {
   const command = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
   if (!command) throw new Error(`unknown command: ${name}`);
-  return command(services, args);
+  return command(context, args);
 }

@@ -4,8 +4,9 @@
  * revoked by id or prefix. `last_used_at` is written at most once a minute per key, so a
  * busy key does not turn every read into a write.
  */
-import { randomUUID, timingSafeEqual } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
+import { secretEquals } from '../common/index.ts';
 import type { ApiKey, Database } from '../db/index.ts';
 import { TidingsError } from '../errors.ts';
 import { generateKey, hashKey, prefixOfKey, prefixOfSelector } from './key-format.ts';
@@ -56,12 +57,6 @@ function infoOf(row: ApiKey): ApiKeyInfo {
   };
 }
 
-function hashEquals(givenHex: string, storedHex: string): boolean {
-  const a = Buffer.from(givenHex, 'hex');
-  const b = Buffer.from(storedHex, 'hex');
-  return a.length === b.length && timingSafeEqual(a, b);
-}
-
 export function createApiKeyStore(db: Kysely<Database>, now: () => Date): ApiKeyStore {
   return {
     async create(userId, name) {
@@ -105,7 +100,7 @@ export function createApiKeyStore(db: Kysely<Database>, now: () => Date): ApiKey
         .execute();
       // Compare against every candidate so the time taken does not depend on which matched.
       let found: (typeof candidates)[number] | null = null;
-      for (const row of candidates) if (hashEquals(given, row.hash)) found = row;
+      for (const row of candidates) if (secretEquals(given, row.hash)) found = row;
       if (!found) return null;
       const at = now();
       const staleBefore = new Date(at.getTime() - LAST_USED_THROTTLE_MS);

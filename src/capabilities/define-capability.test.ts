@@ -4,7 +4,7 @@ import { TidingsError } from '../errors.ts';
 import type { GoogleApi } from '../google/index.ts';
 import { defineCapability, runCapability } from './define-capability.ts';
 import type { CapabilityContext } from './define-capability.ts';
-import { CAPABILITIES, getCapability } from './registry.ts';
+import { CAPABILITIES, capabilityNamed } from './registry.ts';
 
 const echo = defineCapability({
   name: 'test.echo',
@@ -121,14 +121,14 @@ describe('registry', () => {
   });
 
   it('finds a capability by name', () => {
-    expect([getCapability('calendar.next')?.name, getCapability('nope')]).toStrictEqual([
+    expect([capabilityNamed('calendar.next')?.name, capabilityNamed('nope')]).toStrictEqual([
       'calendar.next',
       undefined,
     ]);
   });
 
   it('requires exactly one of messageId and threadId for gmail.read', async () => {
-    const read = getCapability('gmail.read')!;
+    const read = capabilityNamed('gmail.read')!;
     expect(
       await failure(runCapability(read, context(GMAIL), { messageId: 'a', threadId: 'b' })),
     ).toStrictEqual({
@@ -139,7 +139,7 @@ describe('registry', () => {
   });
 
   it('rejects an agenda range longer than 62 days', async () => {
-    const agenda = getCapability('calendar.agenda')!;
+    const agenda = capabilityNamed('calendar.agenda')!;
     const ctx = context(['https://www.googleapis.com/auth/calendar.readonly']);
     ctx.google = { calendar: { listCalendars: async () => [] } } as unknown as GoogleApi;
     expect(

@@ -20,9 +20,13 @@ export interface CapabilityContext {
   grantedScopes: readonly string[];
 }
 
-export interface Capability<I extends z.ZodType = z.ZodType, O extends z.ZodType = z.ZodType> {
+export interface Capability<
+  N extends string = string,
+  I extends z.ZodType = z.ZodType,
+  O extends z.ZodType = z.ZodType,
+> {
   /** Dotted, stable: `gmail.search`. */
-  name: string;
+  name: N;
   /** For people and LLMs: what it answers and when to use it. */
   description: string;
   input: I;
@@ -31,10 +35,17 @@ export interface Capability<I extends z.ZodType = z.ZodType, O extends z.ZodType
   handler(ctx: CapabilityContext, input: z.output<I>): Promise<z.input<O>>;
 }
 
+/** Any capability, whatever its name and schemas. */
+export type AnyCapability = Capability<string, z.ZodType, z.ZodType>;
+/** What a caller may pass to that capability (defaults not yet applied). */
+export type CapabilityInput<C extends AnyCapability> = z.input<C['input']>;
+/** What that capability answers, validated. */
+export type CapabilityOutput<C extends AnyCapability> = z.output<C['output']>;
+
 /** Declares a capability; the identity function that lets TypeScript infer the types. */
-export function defineCapability<I extends z.ZodType, O extends z.ZodType>(
-  capability: Capability<I, O>,
-): Capability<I, O> {
+export function defineCapability<N extends string, I extends z.ZodType, O extends z.ZodType>(
+  capability: Capability<N, I, O>,
+): Capability<N, I, O> {
   return capability;
 }
 
@@ -51,11 +62,11 @@ export function firstIssue(error: z.ZodError): { field: string; message: string 
 }
 
 /** Validates, checks scopes, runs, and validates the output of one capability. */
-export async function runCapability<I extends z.ZodType, O extends z.ZodType>(
-  capability: Capability<I, O>,
+export async function runCapability<C extends AnyCapability>(
+  capability: C,
   ctx: CapabilityContext,
   rawInput: unknown,
-): Promise<z.output<O>> {
+): Promise<CapabilityOutput<C>> {
   const parsed = capability.input.safeParse(rawInput ?? {});
   if (!parsed.success) {
     const { field, message } = firstIssue(parsed.error);
@@ -79,5 +90,6 @@ export async function runCapability<I extends z.ZodType, O extends z.ZodType>(
       `${capability.name} produced an invalid result at ${field || '(root)'}: ${message}`,
     );
   }
-  return output.data;
+  // zod types a parse of a generic schema as unknown; this is that schema's output.
+  return output.data as CapabilityOutput<C>;
 }

@@ -1,11 +1,19 @@
 /**
- * Public surface of the capability registry: the definitions, the one runner every front
- * door calls, and the context a run needs.
+ * Capabilities: the read-only tools every front door offers, each declared once (name,
+ * description, zod input and output, the scope it needs, a handler), and the one runner
+ * that validates, checks scopes and runs them. Imports `google/` and `errors.ts` only: a
+ * capability knows the Google API it is handed, never users, connections or front doors.
  */
-export { CAPABILITIES, getCapability } from './registry.ts';
+export { CAPABILITIES, capabilityNamed } from './registry.ts';
 export type { CapabilityName } from './registry.ts';
 export { defineCapability, runCapability } from './define-capability.ts';
-export type { Capability, CapabilityContext } from './define-capability.ts';
+export type {
+  AnyCapability,
+  Capability,
+  CapabilityContext,
+  CapabilityInput,
+  CapabilityOutput,
+} from './define-capability.ts';
 export { actionsExtract } from './actions-extract.ts';
 export { calendarAgenda } from './calendar-agenda.ts';
 export { calendarFreebusy } from './calendar-freebusy.ts';

@@ -6,12 +6,12 @@ import { actionsExtract } from './actions-extract.ts';
 import { calendarAgenda } from './calendar-agenda.ts';
 import { calendarFreebusy } from './calendar-freebusy.ts';
 import { calendarNext } from './calendar-next.ts';
-import type { Capability } from './define-capability.ts';
+import type { AnyCapability } from './define-capability.ts';
 import { gmailRead } from './gmail-read.ts';
 import { gmailSearch } from './gmail-search.ts';
 import { gmailUnread } from './gmail-unread.ts';
 
-export const CAPABILITIES: readonly Capability[] = [
+export const CAPABILITIES = [
   gmailSearch,
   gmailUnread,
   gmailRead,
@@ -19,18 +19,15 @@ export const CAPABILITIES: readonly Capability[] = [
   calendarFreebusy,
   calendarNext,
   actionsExtract,
-];
+] as const;
 
-export type CapabilityName =
-  | 'gmail.search'
-  | 'gmail.unread'
-  | 'gmail.read'
-  | 'calendar.agenda'
-  | 'calendar.freebusy'
-  | 'calendar.next'
-  | 'actions.extract';
+/** Every capability's name, derived from the list. */
+export type CapabilityName = (typeof CAPABILITIES)[number]['name'];
 
-/** The capability with that name, or undefined. */
-export function getCapability(name: string): Capability | undefined {
+/**
+ * The capability with that name, or undefined: for front doors that receive a name from
+ * outside (a URL, a tool call). Everything inside passes the capability object itself.
+ */
+export function capabilityNamed(name: string): AnyCapability | undefined {
   return CAPABILITIES.find((c) => c.name === name);
 }

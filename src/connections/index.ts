@@ -1,3 +1,10 @@
+/**
+ * Connections: the domain core. A Google connection's record, status machine and history,
+ * the broker that hands out fresh access tokens (single-flight refresh), Cross-Account
+ * Protection events applied to it, and the notification outbox. Owns the `connections`,
+ * `connection_events` and `notifications` tables. Imports `db/`, `vault/`, `google/` (scope
+ * rules, the token source it implements), `errors.ts` and `log.ts`; never a front door.
+ */
 export {
   type Broker,
   type BrokerDeps,
@@ -8,9 +15,20 @@ export {
 } from './broker.ts';
 export type { DisconnectOutcome } from './disconnect.ts';
 export type { ConnectionMetrics } from './metrics.ts';
-export { createOutbox, type Outbox } from './outbox.ts';
+export { createOutbox, type Outbox, type OutboxEntry } from './outbox.ts';
+export {
+  insertNotification,
+  type NewNotification,
+  type NotificationKind,
+  type OutboxItem,
+} from './notifications.ts';
 export { LEASE_MS } from './refresh-lease.ts';
-export { type ConnectionStore, createConnectionStore, type GrantInput } from './store.ts';
+export {
+  type ConnectionStore,
+  type ConnectionStoreDeps,
+  createConnectionStore,
+  type GrantInput,
+} from './store.ts';
 export {
   applySecurityEvents,
   connectionsConcerned,
@@ -27,5 +45,4 @@ export {
   type TokenFailureKind,
 } from './token-endpoint.ts';
 export { recordEvent, transition } from './transitions.ts';
-export { createUserStore, type UserStore } from './users.ts';
-export { capabilitiesOf, scopesOf, toConnectionView } from './views.ts';
+export { capabilitiesOf, type ConnectionView, scopesOf, toConnectionView } from './views.ts';

@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { DatabaseHandle } from '../db/index.ts';
-import { DATABASES, type TestDatabaseHandle } from '../../test/support/databases.ts';
+import { DATABASES, type TestDatabaseHandle } from '../../test/support/databases.harness.ts';
 import { CLAIM_MS, createOutbox } from './outbox.ts';
-import { createUserStore } from './users.ts';
+import { createUserStore } from '../users/store.ts';
 
 for (const database of DATABASES) {
   describe(`notification outbox on ${database.name}`, () => {

@@ -7,7 +7,12 @@
  */
 import { type Kysely, sql } from 'kysely';
 import type { Database, Notification } from '../db/index.ts';
-import type { NotificationKind, OutboxItem } from '../front-door.ts';
+import {
+  insertNotification,
+  type NewNotification,
+  type NotificationKind,
+  type OutboxItem,
+} from './notifications.ts';
 
 const MAX_ATTEMPTS = 5;
 /** Long enough to send a batch (Telegram allows about one message per second per chat). */
@@ -26,9 +31,28 @@ function toItem(row: Notification): OutboxItem {
   };
 }
 
-export function createOutbox(db: Kysely<Database>, now: () => Date) {
+export interface OutboxEntry extends OutboxItem {
+  deliveredAt: Date | null;
+  lastError: string | null;
+}
+
+export interface Outbox {
+  /** Undelivered items that still have attempts left, oldest first. */
+  pending(limit: number): Promise<OutboxItem[]>;
+  /** Claims undelivered items for a while, so no other instance delivers them meanwhile. */
+  claim(limit: number): Promise<OutboxItem[]>;
+  delivered(id: string): Promise<void>;
+  /** Counts a failed attempt; `permanent` (blocked bot, user gone) stops further attempts. */
+  failed(id: string, error: string, options?: { permanent?: boolean }): Promise<void>;
+  /** Queues a notification (e.g. a briefing); `dedupeKey` makes it happen once. */
+  enqueue(item: NewNotification): Promise<void>;
+  /** The newest entries, delivered or not (the admin listing). */
+  list(limit: number): Promise<OutboxEntry[]>;
+}
+
+export function createOutbox(db: Kysely<Database>, now: () => Date): Outbox {
   return {
-    async pending(limit: number): Promise<OutboxItem[]> {
+    async pending(limit) {
       const rows = await db
         .selectFrom('notifications')
         .selectAll()
@@ -40,7 +64,7 @@ export function createOutbox(db: Kysely<Database>, now: () => Date) {
       return rows.map(toItem);
     },
     /** Claims up to `limit` undelivered rows, oldest first, for `CLAIM_MS`. */
-    async claim(limit: number): Promise<OutboxItem[]> {
+    async claim(limit) {
       const at = now();
       const until = new Date(at.getTime() + CLAIM_MS);
       const size = Math.max(1, Math.min(limit, 500));
@@ -56,14 +80,14 @@ export function createOutbox(db: Kysely<Database>, now: () => Date) {
         returning *`.execute(db);
       return rows.map(toItem).sort((a, b) => Number(a.id) - Number(b.id));
     },
-    async delivered(id: string): Promise<void> {
+    async delivered(id) {
       await db
         .updateTable('notifications')
         .set({ delivered_at: now(), claimed_until: null })
         .where('id', '=', id)
         .execute();
     },
-    async failed(id: string, error: string, options: { permanent?: boolean } = {}): Promise<void> {
+    async failed(id, error, options = {}) {
       await db
         .updateTable('notifications')
         .set((eb) => ({
@@ -74,29 +98,10 @@ export function createOutbox(db: Kysely<Database>, now: () => Date) {
         .where('id', '=', id)
         .execute();
     },
-    async enqueue(item: {
-      userId: string;
-      kind: NotificationKind;
-      payload: Record<string, unknown>;
-      dedupeKey?: string;
-      connectionId?: string | null;
-    }): Promise<void> {
-      await db
-        .insertInto('notifications')
-        .values({
-          user_id: item.userId,
-          connection_id: item.connectionId ?? null,
-          kind: item.kind,
-          payload: JSON.stringify(item.payload),
-          dedupe_key: item.dedupeKey ?? null,
-          created_at: now(),
-        })
-        .onConflict((oc) => oc.column('dedupe_key').doNothing())
-        .execute();
+    async enqueue(item) {
+      await insertNotification(db, item, now());
     },
-    async list(
-      limit: number,
-    ): Promise<Array<OutboxItem & { deliveredAt: Date | null; lastError: string | null }>> {
+    async list(limit) {
       const rows = await db
         .selectFrom('notifications')
         .selectAll()
@@ -111,5 +116,3 @@ export function createOutbox(db: Kysely<Database>, now: () => Date) {
     },
   };
 }
-
-export type Outbox = ReturnType<typeof createOutbox>;

@@ -17,7 +17,7 @@ import {
 import { releaseLease, takeLease, waitForLease } from './refresh-lease.ts';
 import { fillDigest, refreshTokenDigest } from './refresh-token-digest.ts';
 import { NO_TOKENS, openTokenBundle, sealTokenBundle, type TokenBundle } from './token-bundle.ts';
-import { type TokenEndpoint, TokenFailure } from './token-endpoint.ts';
+import { type RefreshResult, type TokenEndpoint, TokenFailure } from './token-endpoint.ts';
 import { inTransaction, transition } from './transitions.ts';
 import {
   assertUsable,
@@ -135,7 +135,7 @@ async function askGoogle(
   bundle: TokenBundle,
   request: RefreshRequest,
 ): Promise<Served | 'stale'> {
-  let result: Awaited<ReturnType<TokenEndpoint['refresh']>>;
+  let result: RefreshResult;
   try {
     result = await deps.endpoint.refresh(bundle.refreshToken);
   } catch (error) {
@@ -149,26 +149,51 @@ async function askGoogle(
   deps.metrics?.tokenRefreshes.inc({ outcome: 'ok' });
   const now = deps.now();
   if (result.scopes !== null && capabilitiesOf(result.scopes).length === 0) {
-    // The grant now covers nothing Tidings can read: tell the person once.
-    const moved = await transition(deps.db, deps, {
-      connectionId: row.id,
-      to: 'needs_reauth',
-      reason: 'scope_missing',
-      version: row.token_version,
-      from: ['active', 'degraded'],
-      detail: { scopes: result.scopes },
-      set: {
-        ...NO_TOKENS,
-        granted_scopes: JSON.stringify(result.scopes),
-        next_attempt_at: null,
-        failure_count: 0,
-        failure_kind: null,
-        last_checked_at: now,
-      },
-    });
-    if (moved === null) return 'stale';
-    throw reauthError(row, 'scope_missing');
+    return retireScopeless(deps, row, result.scopes, now);
   }
+  const written = await storeRefreshed(deps, row, bundle, result, now);
+  if (!written) return 'stale';
+  return { accessToken: result.accessToken, outcome: 'refreshed' };
+}
+
+/** The grant now covers nothing Tidings can read: tell the person once. */
+async function retireScopeless(
+  deps: RefreshDeps,
+  row: UsableRow,
+  scopes: string[],
+  now: Date,
+): Promise<'stale'> {
+  const moved = await transition(deps.db, deps, {
+    connectionId: row.id,
+    to: 'needs_reauth',
+    reason: 'scope_missing',
+    version: row.token_version,
+    from: ['active', 'degraded'],
+    detail: { scopes },
+    set: {
+      ...NO_TOKENS,
+      granted_scopes: JSON.stringify(scopes),
+      next_attempt_at: null,
+      failure_count: 0,
+      failure_kind: null,
+      last_checked_at: now,
+    },
+  });
+  if (moved === null) return 'stale';
+  throw reauthError(row, 'scope_missing');
+}
+
+/**
+ * Seals Google's answer (keeping the refresh token when Google sent none) and writes it
+ * over the token generation that was read; false when that generation moved meanwhile.
+ */
+async function storeRefreshed(
+  deps: RefreshDeps,
+  row: UsableRow,
+  bundle: TokenBundle,
+  result: RefreshResult,
+  now: Date,
+): Promise<boolean> {
   const next: TokenBundle = {
     accessToken: result.accessToken,
     refreshToken: result.refreshToken ?? bundle.refreshToken,
@@ -176,7 +201,7 @@ async function askGoogle(
     tokenType: 'Bearer',
   };
   const sealed = await sealTokenBundle(deps.vault, row.id, next);
-  const written = await inTransaction(deps.db, async (trx) => {
+  return inTransaction(deps.db, async (trx) => {
     const updated = await trx
       .updateTable('connections')
       .set((eb) => ({
@@ -208,6 +233,4 @@ async function askGoogle(
     }
     return true;
   });
-  if (!written) return 'stale';
-  return { accessToken: result.accessToken, outcome: 'refreshed' };
 }

@@ -17,6 +17,7 @@ import type { ConnectionMetrics } from './metrics.ts';
 import { refreshTokenDigest } from './refresh-token-digest.ts';
 import { openTokenBundle, sealTokenBundle, type TokenBundle } from './token-bundle.ts';
 import { recordEvent, transition } from './transitions.ts';
+import { insertNotification } from './notifications.ts';
 import { capabilitiesOf } from './views.ts';
 
 export interface GrantInput {
@@ -84,120 +85,230 @@ async function keptRefreshToken(
   return opened === 'corrupt' ? null : opened.refreshToken;
 }
 
+/** What one round prepares outside the transaction: the row's id and its sealed columns. */
+interface PreparedGrant {
+  id: string;
+  /** The connection as read before sealing; the transaction checks it is still so. */
+  existing: Connection | undefined;
+  columns: GrantColumns;
+  now: Date;
+}
+
+type GrantColumns = Awaited<ReturnType<typeof sealGrant>>;
+
+/** `false`: the reading went stale (or another writer won), so the round starts again. */
+type Stored = 'created' | 'updated' | false;
+
+/** The refresh token to seal: Google's new one, else the existing connection's. */
+async function refreshTokenFor(
+  deps: SaveGrantDeps,
+  grant: GrantInput,
+  existing: Connection | undefined,
+): Promise<string> {
+  const refreshToken = grant.refreshToken ?? (await keptRefreshToken(deps, existing));
+  if (!refreshToken) {
+    throw new TidingsError(
+      'oauth_no_refresh_token',
+      'Google did not hand out offline access. Remove Tidings from your Google account permissions, then connect again.',
+    );
+  }
+  return refreshToken;
+}
+
+/** Seals the token bundle for connection `id`; answers the columns the row is written with. */
+async function sealGrant(
+  deps: SaveGrantDeps,
+  grant: GrantInput,
+  id: string,
+  refreshToken: string,
+  now: Date,
+) {
+  const bundle: TokenBundle = {
+    accessToken: grant.accessToken,
+    refreshToken,
+    accessExpiresAt: grant.expiresIn === null ? null : now.getTime() + grant.expiresIn * 1000,
+    tokenType: 'Bearer',
+  };
+  const sealed = await sealTokenBundle(deps.vault, id, bundle);
+  return {
+    email: grant.email,
+    display_name: grant.displayName,
+    hosted_domain: grant.hostedDomain,
+    granted_scopes: JSON.stringify(grant.scopes),
+    token_ciphertext: sealed.ciphertext,
+    key_version: sealed.keyVersion,
+    refresh_token_digest: refreshTokenDigest(refreshToken),
+    granted_at: now,
+    access_expires_at: bundle.accessExpiresAt === null ? null : new Date(bundle.accessExpiresAt),
+    last_refreshed_at: now,
+    last_checked_at: now,
+    failure_count: 0,
+    failure_kind: null,
+    next_attempt_at: null,
+    updated_at: now,
+  };
+}
+
+/** Reads the existing connection for (user, subject) and seals the grant for it. */
+async function prepareGrant(deps: SaveGrantDeps, grant: GrantInput): Promise<PreparedGrant> {
+  const now = deps.now();
+  const existing = await findExisting(deps.db, grant);
+  const refreshToken = await refreshTokenFor(deps, grant, existing);
+  const id = existing?.id ?? randomUUID();
+  const columns = await sealGrant(deps, grant, id, refreshToken, now);
+  return { id, existing, columns, now };
+}
+
+/**
+ * Whether what was sealed no longer fits the row now locked: it was sealed for another id,
+ * or it kept a refresh token from a generation since replaced.
+ */
+function readingIsStale(
+  current: Connection | undefined,
+  prepared: PreparedGrant,
+  grant: GrantInput,
+): boolean {
+  if (current && current.id !== prepared.id) return true;
+  return Boolean(
+    current && !grant.refreshToken && current.token_version !== prepared.existing?.token_version,
+  );
+}
+
+/** The same account again while its connection is active: new tokens, next generation. */
+async function updateActive(
+  trx: Transaction<Database>,
+  deps: SaveGrantDeps,
+  grant: GrantInput,
+  prepared: PreparedGrant,
+): Promise<boolean> {
+  await trx
+    .updateTable('connections')
+    .set((eb) => ({ ...prepared.columns, token_version: eb('token_version', '+', 1) }))
+    .where('id', '=', prepared.id)
+    .execute();
+  await recordEvent(trx, deps, {
+    connectionId: prepared.id,
+    userId: grant.userId,
+    type: 'reconnected',
+    detail: { scopes: grant.scopes },
+  });
+  return true;
+}
+
+/** The same account again after its connection broke or was disconnected: back to active. */
+async function reactivate(
+  trx: Transaction<Database>,
+  deps: SaveGrantDeps,
+  prepared: PreparedGrant,
+  current: Connection,
+): Promise<boolean> {
+  const moved = await transition(trx, deps, {
+    connectionId: prepared.id,
+    to: 'active',
+    reason: 'reconnected',
+    from: [current.status],
+    set: prepared.columns,
+  });
+  return moved !== null;
+}
+
+/** A new account: inserted unless another consent inserted it first. */
+async function insertNew(
+  trx: Transaction<Database>,
+  deps: SaveGrantDeps,
+  grant: GrantInput,
+  prepared: PreparedGrant,
+): Promise<boolean> {
+  const inserted = await trx
+    .insertInto('connections')
+    .values({
+      id: prepared.id,
+      user_id: grant.userId,
+      provider: 'google',
+      subject: grant.subject,
+      status: 'active',
+      status_reason: null,
+      ...prepared.columns,
+    })
+    .onConflict((oc) => oc.columns(['user_id', 'provider', 'subject']).doNothing())
+    .returning('id')
+    .executeTakeFirst();
+  if (!inserted) return false;
+  await recordEvent(trx, deps, {
+    connectionId: prepared.id,
+    userId: grant.userId,
+    type: 'connected',
+    to: 'active',
+    detail: { scopes: grant.scopes },
+  });
+  return true;
+}
+
+/** Writes the row and its event; false when another writer got there first. */
+function writeRow(
+  trx: Transaction<Database>,
+  deps: SaveGrantDeps,
+  grant: GrantInput,
+  prepared: PreparedGrant,
+  current: Connection | undefined,
+): Promise<boolean> {
+  if (current?.status === 'active') return updateActive(trx, deps, grant, prepared);
+  if (current) return reactivate(trx, deps, prepared, current);
+  return insertNew(trx, deps, grant, prepared);
+}
+
+/** Keeps one default connection and queues the "connected" notice. */
+async function announceGrant(
+  trx: Transaction<Database>,
+  grant: GrantInput,
+  prepared: PreparedGrant,
+): Promise<void> {
+  await ensureDefault(trx, grant.userId);
+  await insertNotification(
+    trx,
+    {
+      userId: grant.userId,
+      connectionId: prepared.id,
+      kind: 'connected',
+      payload: {
+        email: grant.email,
+        capabilities: capabilitiesOf(grant.scopes),
+        scopes: grant.scopes,
+      },
+    },
+    prepared.now,
+  );
+}
+
+/** The one transaction of a round: lock the user, re-read, write, announce. */
+function commitGrant(
+  deps: SaveGrantDeps,
+  grant: GrantInput,
+  prepared: PreparedGrant,
+): Promise<Stored> {
+  return deps.db.transaction().execute(async (trx) => {
+    await lockUser(trx, grant.userId);
+    const current = await findExisting(trx, grant);
+    if (readingIsStale(current, prepared, grant)) return false;
+    if (!(await writeRow(trx, deps, grant, prepared, current))) return false;
+    await announceGrant(trx, grant, prepared);
+    return current ? 'updated' : 'created';
+  });
+}
+
 /** Stores a completed consent. Returns the connection id and whether it was new. */
 export async function saveGrant(
   deps: SaveGrantDeps,
   grant: GrantInput,
 ): Promise<{ id: string; created: boolean }> {
   for (let round = 0; round < MAX_ROUNDS; round++) {
-    const now = deps.now();
-    const existing = await findExisting(deps.db, grant);
-    const refreshToken = grant.refreshToken ?? (await keptRefreshToken(deps, existing));
-    if (!refreshToken) {
-      throw new TidingsError(
-        'oauth_no_refresh_token',
-        'Google did not hand out offline access. Remove Tidings from your Google account permissions, then connect again.',
-      );
-    }
-    const id = existing?.id ?? randomUUID();
-    const bundle: TokenBundle = {
-      accessToken: grant.accessToken,
-      refreshToken,
-      accessExpiresAt: grant.expiresIn === null ? null : now.getTime() + grant.expiresIn * 1000,
-      tokenType: 'Bearer',
-    };
-    const sealed = await sealTokenBundle(deps.vault, id, bundle);
-    const columns = {
-      email: grant.email,
-      display_name: grant.displayName,
-      hosted_domain: grant.hostedDomain,
-      granted_scopes: JSON.stringify(grant.scopes),
-      token_ciphertext: sealed.ciphertext,
-      key_version: sealed.keyVersion,
-      refresh_token_digest: refreshTokenDigest(refreshToken),
-      granted_at: now,
-      access_expires_at: bundle.accessExpiresAt === null ? null : new Date(bundle.accessExpiresAt),
-      last_refreshed_at: now,
-      last_checked_at: now,
-      failure_count: 0,
-      failure_kind: null,
-      next_attempt_at: null,
-      updated_at: now,
-    };
-    const stored = await deps.db.transaction().execute(async (trx) => {
-      await lockUser(trx, grant.userId);
-      const current = await findExisting(trx, grant);
-      // Sealed for another id, or the kept refresh token may be stale: read again.
-      if (current && current.id !== id) return false;
-      if (current && !grant.refreshToken && current.token_version !== existing?.token_version)
-        return false;
-      if (current?.status === 'active') {
-        await trx
-          .updateTable('connections')
-          .set((eb) => ({ ...columns, token_version: eb('token_version', '+', 1) }))
-          .where('id', '=', id)
-          .execute();
-        await recordEvent(trx, deps, {
-          connectionId: id,
-          userId: grant.userId,
-          type: 'reconnected',
-          detail: { scopes: grant.scopes },
-        });
-      } else if (current) {
-        const moved = await transition(trx, deps, {
-          connectionId: id,
-          to: 'active',
-          reason: 'reconnected',
-          from: [current.status],
-          set: columns,
-        });
-        if (moved === null) return false;
-      } else {
-        const inserted = await trx
-          .insertInto('connections')
-          .values({
-            id,
-            user_id: grant.userId,
-            provider: 'google',
-            subject: grant.subject,
-            status: 'active',
-            status_reason: null,
-            ...columns,
-          })
-          .onConflict((oc) => oc.columns(['user_id', 'provider', 'subject']).doNothing())
-          .returning('id')
-          .executeTakeFirst();
-        if (!inserted) return false;
-        await recordEvent(trx, deps, {
-          connectionId: id,
-          userId: grant.userId,
-          type: 'connected',
-          to: 'active',
-          detail: { scopes: grant.scopes },
-        });
-      }
-      await ensureDefault(trx, grant.userId);
-      await trx
-        .insertInto('notifications')
-        .values({
-          user_id: grant.userId,
-          connection_id: id,
-          kind: 'connected',
-          payload: JSON.stringify({
-            email: grant.email,
-            capabilities: capabilitiesOf(grant.scopes),
-            scopes: grant.scopes,
-          }),
-          created_at: now,
-        })
-        .execute();
-      return current ? 'updated' : 'created';
-    });
+    const prepared = await prepareGrant(deps, grant);
+    const stored = await commitGrant(deps, grant, prepared);
     if (stored === false) continue;
     if (stored === 'created') {
       deps.metrics?.connectionTransitions.inc({ from: 'none', to: 'active', reason: 'connected' });
     }
-    return { id, created: stored === 'created' };
+    return { id: prepared.id, created: stored === 'created' };
   }
   throw new Error('the connection kept changing while a consent was stored');
 }

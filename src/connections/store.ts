@@ -4,16 +4,15 @@
  * disconnected (`disconnect.ts`).
  */
 import type { Kysely } from 'kysely';
-import type { Connection, Database } from '../db/index.ts';
+import type { Connection, ConnectionEvent, Database } from '../db/index.ts';
 import { TidingsError } from '../errors.ts';
-import type { ConnectionView } from '../front-door.ts';
 import type { Logger } from '../log.ts';
 import type { Vault } from '../vault/index.ts';
 import { type DisconnectOutcome, disconnectConnection } from './disconnect.ts';
 import type { ConnectionMetrics } from './metrics.ts';
 import { type GrantInput, saveGrant } from './save-grant.ts';
 import type { TokenEndpoint } from './token-endpoint.ts';
-import { toConnectionView } from './views.ts';
+import { type ConnectionView, toConnectionView } from './views.ts';
 
 export type { GrantInput } from './save-grant.ts';
 
@@ -27,7 +26,29 @@ export interface ConnectionStoreDeps {
   metrics?: ConnectionMetrics | undefined;
 }
 
-export function createConnectionStore(deps: ConnectionStoreDeps) {
+export interface ConnectionStore {
+  /** Stores a completed consent. Returns the connection and whether it was new. */
+  saveGrant(grant: GrantInput): Promise<{ connection: ConnectionView; created: boolean }>;
+  /** The user's connections that are not revoked, oldest first. */
+  list(userId: string): Promise<ConnectionView[]>;
+  /** Every connection of every user, revoked ones too (the admin listing). */
+  listAll(): Promise<ConnectionView[]>;
+  /** By id or email, belonging to the user; else the default. Throws not_connected / not_found. */
+  resolve(userId: string, selector?: string | null): Promise<ConnectionView>;
+  setDefault(userId: string, connectionId: string): Promise<ConnectionView>;
+  /**
+   * Revokes at Google (best effort), deletes the ciphertext, records what happened; with a
+   * null user, any user's connection (the admin command).
+   */
+  disconnect(
+    userId: string | null,
+    connectionId: string,
+  ): Promise<DisconnectOutcome & { connection: ConnectionView }>;
+  /** The history of one connection, oldest first. */
+  events(connectionId: string): Promise<ConnectionEvent[]>;
+}
+
+export function createConnectionStore(deps: ConnectionStoreDeps): ConnectionStore {
   const { db } = deps;
 
   async function ownRow(userId: string, connectionId: string): Promise<Connection> {
@@ -42,9 +63,8 @@ export function createConnectionStore(deps: ConnectionStoreDeps) {
     return row;
   }
 
-  return {
-    /** Stores a completed consent. Returns the connection and whether it was new. */
-    async saveGrant(grant: GrantInput): Promise<{ connection: ConnectionView; created: boolean }> {
+  const store: ConnectionStore = {
+    async saveGrant(grant) {
       const { id, created } = await saveGrant(deps, grant);
       const row = await db
         .selectFrom('connections')
@@ -54,7 +74,7 @@ export function createConnectionStore(deps: ConnectionStoreDeps) {
       return { connection: toConnectionView(row), created };
     },
 
-    async list(userId: string): Promise<ConnectionView[]> {
+    async list(userId) {
       const rows = await db
         .selectFrom('connections')
         .selectAll()
@@ -65,13 +85,13 @@ export function createConnectionStore(deps: ConnectionStoreDeps) {
       return rows.map(toConnectionView);
     },
 
-    async listAll(): Promise<ConnectionView[]> {
+    async listAll() {
       const rows = await db.selectFrom('connections').selectAll().orderBy('created_at').execute();
       return rows.map(toConnectionView);
     },
 
-    async resolve(userId: string, selector?: string | null): Promise<ConnectionView> {
-      const rows = await this.list(userId);
+    async resolve(userId, selector) {
+      const rows = await store.list(userId);
       if (selector) {
         const wanted = selector.trim().toLowerCase();
         const match = rows.find((row) => row.id === selector || row.email.toLowerCase() === wanted);
@@ -86,7 +106,7 @@ export function createConnectionStore(deps: ConnectionStoreDeps) {
       return chosen;
     },
 
-    async setDefault(userId: string, connectionId: string): Promise<ConnectionView> {
+    async setDefault(userId, connectionId) {
       await ownRow(userId, connectionId);
       await db.transaction().execute(async (trx) => {
         await trx
@@ -103,11 +123,7 @@ export function createConnectionStore(deps: ConnectionStoreDeps) {
       return toConnectionView(await ownRow(userId, connectionId));
     },
 
-    /** Revokes at Google (best effort), deletes the ciphertext, records what happened. */
-    async disconnect(
-      userId: string | null,
-      connectionId: string,
-    ): Promise<DisconnectOutcome & { connection: ConnectionView }> {
+    async disconnect(userId, connectionId) {
       const row = userId
         ? await ownRow(userId, connectionId)
         : await db
@@ -125,7 +141,15 @@ export function createConnectionStore(deps: ConnectionStoreDeps) {
         .executeTakeFirstOrThrow();
       return { ...outcome, connection: toConnectionView(after) };
     },
-  };
-}
 
-export type ConnectionStore = ReturnType<typeof createConnectionStore>;
+    async events(connectionId) {
+      return db
+        .selectFrom('connection_events')
+        .selectAll()
+        .where('connection_id', '=', connectionId)
+        .orderBy('id')
+        .execute();
+    },
+  };
+  return store;
+}

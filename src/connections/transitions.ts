@@ -9,6 +9,7 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { ConnectionStatus, Database } from '../db/index.ts';
 import type { ConnectionMetrics } from './metrics.ts';
+import { insertNotification } from './notifications.ts';
 
 export type Db = Kysely<Database> | Transaction<Database>;
 
@@ -83,16 +84,16 @@ export async function transition(
       detail: input.detail ?? {},
     });
     if (input.to === 'needs_reauth') {
-      await trx
-        .insertInto('notifications')
-        .values({
-          user_id: before.user_id,
-          connection_id: input.connectionId,
+      await insertNotification(
+        trx,
+        {
+          userId: before.user_id,
+          connectionId: input.connectionId,
           kind: 'connection_broken',
-          payload: JSON.stringify({ ...input.notice, email: before.email, reason: input.reason }),
-          created_at: deps.now(),
-        })
-        .execute();
+          payload: { ...input.notice, email: before.email, reason: input.reason },
+        },
+        deps.now(),
+      );
     }
     return before.status;
   });

@@ -1,9 +1,27 @@
 /**
  * Connection rows as the rest of the code sees them: never a token, never ciphertext.
  */
-import type { Connection } from '../db/index.ts';
-import type { ConnectionView } from '../front-door.ts';
+import type { Connection, ConnectionStatus } from '../db/index.ts';
 import { hasScopeFor } from '../google/index.ts';
+
+export interface ConnectionView {
+  id: string;
+  userId: string;
+  provider: 'google';
+  email: string;
+  displayName: string | null;
+  grantedScopes: string[];
+  /** What the granted scopes allow: `gmail`, `calendar`. */
+  capabilities: Array<'gmail' | 'calendar'>;
+  status: ConnectionStatus;
+  /** For `needs_reauth`: revoked | expired | scope_missing | corrupt; for `degraded`: why. */
+  statusReason: string | null;
+  isDefault: boolean;
+  accessExpiresAt: Date | null;
+  lastRefreshedAt: Date | null;
+  lastUsedAt: Date | null;
+  createdAt: Date;
+}
 
 export function scopesOf(row: Pick<Connection, 'granted_scopes'>): string[] {
   const value = row.granted_scopes as unknown;

@@ -1,6 +1,10 @@
 import { sql } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
-import { DATABASES, POSTGRES, type TestDatabaseHandle } from '../../test/support/databases.ts';
+import {
+  DATABASES,
+  POSTGRES,
+  type TestDatabaseHandle,
+} from '../../test/support/databases.harness.ts';
 import { migrateToLatest } from './migrate.ts';
 
 const TABLES = [

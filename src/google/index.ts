@@ -1,7 +1,8 @@
 /**
- * Public surface of the Google read clients: the `TokenSource` the broker implements,
- * `createGoogleApi` (Gmail + Calendar bound to one connection), the response types, and
- * the message decoding helpers.
+ * Google's read APIs: Gmail and Calendar clients bound to one connection (`createGoogleApi`),
+ * with one retry core, batching, a gate on calls in flight per connection, the response
+ * schemas, MIME and charset decoding, and the scope rules. Knows nothing of how a token is
+ * obtained: it asks the `TokenSource` it is given (the broker). Imports only `errors.ts`.
  */
 export type { TokenSource } from './token-source.ts';
 export { createGoogleApi } from './google-api.ts';

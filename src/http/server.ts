@@ -8,8 +8,8 @@ import helmet from '@fastify/helmet';
 import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
 import { TidingsError } from '../errors.ts';
 import type { Logger } from '../log.ts';
-import { secretEquals } from '../secret-equals.ts';
-import type { Metrics } from './metrics.ts';
+import { secretEquals } from '../common/index.ts';
+import type { Metrics } from '../metrics.ts';
 import { type Problem, problemOf, sendProblem } from './problem.ts';
 
 export interface HttpServerDeps {

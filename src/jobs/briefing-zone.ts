@@ -8,7 +8,7 @@
  */
 import { IANAZone } from 'luxon';
 import { isTidingsError } from '../errors.ts';
-import type { FrontDoor, UserRecord } from '../front-door.ts';
+import type { UserRecord } from '../users/index.ts';
 
 export const ZONE_TTL_MS = 6 * 60 * 60_000;
 export const ZONE_RETRY_MS = 10 * 60_000;
@@ -24,7 +24,7 @@ function valid(zone: unknown): zone is string {
 }
 
 export function createZoneResolver(deps: {
-  invoke: FrontDoor['invoke'];
+  calendarZone(userId: string): Promise<string>;
   now: () => Date;
 }): ZoneResolver {
   const remembered = new Map<string, { zone: string | null; until: number }>();
@@ -40,13 +40,9 @@ export function createZoneResolver(deps: {
       if (valid(user.timeZone)) return user.timeZone;
       const known = remembered.get(user.id);
       if (known && known.until > deps.now().getTime()) return known.zone;
-      const now = deps.now();
       try {
-        const probe = (await deps.invoke(user.id, 'calendar.agenda', {
-          from: now.toISOString(),
-          to: new Date(now.getTime() + 60_000).toISOString(),
-        })) as { timeZone?: unknown };
-        return remember(user.id, valid(probe.timeZone) ? probe.timeZone : 'UTC', ZONE_TTL_MS);
+        const zone = await deps.calendarZone(user.id);
+        return remember(user.id, valid(zone) ? zone : 'UTC', ZONE_TTL_MS);
       } catch (error) {
         // No Calendar to ask (or no Google at all): UTC, as everywhere else.
         if (

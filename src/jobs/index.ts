@@ -1,3 +1,9 @@
+/**
+ * Background work on pg-boss: the guarded refresh sweep (tokens needed soon, daily health
+ * checks), the daily briefings in each user's zone, and the clean-up of expired one-time
+ * values; several instances coordinate through the database. Imports `connections/` (the
+ * broker, the outbox), `users/`, `db/`, `errors.ts` and `log.ts`; never a front door.
+ */
 export { createZoneResolver, type ZoneResolver } from './briefing-zone.ts';
 export { createJobWork, SWEEP_BUDGET_MS, type SweepResult } from './job-work.ts';
 export { type JobEvents, type Jobs, startJobs } from './jobs.ts';

@@ -6,10 +6,10 @@
  * of expired one-time values.
  */
 import { DateTime } from 'luxon';
-import type { Broker, RefreshOptions } from '../connections/index.ts';
+import type { Broker, Outbox, RefreshOptions } from '../connections/index.ts';
 import type { DatabaseHandle } from '../db/index.ts';
-import type { FrontDoor, UserRecord } from '../front-door.ts';
 import type { Logger } from '../log.ts';
+import type { UserRecord, UserStore } from '../users/index.ts';
 import { createZoneResolver } from './briefing-zone.ts';
 import { type DueConnection, dueConnections, SCHEDULED_LEAD_MS } from './refresh-sweep.ts';
 
@@ -21,7 +21,10 @@ const BRIEFING_LATE_MINUTES = 120;
 export interface JobWorkDeps {
   database: DatabaseHandle;
   broker: Broker;
-  frontDoor: Pick<FrontDoor, 'users' | 'outbox' | 'invoke'>;
+  users: Pick<UserStore, 'withBriefing'>;
+  outbox: Pick<Outbox, 'enqueue'>;
+  /** The zone the user's Google Calendar reports; throws TidingsError when it cannot tell. */
+  calendarZone(userId: string): Promise<string>;
   logger: Logger;
   now: () => Date;
   /** Deletes expired one-time values (connect tickets, OAuth states); returns how many. */
@@ -45,7 +48,7 @@ export function sweepOptions(connection: Pick<DueConnection, 'lastCheckedAt'>): 
 }
 
 export function createJobWork(deps: JobWorkDeps) {
-  const zones = createZoneResolver({ invoke: deps.frontDoor.invoke, now: deps.now });
+  const zones = createZoneResolver({ calendarZone: deps.calendarZone, now: deps.now });
 
   /** Today's briefing time in the user's zone, or null when off or the zone is unknown. */
   async function briefingAt(user: UserRecord): Promise<DateTime | null> {
@@ -63,7 +66,7 @@ export function createJobWork(deps: JobWorkDeps) {
     async scheduledSoon(): Promise<string[]> {
       const now = DateTime.fromJSDate(deps.now());
       const soon: string[] = [];
-      for (const user of await deps.frontDoor.users.withBriefing()) {
+      for (const user of await deps.users.withBriefing()) {
         const at = await briefingAt(user);
         if (!at) continue;
         // Today's time, or tomorrow's when today's has passed (just before midnight).
@@ -114,13 +117,13 @@ export function createJobWork(deps: JobWorkDeps) {
 
     async briefings(): Promise<number> {
       let queued = 0;
-      for (const user of await deps.frontDoor.users.withBriefing()) {
+      for (const user of await deps.users.withBriefing()) {
         const due = await briefingAt(user);
         if (!due) continue;
         const local = DateTime.fromJSDate(deps.now(), { zone: due.zone });
         const late = local.diff(due, 'minutes').minutes;
         if (late < 0 || late > BRIEFING_LATE_MINUTES) continue;
-        await deps.frontDoor.outbox.enqueue({
+        await deps.outbox.enqueue({
           userId: user.id,
           kind: 'briefing',
           payload: { date: local.toISODate() },

@@ -4,7 +4,7 @@
  * (with `PUBLIC_URL`'s path prefix, when Tidings is served under one).
  */
 import { createHmac } from 'node:crypto';
-import { secretEquals } from '../secret-equals.ts';
+import { secretEquals } from '../common/index.ts';
 import { hashToken } from './one-time-tokens.ts';
 
 export const CALLBACK_PATH = '/oauth/google/callback';

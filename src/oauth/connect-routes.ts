@@ -9,30 +9,15 @@
 import formbody from '@fastify/formbody';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import * as client from 'openid-client';
-import type { ConnectionStore } from '../connections/index.ts';
-import type { Logger } from '../log.ts';
 import { bindingCookie, CALLBACK_PATH } from './browser-binding.ts';
 import { registerCallbackRoute } from './callback-route.ts';
-import { type GoogleOidc, translateTokenError } from './google-oidc.ts';
-import type { createStateStore, createTicketStore } from './one-time-tokens.ts';
+import { translateTokenError } from './google-oidc.ts';
 import { continuePage, sendFailure } from './result-pages.ts';
+import type { ConnectRouteDeps } from './route-deps.ts';
 
 export { CALLBACK_PATH } from './browser-binding.ts';
+export type { ConnectRouteDeps } from './route-deps.ts';
 export const START_PATH = '/oauth/google/start';
-
-export interface ConnectRouteDeps {
-  oidc: () => GoogleOidc | null;
-  tickets: ReturnType<typeof createTicketStore>;
-  states: ReturnType<typeof createStateStore>;
-  connections: ConnectionStore;
-  publicUrl: () => string;
-  scopes: readonly string[];
-  /** Signs the browser-binding cookie (derived from the master key). */
-  cookieKey: Buffer;
-  logger: Logger;
-  /** Called after a grant was stored (the outbox then holds a "connected" notification). */
-  onConnected?: () => void;
-}
 
 export function registerConnectRoutes(app: FastifyInstance, deps: ConnectRouteDeps): void {
   async function discovered(reply: FastifyReply): Promise<client.Configuration | null> {

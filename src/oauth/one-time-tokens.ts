@@ -31,12 +31,29 @@ export type Consumed<T> =
   | { status: 'unknown' }
   | { status: 'expired' };
 
-export function createTicketStore(db: Kysely<Database>, now: () => Date) {
+export interface TicketTarget {
+  userId: string;
+  connectionId: string | null;
+}
+
+/** One-time connect tickets: what turns a chat button or a printed link into a consent. */
+export interface TicketStore {
+  /** A new ticket for the user (and the connection to reconnect, if any). */
+  create(
+    userId: string,
+    connectionId?: string | null,
+  ): Promise<{ ticket: string; expiresAt: Date }>;
+  /** Whether a ticket would be accepted, without using it up (a link prefetch is harmless). */
+  peek(ticket: unknown): Promise<Consumed<TicketTarget>>;
+  /** Deletes tickets that expired; returns how many. */
+  sweepExpired(): Promise<number>;
+  /** Uses a ticket up: a second use finds nothing. */
+  consume(ticket: unknown): Promise<Consumed<TicketTarget>>;
+}
+
+export function createTicketStore(db: Kysely<Database>, now: () => Date): TicketStore {
   return {
-    async create(
-      userId: string,
-      connectionId: string | null = null,
-    ): Promise<{ ticket: string; expiresAt: Date }> {
+    async create(userId, connectionId = null) {
       const ticket = randomToken();
       const expiresAt = new Date(now().getTime() + TICKET_TTL_MS);
       await db
@@ -51,10 +68,7 @@ export function createTicketStore(db: Kysely<Database>, now: () => Date) {
         .execute();
       return { ticket, expiresAt };
     },
-    /** Whether a ticket would be accepted, without using it up (a link prefetch is harmless). */
-    async peek(
-      ticket: unknown,
-    ): Promise<Consumed<{ userId: string; connectionId: string | null }>> {
+    async peek(ticket) {
       if (!looksLikeToken(ticket)) return { status: 'unknown' };
       const row = await db
         .selectFrom('connect_tickets')
@@ -65,17 +79,14 @@ export function createTicketStore(db: Kysely<Database>, now: () => Date) {
       if (row.expires_at.getTime() <= now().getTime()) return { status: 'expired' };
       return { status: 'ok', value: { userId: row.user_id, connectionId: row.connection_id } };
     },
-    /** Deletes tickets that expired; returns how many. */
-    async sweepExpired(): Promise<number> {
+    async sweepExpired() {
       const result = await db
         .deleteFrom('connect_tickets')
         .where('expires_at', '<', now())
         .executeTakeFirst();
       return Number(result.numDeletedRows);
     },
-    async consume(
-      ticket: unknown,
-    ): Promise<Consumed<{ userId: string; connectionId: string | null }>> {
+    async consume(ticket) {
       if (!looksLikeToken(ticket)) return { status: 'unknown' };
       const row = await db
         .deleteFrom('connect_tickets')
@@ -98,14 +109,19 @@ export interface PendingAuthorization {
   scopes: string[];
 }
 
-export function createStateStore(db: Kysely<Database>, vault: Vault, now: () => Date) {
+/** OAuth states: one per consent in flight, with its PKCE verifier sealed by the vault. */
+export interface StateStore {
+  /** Stores a pending authorization; answers the state value to send to Google. */
+  create(input: PendingAuthorization): Promise<string>;
+  /** Deletes states that expired unused; returns how many. */
+  sweepExpired(): Promise<number>;
+  /** Uses a state up: a replayed callback finds nothing. */
+  consume(state: string): Promise<Consumed<PendingAuthorization>>;
+}
+
+export function createStateStore(db: Kysely<Database>, vault: Vault, now: () => Date): StateStore {
   return {
-    async create(
-      input: Omit<PendingAuthorization, 'codeVerifier' | 'nonce'> & {
-        codeVerifier: string;
-        nonce: string;
-      },
-    ): Promise<string> {
+    async create(input) {
       const state = randomToken();
       const id = hashToken(state);
       const sealed = await vault.seal({ purpose: STATE_PURPOSE, recordId: id }, input.codeVerifier);
@@ -126,15 +142,14 @@ export function createStateStore(db: Kysely<Database>, vault: Vault, now: () => 
         .execute();
       return state;
     },
-    /** Deletes states that expired unused; returns how many. */
-    async sweepExpired(): Promise<number> {
+    async sweepExpired() {
       const result = await db
         .deleteFrom('oauth_states')
         .where('expires_at', '<', now())
         .executeTakeFirst();
       return Number(result.numDeletedRows);
     },
-    async consume(state: string): Promise<Consumed<PendingAuthorization>> {
+    async consume(state) {
       if (!looksLikeToken(state)) return { status: 'unknown' };
       const id = hashToken(state);
       const row = await db

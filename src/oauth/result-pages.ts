@@ -5,7 +5,7 @@
  */
 import type { FastifyReply } from 'fastify';
 import type { ErrorCode } from '../errors.ts';
-import { escapeHtml } from '../html.ts';
+import { escapeHtml } from '../common/index.ts';
 
 function page(title: string, body: string, tone: 'ok' | 'warn' | 'error'): string {
   const accent = tone === 'ok' ? '#1a7f37' : tone === 'warn' ? '#9a6700' : '#cf222e';

@@ -1,7 +1,8 @@
 /**
  * The Telegram bot: a grammY `Bot` pointed at any Bot API server, with the update handler,
  * the command list registered with Telegram, long polling or webhook delivery, the
- * outbox delivery and the daily briefing. Built from its dependencies; no globals.
+ * outbox delivery (on a timer and on demand) and the daily briefing. Built from its
+ * dependencies; no globals.
  *
  * Updates are answered in order per chat (`chat-queue.ts`); a failing update is logged as
  * the Bot API method, error code and description only, never with its context. Flood
@@ -10,23 +11,26 @@
  * time for the updates being answered.
  */
 import { autoRetry } from '@grammyjs/auto-retry';
-import { Bot } from 'grammy';
+import { Bot, GrammyError } from 'grammy';
 import type { Update } from 'grammy/types';
-import type { FrontDoor } from '../front-door.ts';
+import type { Outbox } from '../connections/index.ts';
+import type { FrontDoor } from '../front-door/index.ts';
 import type { Logger } from '../log.ts';
-import { chatKeyOf, createChatQueue } from './chat-queue.ts';
-import { COMMANDS } from './help-text.ts';
-import { loggableError } from './loggable-error.ts';
-import { createOutboxDelivery, turnForUser } from './outbox-delivery.ts';
-import { createPoller } from './polling.ts';
-import type { Poller } from './polling.ts';
-import { createRateLimiter } from './rate-limit.ts';
-import { createRecentNotices } from './recent-notices.ts';
-import { buildBriefing } from './briefing.ts';
-import { errorReply } from './turn.ts';
-import type { BotServices } from './turn.ts';
-import { createUpdateHandler } from './update-handler.ts';
-import { createZoneMemory } from './zone-memory.ts';
+import { chatKeyOf, createChatQueue } from './transport/index.ts';
+import { COMMANDS } from './render/index.ts';
+import { loggableError } from './transport/index.ts';
+import { createOutboxDelivery, turnForUser } from './dialogue/index.ts';
+import { createOutboxLoop } from './dialogue/index.ts';
+import { createPoller } from './transport/index.ts';
+import type { Poller } from './transport/index.ts';
+import { createRateLimiter } from './transport/index.ts';
+import { createRecentNotices } from './dialogue/index.ts';
+import { buildBriefing } from './dialogue/index.ts';
+import { errorReply } from './dialogue/index.ts';
+import type { BotServices } from './dialogue/index.ts';
+import { createUpdateHandler } from './dialogue/index.ts';
+import { createZoneMemory } from './dialogue/index.ts';
+import type { TelegramStore } from './store/index.ts';
 
 const DAY_MS = 86_400_000;
 
@@ -34,6 +38,10 @@ export interface TelegramBotDeps {
   token: string;
   apiRoot: string;
   frontDoor: FrontDoor;
+  /** Updates seen and button state (`createTelegramStore`). */
+  store: TelegramStore;
+  /** The notification outbox this bot delivers. */
+  outbox: Pick<Outbox, 'claim' | 'delivered' | 'failed'>;
   logger: Logger;
   /** Telegram user ids allowed to use the bot; null lets everyone in. */
   allowedUsers: readonly string[] | null;
@@ -49,6 +57,8 @@ export interface TelegramBotDeps {
   maxRetryDelaySeconds?: number;
   /** How long `stop()` waits for the updates being answered (default 10 s). */
   drainTimeoutMs?: number;
+  /** How often the outbox is delivered without a kick (default 2 s; null: only when kicked). */
+  outboxIntervalMs?: number | null;
   /** How often seen update ids and expired button state are pruned (default hourly). */
   pruneEveryMs?: number;
   /** How long a seen update id is kept (default 7 days; Telegram redelivers for 24 h). */
@@ -56,10 +66,18 @@ export interface TelegramBotDeps {
 }
 
 export interface TelegramBot {
-  /** Registers the commands, starts pruning and, in polling mode, removes the webhook and polls. */
+  /**
+   * Registers the commands, starts pruning and the outbox delivery and, in polling mode,
+   * removes the webhook and polls.
+   */
   start(): Promise<void>;
-  /** Stops polling and pruning; waits, at most `drainTimeoutMs`, for the updates being answered. */
+  /**
+   * Stops the outbox delivery, polling and pruning; waits, at most `drainTimeoutMs`, for
+   * the updates being answered.
+   */
   stop(): Promise<void>;
+  /** Points Telegram at our webhook, with the secret Telegram sends back on every delivery. */
+  setWebhook(url: string, secret: string): Promise<void>;
   /** Answers one update completely, now (tests); throws what answering it threw. */
   handleUpdate(update: Update): Promise<void>;
   /** Queues an update behind the earlier ones of its chat and answers it in the background. */
@@ -68,6 +86,8 @@ export interface TelegramBot {
   idle(): Promise<void>;
   /** Sends what the outbox holds; answers how many notifications were delivered. */
   deliverOutbox(): Promise<number>;
+  /** Delivers the outbox soon (after a connect or a queued notification). */
+  kickOutbox(): void;
   /** Builds and sends today's briefing to the user's chat. */
   sendBriefing(userId: string): Promise<void>;
 }
@@ -82,6 +102,8 @@ export function createTelegramBot(deps: TelegramBotDeps): TelegramBot {
   );
   const services: BotServices = {
     frontDoor: deps.frontDoor,
+    store: deps.store,
+    outbox: deps.outbox,
     logger: deps.logger,
     now,
     zones: createZoneMemory(),
@@ -119,10 +141,13 @@ export function createTelegramBot(deps: TelegramBotDeps): TelegramBot {
   let pruning: NodeJS.Timeout | null = null;
   const prune = () => {
     const before = new Date(now().getTime() - (deps.keepUpdatesMs ?? 7 * DAY_MS));
-    deps.frontDoor.telegram.prune(before).catch((error: unknown) => {
+    deps.store.prune(before).catch((error: unknown) => {
       deps.logger.warn({ err: error }, 'pruning Telegram state failed');
     });
   };
+
+  const deliverOutbox = createOutboxDelivery(services, bot.api);
+  const outboxLoop = createOutboxLoop(deliverOutbox, deps.logger, deps.outboxIntervalMs);
 
   return {
     async start() {
@@ -137,11 +162,13 @@ export function createTelegramBot(deps: TelegramBotDeps): TelegramBot {
         pruning = setInterval(prune, deps.pruneEveryMs ?? 3_600_000);
         pruning.unref();
       }
+      outboxLoop.start();
       if (deps.mode !== 'polling' || poller) return;
       poller = createPoller({ api: bot.api, logger: deps.logger, dispatch: receive });
       await poller.start();
     },
     async stop() {
+      outboxLoop.stop();
       if (pruning) clearInterval(pruning);
       pruning = null;
       await poller?.stop();
@@ -159,7 +186,19 @@ export function createTelegramBot(deps: TelegramBotDeps): TelegramBot {
     idle: async () => {
       await queue.idle();
     },
-    deliverOutbox: createOutboxDelivery(services, bot.api),
+    async setWebhook(url, secret) {
+      try {
+        await bot.api.setWebhook(url, {
+          secret_token: secret,
+          allowed_updates: ['message', 'callback_query'],
+        });
+      } catch (error) {
+        const reason = error instanceof GrammyError ? error.description : 'no answer';
+        throw new Error(`Telegram refused the webhook: ${reason}`);
+      }
+    },
+    deliverOutbox,
+    kickOutbox: outboxLoop.kick,
     async sendBriefing(userId) {
       const turn = await turnForUser(services, bot.api, userId);
       let reply: Awaited<ReturnType<typeof buildBriefing>>;

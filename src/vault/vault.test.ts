@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
-import { DATABASES, type TestDatabaseHandle } from '../../test/support/databases.ts';
+import { DATABASES, type TestDatabaseHandle } from '../../test/support/databases.harness.ts';
 import { parseEnvelope } from './envelope.ts';
 import { parseMasterKeys, rootKeyId } from './master-key.ts';
 import { createVault, type Vault } from './vault.ts';

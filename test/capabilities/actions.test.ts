@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { actionsExtract } from '../../src/capabilities/actions-extract.ts';
 import { runCapability } from '../../src/capabilities/define-capability.ts';
-import { startSession } from './sandbox-session.ts';
-import type { Session } from './sandbox-session.ts';
+import { startSession } from './sandbox-session.harness.ts';
+import type { Session } from './sandbox-session.harness.ts';
 
 // Wednesday 25 November 2026, 09:00 in Auckland (Tuesday 20:00 UTC).
 const NOW = new Date('2026-11-24T20:00:00Z');

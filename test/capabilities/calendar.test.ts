@@ -3,8 +3,8 @@ import { calendarAgenda } from '../../src/capabilities/calendar-agenda.ts';
 import { calendarFreebusy } from '../../src/capabilities/calendar-freebusy.ts';
 import { calendarNext } from '../../src/capabilities/calendar-next.ts';
 import { runCapability } from '../../src/capabilities/define-capability.ts';
-import { startSession } from './sandbox-session.ts';
-import type { Session } from './sandbox-session.ts';
+import { startSession } from './sandbox-session.harness.ts';
+import type { Session } from './sandbox-session.harness.ts';
 
 // Wednesday 25 November 2026, 10:00 in New York.
 const NOW = new Date('2026-11-25T15:00:00Z');

@@ -5,8 +5,8 @@ import { runCapability } from '../../src/capabilities/define-capability.ts';
 import { gmailRead } from '../../src/capabilities/gmail-read.ts';
 import { gmailSearch } from '../../src/capabilities/gmail-search.ts';
 import { gmailUnread } from '../../src/capabilities/gmail-unread.ts';
-import { startSession } from './sandbox-session.ts';
-import type { Session } from './sandbox-session.ts';
+import { startSession } from './sandbox-session.harness.ts';
+import type { Session } from './sandbox-session.harness.ts';
 
 const NOW = new Date('2026-11-25T15:00:00Z');
 /** '明日の会議の資料です。 See you.' in ISO-2022-JP. */

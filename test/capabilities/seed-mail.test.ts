@@ -9,7 +9,7 @@ import { runCapability } from '../../src/capabilities/define-capability.ts';
 import { gmailRead } from '../../src/capabilities/gmail-read.ts';
 import { gmailSearch } from '../../src/capabilities/gmail-search.ts';
 import { gmailUnread } from '../../src/capabilities/gmail-unread.ts';
-import { type Session, startSession } from './sandbox-session.ts';
+import { type Session, startSession } from './sandbox-session.harness.ts';
 
 const NOW = new Date('2026-03-03T14:00:00Z');
 const ALEX = { name: 'Alex Rivera', email: 'alex@example.com' };

@@ -2,8 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { calendarAgenda } from '../../src/capabilities/calendar-agenda.ts';
 import { calendarNext } from '../../src/capabilities/calendar-next.ts';
 import { runCapability } from '../../src/capabilities/define-capability.ts';
-import { startSession } from './sandbox-session.ts';
-import type { Session } from './sandbox-session.ts';
+import { startSession } from './sandbox-session.harness.ts';
+import type { Session } from './sandbox-session.harness.ts';
 
 // Tuesday 3 March 2026, 09:00 in New York: inside the seed's reference week, so the
 // sandbox shifts the seed by zero days and the expectations read straight from the .ics.

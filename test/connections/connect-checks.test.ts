@@ -5,14 +5,14 @@
  * `login_hint` a reconnect carries to Google.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DATABASES } from '../support/databases.ts';
+import { DATABASES } from '../support/databases.harness.ts';
 import {
   connectWithAutoApprove,
   followConnectLink,
   type Stack,
   startConnect,
   startStack,
-} from '../support/stack.ts';
+} from '../support/stack.harness.ts';
 
 type Tamper = 'none' | 'signature' | 'forged_sub' | 'no_scope';
 
@@ -56,7 +56,7 @@ for (const database of DATABASES) {
     });
 
     async function newUser(name: string) {
-      return stack.app.core.frontDoor.users.create({ displayName: name });
+      return stack.app.parts.frontDoor.users.create({ displayName: name });
     }
 
     function codeOf(html: string) {
@@ -77,7 +77,7 @@ for (const database of DATABASES) {
           tamper = 'none';
         }
         expect([result.status, codeOf(result.html)]).toStrictEqual([400, 'oauth_identity_invalid']);
-        expect(await stack.app.core.frontDoor.connections.list(user.id)).toStrictEqual([]);
+        expect(await stack.app.parts.frontDoor.connections.list(user.id)).toStrictEqual([]);
       });
     }
 
@@ -89,13 +89,13 @@ for (const database of DATABASES) {
       const result = await connectWithAutoApprove(stack, user.id, 'unverified@example.com');
       expect([result.status, codeOf(result.html)]).toStrictEqual([400, 'oauth_identity_invalid']);
       expect(result.html).toContain('email address is not verified');
-      expect(await stack.app.core.frontDoor.connections.list(user.id)).toStrictEqual([]);
+      expect(await stack.app.parts.frontDoor.connections.list(user.id)).toStrictEqual([]);
     });
 
     it('a callback without a code answers oauth_code_invalid', async () => {
       const user = await newUser('No code');
       await stack.control('/auto-approve', { body: { email: 'alex@example.com' } });
-      const link = await stack.app.core.frontDoor.connectLink(user.id);
+      const link = await stack.app.parts.frontDoor.connectLink(user.id);
       const start = await startConnect(link.url);
       const callback = new URL(
         (await fetch(start.authorizeUrl!, { redirect: 'manual' })).headers.get('location')!,
@@ -120,7 +120,7 @@ for (const database of DATABASES) {
       expect(result.status).toBe(200);
       expect(result.html).toContain('Gmail (read only) — not granted');
       expect(result.html).toContain('Google Calendar (read only) — not granted');
-      const [connection] = await stack.app.core.frontDoor.connections.list(user.id);
+      const [connection] = await stack.app.parts.frontDoor.connections.list(user.id);
       expect([connection!.grantedScopes, connection!.capabilities]).toStrictEqual([
         ['email', 'openid', 'profile'],
         [],
@@ -130,7 +130,7 @@ for (const database of DATABASES) {
     it('a link preview fetching the connect link does not use it up', async () => {
       const user = await newUser('Preview');
       await stack.control('/auto-approve', { body: { email: 'alex@example.com' } });
-      const link = await stack.app.core.frontDoor.connectLink(user.id);
+      const link = await stack.app.parts.frontDoor.connectLink(user.id);
       for (let i = 0; i < 2; i++) {
         const preview = await fetch(link.url, { redirect: 'manual' });
         expect(preview.status).toBe(200);
@@ -156,9 +156,9 @@ for (const database of DATABASES) {
     it('a reconnect link sends Google the account as login_hint and updates that connection', async () => {
       const user = await newUser('Hint');
       await connectWithAutoApprove(stack, user.id, 'sam@example.com');
-      const [connection] = await stack.app.core.frontDoor.connections.list(user.id);
+      const [connection] = await stack.app.parts.frontDoor.connections.list(user.id);
       await stack.control('/auto-approve', { body: { email: 'sam@example.com' } });
-      const link = await stack.app.core.frontDoor.connectLink(user.id, {
+      const link = await stack.app.parts.frontDoor.connectLink(user.id, {
         connectionId: connection!.id,
       });
       const start = await startConnect(link.url);
@@ -172,7 +172,7 @@ for (const database of DATABASES) {
         (await page.text()).includes('Reconnected sam@example.com'),
       ]).toStrictEqual([200, true]);
       expect(
-        (await stack.app.core.frontDoor.connections.list(user.id)).map((c) => c.id),
+        (await stack.app.parts.frontDoor.connections.list(user.id)).map((c) => c.id),
       ).toStrictEqual([connection!.id]);
     });
   });

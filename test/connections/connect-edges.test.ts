@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DATABASES } from '../support/databases.ts';
+import { DATABASES } from '../support/databases.harness.ts';
 import {
   connectWithAutoApprove,
   followConnectLink,
   type Stack,
   startConnect,
   startStack,
-} from '../support/stack.ts';
+} from '../support/stack.harness.ts';
 
 for (const database of DATABASES) {
   describe(`connect edge cases on ${database.name}`, () => {
@@ -38,9 +38,9 @@ for (const database of DATABASES) {
     });
 
     it('an expired state answers oauth_state_expired', async () => {
-      const user = await stack.app.core.frontDoor.users.create({ displayName: 'Late' });
+      const user = await stack.app.parts.frontDoor.users.create({ displayName: 'Late' });
       await stack.control('/auto-approve', { body: { email: 'alex@example.com' } });
-      const link = await stack.app.core.frontDoor.connectLink(user.id);
+      const link = await stack.app.parts.frontDoor.connectLink(user.id);
       const start = await startConnect(link.url);
       const callback = (await fetch(start.authorizeUrl!, { redirect: 'manual' })).headers.get(
         'location',
@@ -56,8 +56,8 @@ for (const database of DATABASES) {
     });
 
     it('an expired connect ticket answers oauth_state_expired', async () => {
-      const user = await stack.app.core.frontDoor.users.create({ displayName: 'Slow' });
-      const link = await stack.app.core.frontDoor.connectLink(user.id);
+      const user = await stack.app.parts.frontDoor.users.create({ displayName: 'Slow' });
+      const link = await stack.app.parts.frontDoor.connectLink(user.id);
       clock += 16 * 60_000;
       try {
         const result = await followConnectLink(link.url);
@@ -69,7 +69,7 @@ for (const database of DATABASES) {
     });
 
     it('no refresh token from Google answers oauth_no_refresh_token and stores nothing', async () => {
-      const user = await stack.app.core.frontDoor.users.create({ displayName: 'Offline' });
+      const user = await stack.app.parts.frontDoor.users.create({ displayName: 'Offline' });
       stripRefreshToken = true;
       try {
         const result = await connectWithAutoApprove(stack, user.id, 'sam@example.com');
@@ -78,23 +78,23 @@ for (const database of DATABASES) {
       } finally {
         stripRefreshToken = false;
       }
-      expect(await stack.app.core.frontDoor.connections.list(user.id)).toStrictEqual([]);
+      expect(await stack.app.parts.frontDoor.connections.list(user.id)).toStrictEqual([]);
     });
 
     it('an access token whose expiry Google did not say counts as expired', async () => {
-      const user = await stack.app.core.frontDoor.users.create({ displayName: 'No expiry' });
+      const user = await stack.app.parts.frontDoor.users.create({ displayName: 'No expiry' });
       stripExpiry = true;
       try {
         expect((await connectWithAutoApprove(stack, user.id, 'alex@example.com')).status).toBe(200);
       } finally {
         stripExpiry = false;
       }
-      const [connection] = await stack.app.core.frontDoor.connections.list(user.id);
+      const [connection] = await stack.app.parts.frontDoor.connections.list(user.id);
       expect(connection!.accessExpiresAt).toBeNull();
       const grants = async () => (await stack.stats()).grants.refresh_token;
       const before = await grants();
-      expect(await stack.app.core.broker.accessToken(connection!.id)).toMatch(/^ya29\./);
-      expect(await stack.app.core.broker.accessToken(connection!.id)).toMatch(/^ya29\./);
+      expect(await stack.app.parts.broker.accessToken(connection!.id)).toMatch(/^ya29\./);
+      expect(await stack.app.parts.broker.accessToken(connection!.id)).toMatch(/^ya29\./);
       // One refresh on first use; its answer said the expiry, so the second call is served.
       expect(await grants()).toBe(before + 1);
     });
@@ -104,8 +104,8 @@ for (const database of DATABASES) {
         env: { GOOGLE_CLIENT_ID: '', GOOGLE_CLIENT_SECRET: '' },
       });
       try {
-        const user = await bare.app.core.frontDoor.users.create({ displayName: 'Nobody' });
-        await expect(bare.app.core.frontDoor.connectLink(user.id)).rejects.toMatchObject({
+        const user = await bare.app.parts.frontDoor.users.create({ displayName: 'Nobody' });
+        await expect(bare.app.parts.frontDoor.connectLink(user.id)).rejects.toMatchObject({
           code: 'not_configured',
           details: { settings: ['GOOGLE_CLIENT_ID', 'GOOGLE_CLIENT_SECRET'] },
         });

@@ -1,12 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DATABASES } from '../support/databases.ts';
+import { DATABASES } from '../support/databases.harness.ts';
+import { gmailUnread } from '../../src/capabilities/index.ts';
 import {
   connectWithAutoApprove,
   followConnectLink,
   type Stack,
   startConnect,
   startStack,
-} from '../support/stack.ts';
+} from '../support/stack.harness.ts';
 
 const CALENDAR = 'https://www.googleapis.com/auth/calendar.readonly';
 
@@ -21,12 +22,12 @@ for (const database of DATABASES) {
     });
 
     async function newUser(name = 'Alex') {
-      return stack.app.core.frontDoor.users.create({ displayName: name });
+      return stack.app.parts.frontDoor.users.create({ displayName: name });
     }
 
     it('connects an account through the real consent page and stores the grant encrypted', async () => {
       const user = await newUser();
-      const link = await stack.app.core.frontDoor.connectLink(user.id);
+      const link = await stack.app.parts.frontDoor.connectLink(user.id);
       const start = await startConnect(link.url);
       expect(start.status).toBe(303);
       const cookie = start.setCookie!;
@@ -74,7 +75,7 @@ for (const database of DATABASES) {
       expect(callback.headers.get('referrer-policy')).toBe('no-referrer');
       const page = await callback.text();
       expect(page).toContain('Connected alex@example.com');
-      const [connection] = await stack.app.core.frontDoor.connections.list(user.id);
+      const [connection] = await stack.app.parts.frontDoor.connections.list(user.id);
       expect(connection).toMatchObject({
         email: 'alex@example.com',
         status: 'active',
@@ -88,7 +89,7 @@ for (const database of DATABASES) {
         .executeTakeFirstOrThrow();
       expect(row.token_ciphertext).toMatch(/^tv1\./);
       expect(row.token_ciphertext).not.toMatch(/ya29|1\/\/0/);
-      const outbox = await stack.app.core.frontDoor.outbox.pending(50);
+      const outbox = await stack.app.parts.outbox.pending(50);
       expect(
         outbox.filter((n) => n.userId === user.id).map((n) => [n.kind, n.payload.email]),
       ).toStrictEqual([['connected', 'alex@example.com']]);
@@ -106,10 +107,10 @@ for (const database of DATABASES) {
       ]);
       expect(result.status).toBe(200);
       expect(result.html).toContain('Gmail (read only) — not granted');
-      const [connection] = await stack.app.core.frontDoor.connections.list(user.id);
+      const [connection] = await stack.app.parts.frontDoor.connections.list(user.id);
       expect(connection!.capabilities).toStrictEqual(['calendar']);
       await expect(
-        stack.app.core.frontDoor.invoke(user.id, 'gmail.unread', {}),
+        stack.app.parts.frontDoor.invoke(user.id, gmailUnread, {}),
       ).rejects.toMatchObject({ code: 'scope_missing' });
     });
 
@@ -118,7 +119,7 @@ for (const database of DATABASES) {
       await connectWithAutoApprove(stack, user.id, 'alex@example.com');
       await connectWithAutoApprove(stack, user.id, 'alex@example.com');
       await connectWithAutoApprove(stack, user.id, 'sam@example.com');
-      const list = await stack.app.core.frontDoor.connections.list(user.id);
+      const list = await stack.app.parts.frontDoor.connections.list(user.id);
       expect(list.map((c) => [c.email, c.isDefault])).toStrictEqual([
         ['alex@example.com', true],
         ['sam@example.com', false],
@@ -129,14 +130,14 @@ for (const database of DATABASES) {
       const user = await newUser();
       await stack.control('/auto-deny', { body: { error: 'access_denied' } });
       try {
-        const link = await stack.app.core.frontDoor.connectLink(user.id);
+        const link = await stack.app.parts.frontDoor.connectLink(user.id);
         const result = await followConnectLink(link.url);
         expect(result.status).toBe(400);
         expect(result.html).toContain('<code>oauth_access_denied</code>');
       } finally {
         await stack.control('/auto-deny', { method: 'DELETE' });
       }
-      expect(await stack.app.core.frontDoor.connections.list(user.id)).toStrictEqual([]);
+      expect(await stack.app.parts.frontDoor.connections.list(user.id)).toStrictEqual([]);
     });
 
     it('rejects a replayed callback', async () => {
@@ -160,13 +161,13 @@ for (const database of DATABASES) {
       expect(forged.status).toBe(400);
       expect(await forged.text()).toContain('<code>oauth_state_invalid</code>');
 
-      const link = await stack.app.core.frontDoor.connectLink(user.id);
+      const link = await stack.app.parts.frontDoor.connectLink(user.id);
       const noCookie = await followConnectLink(link.url, { dropCookie: true });
       expect(noCookie.status).toBe(400);
       expect(noCookie.html).toContain('cookie is missing');
 
-      const linkA = await stack.app.core.frontDoor.connectLink(user.id);
-      const linkB = await stack.app.core.frontDoor.connectLink(user.id);
+      const linkA = await stack.app.parts.frontDoor.connectLink(user.id);
+      const linkB = await stack.app.parts.frontDoor.connectLink(user.id);
       const startA = await startConnect(linkA.url);
       const startB = await startConnect(linkB.url);
       const callbackA = (await fetch(startA.authorizeUrl!, { redirect: 'manual' })).headers.get(
@@ -175,12 +176,12 @@ for (const database of DATABASES) {
       const mismatched = await fetch(callbackA, { headers: { cookie: startB.cookie! } });
       expect(mismatched.status).toBe(400);
       expect(await mismatched.text()).toContain('does not belong to this browser session');
-      expect(await stack.app.core.frontDoor.connections.list(user.id)).toStrictEqual([]);
+      expect(await stack.app.parts.frontDoor.connections.list(user.id)).toStrictEqual([]);
     });
 
     it('a used or unknown connect ticket is refused', async () => {
       const user = await newUser();
-      const link = await stack.app.core.frontDoor.connectLink(user.id);
+      const link = await stack.app.parts.frontDoor.connectLink(user.id);
       expect((await startConnect(link.url)).status).toBe(303);
       const again = await fetch(link.url, { redirect: 'manual' });
       expect(again.status).toBe(400);
@@ -197,7 +198,7 @@ for (const database of DATABASES) {
       const user = await newUser();
       await stack.control('/auto-approve', { body: { email: 'alex@example.com' } });
       const startFlow = async () => {
-        const link = await stack.app.core.frontDoor.connectLink(user.id);
+        const link = await stack.app.parts.frontDoor.connectLink(user.id);
         const start = await startConnect(link.url);
         const callback = new URL(
           (await fetch(start.authorizeUrl!, { redirect: 'manual' })).headers.get('location')!,

@@ -5,8 +5,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runAdminCommand } from '../../src/admin/commands.ts';
-import { DATABASES } from '../support/databases.ts';
-import { connectWithAutoApprove, type Stack, startStack } from '../support/stack.ts';
+import { DATABASES } from '../support/databases.harness.ts';
+import { connectWithAutoApprove, type Stack, startStack } from '../support/stack.harness.ts';
 
 for (const database of DATABASES) {
   describe(`connection commands on ${database.name}`, () => {
@@ -19,12 +19,12 @@ for (const database of DATABASES) {
     });
 
     const run = (name: string, args: string[]) =>
-      runAdminCommand({ ...stack.app.services, core: stack.app.core }, name, args);
+      runAdminCommand({ ...stack.app.services, parts: stack.app.parts }, name, args);
 
     async function connected(email: string) {
-      const user = await stack.app.core.frontDoor.users.create({ displayName: email });
+      const user = await stack.app.parts.frontDoor.users.create({ displayName: email });
       await connectWithAutoApprove(stack, user.id, email);
-      const [connection] = await stack.app.core.frontDoor.connections.list(user.id);
+      const [connection] = await stack.app.parts.frontDoor.connections.list(user.id);
       return { user, connection: connection! };
     }
 

@@ -10,8 +10,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBroker } from '../../src/connections/index.ts';
 import { TidingsError } from '../../src/errors.ts';
 import { createJobWork } from '../../src/jobs/index.ts';
-import { DATABASES } from '../support/databases.ts';
-import { connectWithAutoApprove, type Stack, startStack } from '../support/stack.ts';
+import { DATABASES } from '../support/databases.harness.ts';
+import { connectWithAutoApprove, type Stack, startStack } from '../support/stack.harness.ts';
 
 const CALENDAR = 'https://www.googleapis.com/auth/calendar.readonly';
 const GMAIL = 'https://www.googleapis.com/auth/gmail.readonly';
@@ -43,10 +43,10 @@ for (const database of DATABASES) {
     });
 
     async function connected(email: string, scopes?: string[]) {
-      const user = await stack.app.core.frontDoor.users.create({ displayName: email });
+      const user = await stack.app.parts.frontDoor.users.create({ displayName: email });
       const result = await connectWithAutoApprove(stack, user.id, email, scopes);
       expect(result.status).toBe(200);
-      const [connection] = await stack.app.core.frontDoor.connections.list(user.id);
+      const [connection] = await stack.app.parts.frontDoor.connections.list(user.id);
       return { user, connection: connection! };
     }
 
@@ -89,7 +89,7 @@ for (const database of DATABASES) {
           async () => {
             const out: unknown[] = [];
             for (let i = 0; i < 3; i++) {
-              out.push(await stack.app.core.broker.accessToken(connection.id).catch((e) => e));
+              out.push(await stack.app.parts.broker.accessToken(connection.id).catch((e) => e));
             }
             return out;
           },
@@ -114,7 +114,7 @@ for (const database of DATABASES) {
         ]).toStrictEqual(['degraded', 1, 'transient', 600_000]);
         // Once the backoff has passed, the next call asks Google again and recovers.
         clock += 600_000;
-        expect(await stack.app.core.broker.accessToken(connection.id)).toMatch(/^ya29\./);
+        expect(await stack.app.parts.broker.accessToken(connection.id)).toMatch(/^ya29\./);
         expect((await row(connection.id)).status).toBe('active');
       } finally {
         clock = Date.now();
@@ -132,7 +132,7 @@ for (const database of DATABASES) {
       clock = expires.access_expires_at!.getTime() - 30_000;
       try {
         const outcome = await withFaults({ path: '/token', status: 503, count: 1 }, () =>
-          stack.app.core.broker.accessToken(connection.id).catch((e: TidingsError) => e.code),
+          stack.app.parts.broker.accessToken(connection.id).catch((e: TidingsError) => e.code),
         );
         expect(outcome).toBe('provider_unavailable');
       } finally {
@@ -156,8 +156,10 @@ for (const database of DATABASES) {
       try {
         const work = createJobWork({
           database: stack.handle,
-          broker: stack.app.core.broker,
-          frontDoor: stack.app.core.frontDoor,
+          broker: stack.app.parts.broker,
+          users: stack.app.parts.users,
+          outbox: stack.app.parts.outbox,
+          calendarZone: stack.app.parts.calendarZone,
           logger: stack.app.services.logger,
           now,
         });
@@ -171,7 +173,7 @@ for (const database of DATABASES) {
             1,
             'client',
           ]);
-          await expect(stack.app.core.broker.accessToken(connection.id)).rejects.toMatchObject({
+          await expect(stack.app.parts.broker.accessToken(connection.id)).rejects.toMatchObject({
             code: 'not_configured',
           });
         }
@@ -227,7 +229,7 @@ for (const database of DATABASES) {
             throw new Error('Connection terminated unexpectedly');
           },
         },
-        endpoint: stack.app.core.oidc!,
+        endpoint: stack.app.parts.oidc!,
         now,
         logger: stack.app.services.logger,
       });
@@ -246,7 +248,7 @@ for (const database of DATABASES) {
       const { connection } = await connected('alex@example.com');
       refreshScope = `openid https://www.googleapis.com/auth/userinfo.email https://www.googleapis.com/auth/userinfo.profile ${CALENDAR}`;
       try {
-        await stack.app.core.broker.refresh(connection.id, { force: true });
+        await stack.app.parts.broker.refresh(connection.id, { force: true });
       } finally {
         refreshScope = null;
       }
@@ -268,10 +270,10 @@ for (const database of DATABASES) {
       ]);
       refreshScope = 'openid email profile';
       try {
-        expect(await stack.app.core.broker.refresh(connection.id, { force: true })).toBe(
+        expect(await stack.app.parts.broker.refresh(connection.id, { force: true })).toBe(
           'needs_reauth',
         );
-        expect(await stack.app.core.broker.refresh(connection.id, { force: true })).toBe(
+        expect(await stack.app.parts.broker.refresh(connection.id, { force: true })).toBe(
           'needs_reauth',
         );
       } finally {
@@ -283,7 +285,7 @@ for (const database of DATABASES) {
         'scope_missing',
         null,
       ]);
-      const notes = (await stack.app.core.frontDoor.outbox.pending(500)).filter(
+      const notes = (await stack.app.parts.outbox.pending(500)).filter(
         (n) => n.userId === user.id && n.kind === 'connection_broken',
       );
       expect(notes.map((n) => n.payload)).toStrictEqual([
@@ -301,13 +303,13 @@ for (const database of DATABASES) {
       clock += 25 * HOUR;
       try {
         // Another instance checks it first…
-        expect(await stack.app.core.broker.refresh(connection.id, { force: true })).toBe(
+        expect(await stack.app.parts.broker.refresh(connection.id, { force: true })).toBe(
           'refreshed',
         );
         const before = await tokenCalls();
         // …so the sweep's job, still holding the old last check, does not ask Google again.
         expect(
-          await stack.app.core.broker.refresh(connection.id, {
+          await stack.app.parts.broker.refresh(connection.id, {
             force: true,
             expectCheckedAt: picked.last_checked_at,
           }),
@@ -335,11 +337,11 @@ for (const database of DATABASES) {
       clock += 2 * HOUR;
       try {
         await withFaults({ path: '/token', status: 503, count: 1 }, () =>
-          stack.app.core.broker.accessToken(connection.id).catch(() => null),
+          stack.app.parts.broker.accessToken(connection.id).catch(() => null),
         );
         clock = (await row(connection.id)).next_attempt_at!.getTime();
-        await stack.app.core.broker.accessToken(connection.id);
-        await stack.app.core.frontDoor.connections.disconnect(user.id, connection.id);
+        await stack.app.parts.broker.accessToken(connection.id);
+        await stack.app.parts.frontDoor.connections.disconnect(user.id, connection.id);
       } finally {
         clock = Date.now();
       }

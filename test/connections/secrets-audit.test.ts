@@ -8,14 +8,14 @@
 import { once } from 'node:events';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DATABASES } from '../support/databases.ts';
+import { DATABASES } from '../support/databases.harness.ts';
 import {
   connectWithAutoApprove,
   followConnectLink,
   type Stack,
   startConnect,
   startStack,
-} from '../support/stack.ts';
+} from '../support/stack.harness.ts';
 
 for (const database of DATABASES) {
   describe(`secrets after the journeys on ${database.name}`, () => {
@@ -65,7 +65,7 @@ for (const database of DATABASES) {
 
     async function journey(userId: string, email: string) {
       await stack.control('/auto-approve', { body: { email } });
-      const link = await stack.app.core.frontDoor.connectLink(userId);
+      const link = await stack.app.parts.frontDoor.connectLink(userId);
       remember(link.url);
       const start = await startConnect(link.url);
       remember(start.authorizeUrl);
@@ -77,7 +77,7 @@ for (const database of DATABASES) {
     }
 
     it('leave no secret in any table or log line', async () => {
-      const user = await stack.app.core.frontDoor.users.create({ displayName: 'Audit' });
+      const user = await stack.app.parts.frontDoor.users.create({ displayName: 'Audit' });
       // Connected, then the callback replayed.
       const good = await journey(user.id, 'alex@example.com');
       const page = await fetch(good.callback, { headers: { cookie: good.start.cookie! } });
@@ -112,7 +112,7 @@ for (const database of DATABASES) {
       // Cancelled on Google's page.
       await stack.control('/auto-deny', { body: { error: 'access_denied' } });
       try {
-        const link = await stack.app.core.frontDoor.connectLink(user.id);
+        const link = await stack.app.parts.frontDoor.connectLink(user.id);
         remember(link.url);
         const denied = await followConnectLink(link.url);
         remember(denied.callbackUrl);
@@ -124,7 +124,7 @@ for (const database of DATABASES) {
       await fetch(`${stack.app.url}/oauth/google/callback?code=4%2F0AbCdEfGhIjKlMnOp&state=x`);
       secrets.add('4/0AbCdEfGhIjKlMnOp');
       // Refreshed by the job queue; a revoked grant noticed; a disconnect whose revoke fails.
-      const second = await stack.app.core.frontDoor.users.create({ displayName: 'Audit 2' });
+      const second = await stack.app.parts.frontDoor.users.create({ displayName: 'Audit 2' });
       await connectWithAutoApprove(stack, second.id, 'sam@example.com');
       clock += 25 * 60 * 60_000;
       try {
@@ -135,14 +135,14 @@ for (const database of DATABASES) {
       } finally {
         clock = Date.now();
       }
-      const [alex] = await stack.app.core.frontDoor.connections.list(user.id);
-      await stack.app.core.broker.accessToken(alex!.id);
+      const [alex] = await stack.app.parts.frontDoor.connections.list(user.id);
+      await stack.app.parts.broker.accessToken(alex!.id);
       await stack.control('/users/sam@example.com/revoke', { body: {} });
-      const [sam] = await stack.app.core.frontDoor.connections.list(second.id);
-      expect(await stack.app.core.broker.refresh(sam!.id, { force: true })).toBe('needs_reauth');
+      const [sam] = await stack.app.parts.frontDoor.connections.list(second.id);
+      expect(await stack.app.parts.broker.refresh(sam!.id, { force: true })).toBe('needs_reauth');
       await stack.control('/faults', { body: { path: '/revoke', status: 503, count: 5 } });
       try {
-        await stack.app.core.frontDoor.connections.disconnect(user.id, alex!.id);
+        await stack.app.parts.frontDoor.connections.disconnect(user.id, alex!.id);
       } finally {
         await stack.control('/faults', { method: 'DELETE' });
       }

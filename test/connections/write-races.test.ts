@@ -5,8 +5,9 @@
  */
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DATABASES } from '../support/databases.ts';
-import { connectWithAutoApprove, type Stack, startStack } from '../support/stack.ts';
+import { DATABASES } from '../support/databases.harness.ts';
+import { connectWithAutoApprove, type Stack, startStack } from '../support/stack.harness.ts';
+import { gmailUnread } from '../../src/capabilities/index.ts';
 
 const CALENDAR = 'https://www.googleapis.com/auth/calendar.readonly';
 
@@ -56,7 +57,7 @@ for (const database of DATABASES) {
     }
 
     async function notices(userId: string) {
-      return (await stack.app.core.frontDoor.outbox.pending(500))
+      return (await stack.app.parts.outbox.pending(500))
         .filter((n) => n.userId === userId)
         .map((n) => n.kind);
     }
@@ -78,15 +79,15 @@ for (const database of DATABASES) {
     }
 
     it('a refresh still at Google when the person disconnects and reconnects leaves the new grant standing', async () => {
-      const user = await stack.app.core.frontDoor.users.create({ displayName: 'Racer' });
+      const user = await stack.app.parts.frontDoor.users.create({ displayName: 'Racer' });
       await connectWithAutoApprove(stack, user.id, 'alex@example.com');
-      const [connection] = await stack.app.core.frontDoor.connections.list(user.id);
+      const [connection] = await stack.app.parts.frontDoor.connections.list(user.id);
       await stack.control('/faults', { body: { path: '/token', latencyMs: 600, count: 1 } });
       try {
         const atGoogle = signal.next();
-        const refreshing = stack.app.core.broker.refresh(connection!.id, { force: true });
+        const refreshing = stack.app.parts.broker.refresh(connection!.id, { force: true });
         await atGoogle;
-        await stack.app.core.frontDoor.connections.disconnect(user.id, connection!.id);
+        await stack.app.parts.frontDoor.connections.disconnect(user.id, connection!.id);
         const again = await connectWithAutoApprove(stack, user.id, 'alex@example.com');
         expect(again.status).toBe(200);
         await refreshing;
@@ -98,24 +99,24 @@ for (const database of DATABASES) {
         status_reason: 'reconnected',
         token_ciphertext: 'sealed',
       });
-      expect(await stack.app.core.broker.accessToken(connection!.id)).toMatch(/^ya29\./);
+      expect(await stack.app.parts.broker.accessToken(connection!.id)).toMatch(/^ya29\./);
       expect(await notices(user.id)).toStrictEqual(['connected', 'connected']);
     });
 
     it('a refresh still at Google when the person adds Gmail does not take Gmail away again', async () => {
       await stack.control('/users', { body: { email: 'quinn@example.com', name: 'Quinn' } });
-      const user = await stack.app.core.frontDoor.users.create({ displayName: 'Quinn' });
+      const user = await stack.app.parts.frontDoor.users.create({ displayName: 'Quinn' });
       await connectWithAutoApprove(stack, user.id, 'quinn@example.com', [
         'openid',
         'email',
         'profile',
         CALENDAR,
       ]);
-      const [connection] = await stack.app.core.frontDoor.connections.list(user.id);
+      const [connection] = await stack.app.parts.frontDoor.connections.list(user.id);
       await stack.control('/faults', { body: { path: '/token', latencyMs: 600, count: 1 } });
       try {
         const atGoogle = signal.next();
-        const refreshing = stack.app.core.broker.refresh(connection!.id, { force: true });
+        const refreshing = stack.app.parts.broker.refresh(connection!.id, { force: true });
         await atGoogle;
         const again = await connectWithAutoApprove(stack, user.id, 'quinn@example.com');
         expect(again.status).toBe(200);
@@ -126,15 +127,15 @@ for (const database of DATABASES) {
       } finally {
         await stack.control('/faults', { method: 'DELETE' });
       }
-      const [after] = await stack.app.core.frontDoor.connections.list(user.id);
+      const [after] = await stack.app.parts.frontDoor.connections.list(user.id);
       expect(after!.capabilities).toStrictEqual(['gmail', 'calendar']);
       await expect(
-        stack.app.core.frontDoor.invoke(user.id, 'gmail.unread', {}),
+        stack.app.parts.frontDoor.invoke(user.id, gmailUnread, {}),
       ).resolves.toBeDefined();
     });
 
     it('concurrent consents for the same new account all succeed and make one connection', async () => {
-      const user = await stack.app.core.frontDoor.users.create({ displayName: 'Twin' });
+      const user = await stack.app.parts.frontDoor.users.create({ displayName: 'Twin' });
       const grant = {
         userId: user.id,
         subject: '109876543210987654321',
@@ -147,10 +148,10 @@ for (const database of DATABASES) {
         expiresIn: 3599,
       };
       const saved = await Promise.all(
-        Array.from({ length: 8 }, () => stack.app.core.connections.saveGrant(grant)),
+        Array.from({ length: 8 }, () => stack.app.parts.connections.saveGrant(grant)),
       );
       expect(saved.filter((s) => s.created)).toHaveLength(1);
-      const list = await stack.app.core.frontDoor.connections.list(user.id);
+      const list = await stack.app.parts.frontDoor.connections.list(user.id);
       expect(list.map((c) => [c.email, c.status, c.isDefault])).toStrictEqual([
         ['twin@example.com', 'active', true],
       ]);
@@ -167,14 +168,14 @@ for (const database of DATABASES) {
     });
 
     it('a broken grant whose notice cannot be written stays as it was, and is told once on the next try', async () => {
-      const user = await stack.app.core.frontDoor.users.create({ displayName: 'Crash' });
+      const user = await stack.app.parts.frontDoor.users.create({ displayName: 'Crash' });
       await connectWithAutoApprove(stack, user.id, 'sam@example.com');
-      const [connection] = await stack.app.core.frontDoor.connections.list(user.id);
+      const [connection] = await stack.app.parts.frontDoor.connections.list(user.id);
       await stack.control('/users/sam@example.com/revoke', { body: {} });
       const restore = await injectFailure('notifications');
       try {
         await expect(
-          stack.app.core.broker.refresh(connection!.id, { force: true }),
+          stack.app.parts.broker.refresh(connection!.id, { force: true }),
         ).rejects.toThrow(/injected failure/);
       } finally {
         await restore();
@@ -184,14 +185,14 @@ for (const database of DATABASES) {
         status_reason: null,
         token_ciphertext: 'sealed',
       });
-      expect(await stack.app.core.broker.refresh(connection!.id, { force: true })).toBe(
+      expect(await stack.app.parts.broker.refresh(connection!.id, { force: true })).toBe(
         'needs_reauth',
       );
       expect(await notices(user.id)).toStrictEqual(['connected', 'connection_broken']);
     });
 
     it('a consent whose notice cannot be written stores nothing', async () => {
-      const user = await stack.app.core.frontDoor.users.create({ displayName: 'Half' });
+      const user = await stack.app.parts.frontDoor.users.create({ displayName: 'Half' });
       const restore = await injectFailure('notifications');
       try {
         const result = await connectWithAutoApprove(stack, user.id, 'alex@example.com');
@@ -199,7 +200,7 @@ for (const database of DATABASES) {
       } finally {
         await restore();
       }
-      expect(await stack.app.core.frontDoor.connections.list(user.id)).toStrictEqual([]);
+      expect(await stack.app.parts.frontDoor.connections.list(user.id)).toStrictEqual([]);
       const events = await stack.handle.db
         .selectFrom('connection_events')
         .select('type')
@@ -209,14 +210,14 @@ for (const database of DATABASES) {
     });
 
     it('a disconnect whose failed-revoke record cannot be written changes nothing locally', async () => {
-      const user = await stack.app.core.frontDoor.users.create({ displayName: 'Undo' });
+      const user = await stack.app.parts.frontDoor.users.create({ displayName: 'Undo' });
       await connectWithAutoApprove(stack, user.id, 'alex@example.com');
-      const [connection] = await stack.app.core.frontDoor.connections.list(user.id);
+      const [connection] = await stack.app.parts.frontDoor.connections.list(user.id);
       await stack.control('/faults', { body: { path: '/revoke', status: 503, count: 5 } });
       const restore = await injectFailure('connection_events', "new.type = 'revoke_failed'");
       try {
         await expect(
-          stack.app.core.frontDoor.connections.disconnect(user.id, connection!.id),
+          stack.app.parts.frontDoor.connections.disconnect(user.id, connection!.id),
         ).rejects.toThrow(/injected failure/);
       } finally {
         await restore();

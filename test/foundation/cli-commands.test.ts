@@ -11,7 +11,7 @@ import {
   spawnCli,
   startServer,
   stopServer,
-} from '../support/cli.ts';
+} from '../support/cli.harness.ts';
 const ROTATE_LINES = [
   'vault key version 2 is now current',
   're-wrapped 0 record key(s)',

@@ -10,7 +10,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { type RunningApp, startApp } from '../../src/app.ts';
 import { loadConfig } from '../../src/config.ts';
 import { createLogger } from '../../src/log.ts';
-import { DATABASES, type TestDatabaseHandle } from '../support/databases.ts';
+import { DATABASES, type TestDatabaseHandle } from '../support/databases.harness.ts';
 
 const METRICS_TOKEN = 'metrics-token-0123456789abcdef';
 

@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { createTelegramControl } from '../../sandbox/telegram/index.ts';
-import { cleanUpCliProcesses, freshDataDir, spawnCli } from '../support/cli.ts';
+import { cleanUpCliProcesses, freshDataDir, spawnCli } from '../support/cli.harness.ts';
 
 cleanUpCliProcesses();
 

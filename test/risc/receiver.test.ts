@@ -7,8 +7,8 @@
  */
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DATABASES } from '../support/databases.ts';
-import { connectWithAutoApprove, type Stack, startStack } from '../support/stack.ts';
+import { DATABASES } from '../support/databases.harness.ts';
+import { connectWithAutoApprove, type Stack, startStack } from '../support/stack.harness.ts';
 import {
   brokenNotices,
   CLIENT_ID,
@@ -26,7 +26,7 @@ import {
   testKey,
   tokenRequests,
   tokensRevoked,
-} from './risc-support.ts';
+} from './risc.harness.ts';
 
 const RETIRED = {
   status: 'needs_reauth',
@@ -94,7 +94,7 @@ for (const database of DATABASES) {
         seen: { jti, events: [{ type: `${OAUTH}tokens-revoked`, outcome: 'applied' }] },
         google: before,
       });
-      await expect(stack.app.core.broker.accessToken(connection.id)).rejects.toMatchObject({
+      await expect(stack.app.parts.broker.accessToken(connection.id)).rejects.toMatchObject({
         code: 'reauth_required',
         details: { reason: 'revoked', connectionId: connection.id },
       });
@@ -126,9 +126,9 @@ for (const database of DATABASES) {
       const first = await connectedAccount(stack, 'casey');
       const bystander = await connectedAccount(stack, 'drew');
       // The same Google account connected by a second Tidings user.
-      const second = await stack.app.core.frontDoor.users.create({ displayName: 'Casey too' });
+      const second = await stack.app.parts.frontDoor.users.create({ displayName: 'Casey too' });
       await connectWithAutoApprove(stack, second.id, first.email);
-      const [secondConnection] = await stack.app.core.frontDoor.connections.list(second.id);
+      const [secondConnection] = await stack.app.parts.frontDoor.connections.list(second.id);
       const [delivery] = await pushEvent(stack, { type: 'tokens-revoked', email: first.email });
       expect({
         first: await connectionRow(stack, first.connection.id),
@@ -197,7 +197,7 @@ for (const database of DATABASES) {
         .set({ refresh_token_digest: null })
         .where('id', '=', connection.id)
         .execute();
-      expect(await stack.app.core.broker.accessToken(connection.id)).toMatch(/^ya29\./);
+      expect(await stack.app.parts.broker.accessToken(connection.id)).toMatch(/^ya29\./);
       expect((await connectionRow(stack, connection.id)).refresh_token_digest).toBe(digest);
     });
 
@@ -206,7 +206,7 @@ for (const database of DATABASES) {
       const digestBefore = (await connectionRow(stack, connection.id)).refresh_token_digest;
       await stack.control('/settings', { method: 'PUT', body: { rotateRefreshTokens: true } });
       try {
-        expect(await stack.app.core.broker.refresh(connection.id, { force: true })).toBe(
+        expect(await stack.app.parts.broker.refresh(connection.id, { force: true })).toBe(
           'refreshed',
         );
       } finally {
@@ -317,7 +317,7 @@ for (const database of DATABASES) {
         ),
         notices: [],
       });
-      expect(await stack.app.core.broker.accessToken(connection.id)).toMatch(/^ya29\./);
+      expect(await stack.app.parts.broker.accessToken(connection.id)).toMatch(/^ya29\./);
     });
 
     it('records an event on a connection that is already broken, with no second notice', async () => {
@@ -568,7 +568,7 @@ for (const database of DATABASES) {
       const telegramId = 7301;
       await chat.write(telegramId, '/start', 'Sasha');
       await chat.inbox(telegramId, { count: 1, timeoutMs: 15_000 });
-      const user = await stack.app.core.frontDoor.users.byTelegramId(String(telegramId));
+      const user = await stack.app.parts.frontDoor.users.byTelegramId(String(telegramId));
       await stack.control('/users', { body: { email: 'sasha@example.com', name: 'Sasha' } });
       expect((await connectWithAutoApprove(stack, user!.id, 'sasha@example.com')).status).toBe(200);
       const connected = await chat.inbox(telegramId, { count: 2, timeoutMs: 15_000 });

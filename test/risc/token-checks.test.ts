@@ -10,8 +10,8 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DATABASES } from '../support/databases.ts';
-import { type Stack, startStack } from '../support/stack.ts';
+import { DATABASES } from '../support/databases.harness.ts';
+import { type Stack, startStack } from '../support/stack.harness.ts';
 import {
   brokenNotices,
   connectedAccount,
@@ -25,7 +25,7 @@ import {
   type TestKey,
   testKey,
   tokensRevoked,
-} from './risc-support.ts';
+} from './risc.harness.ts';
 
 interface Transmitter {
   url: string;

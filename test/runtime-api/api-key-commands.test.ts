@@ -1,11 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { API_KEY_COMMANDS } from '../../src/admin/api-key-commands.ts';
-import type { ApiKeyCommandServices } from '../../src/admin/api-key-commands.ts';
+import type { ApiKeyCommandContext } from '../../src/admin/api-key-commands.ts';
 import { createApiKeyStore } from '../../src/api-keys/index.ts';
-import { DATABASES } from '../support/databases.ts';
-import type { TestDatabaseHandle } from '../support/databases.ts';
+import { DATABASES } from '../support/databases.harness.ts';
+import type { TestDatabaseHandle } from '../support/databases.harness.ts';
 
-const run = (services: ApiKeyCommandServices, name: string, args: string[]) => {
+const run = (services: ApiKeyCommandContext, name: string, args: string[]) => {
   const command = API_KEY_COMMANDS[name];
   if (!command) throw new Error(`no command ${name}`);
   return command(services, args);
@@ -14,7 +14,7 @@ const run = (services: ApiKeyCommandServices, name: string, args: string[]) => {
 for (const database of DATABASES) {
   describe(`api-keys admin commands on ${database.name}`, () => {
     let handle: TestDatabaseHandle;
-    let services: ApiKeyCommandServices;
+    let services: ApiKeyCommandContext;
     const now = new Date('2026-03-10T09:00:00.000Z');
 
     beforeEach(async () => {

@@ -2,8 +2,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createApiKeyStore, LAST_USED_THROTTLE_MS } from '../../src/api-keys/index.ts';
 import type { ApiKeyStore } from '../../src/api-keys/index.ts';
 import { isTidingsError } from '../../src/errors.ts';
-import { DATABASES } from '../support/databases.ts';
-import type { TestDatabaseHandle } from '../support/databases.ts';
+import { DATABASES } from '../support/databases.harness.ts';
+import type { TestDatabaseHandle } from '../support/databases.harness.ts';
 
 for (const database of DATABASES) {
   describe(`API key store on ${database.name}`, () => {

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DATABASES } from '../support/databases.ts';
-import { type RuntimeFixture, startRuntimeFixture } from './runtime-fixture.ts';
+import { capabilityNamed } from '../../src/capabilities/index.ts';
+import { DATABASES } from '../support/databases.harness.ts';
+import { type RuntimeFixture, startRuntimeFixture } from './runtime-api.harness.ts';
 
 for (const database of DATABASES) {
   describe(`runtime API routes on ${database.name}`, () => {
@@ -14,7 +15,7 @@ for (const database of DATABASES) {
 
     /** What the capability itself answers for user A: the route must give exactly this. */
     const direct = (capability: string, input: unknown, connection: string | null = null) =>
-      f.frontDoor.invoke(f.users.a, capability, input, { connection });
+      f.frontDoor.invoke(f.users.a, capabilityNamed(capability)!, input, { connection });
 
     it('searches mail with q and pageSize', async () => {
       const answer = await f.get('/v1/gmail/messages?q=is%3Aunread&pageSize=3', f.keys.a);

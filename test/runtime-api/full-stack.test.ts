@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { API_KEY_COMMANDS } from '../../src/admin/api-key-commands.ts';
-import { DATABASES } from '../support/databases.ts';
-import { followConnectLink, type Stack, startStack } from '../support/stack.ts';
+import { DATABASES } from '../support/databases.harness.ts';
+import { followConnectLink, type Stack, startStack } from '../support/stack.harness.ts';
 
 for (const database of DATABASES) {
   describe(`runtime API through startApp on ${database.name}`, () => {
@@ -12,8 +12,8 @@ for (const database of DATABASES) {
       stack = await startStack(database);
       const create = API_KEY_COMMANDS['api-keys.create'];
       if (!create) throw new Error('api-keys.create is missing');
-      const alex = await stack.app.core.frontDoor.users.create({ displayName: 'Alex' });
-      const sam = await stack.app.core.frontDoor.users.create({ displayName: 'Sam' });
+      const alex = await stack.app.parts.frontDoor.users.create({ displayName: 'Alex' });
+      const sam = await stack.app.parts.frontDoor.users.create({ displayName: 'Sam' });
       key = (await create(stack.app.services, [alex.id])).at(-1) ?? '';
       otherKey = (await create(stack.app.services, [sam.id])).at(-1) ?? '';
     });

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DATABASES } from '../support/databases.ts';
-import { type RuntimeFixture, startRuntimeFixture } from './runtime-fixture.ts';
+import { DATABASES } from '../support/databases.harness.ts';
+import { type RuntimeFixture, startRuntimeFixture } from './runtime-api.harness.ts';
 
 /** [request, expected status, code, field]. */
 type Case = readonly [string, number, string | null, string | null];

@@ -4,9 +4,8 @@ import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import { createApiKeyStore } from '../../src/api-keys/index.ts';
 import { findActions } from '../../src/capabilities/action-rules.ts';
-import { getCapability } from '../../src/capabilities/index.ts';
-import type { FrontDoor } from '../../src/front-door.ts';
-import { createMetrics } from '../../src/http/metrics.ts';
+import type { FrontDoor } from '../../src/front-door/index.ts';
+import { createMetrics } from '../../src/metrics.ts';
 import { createHttpServer } from '../../src/http/server.ts';
 import {
   buildOpenApiDocument,
@@ -16,7 +15,7 @@ import {
 import { renderDocsPage } from '../../src/http/v1/docs-page.ts';
 import { openApiPath } from '../../src/http/v1/openapi.ts';
 import { ConnectionListSchema } from '../../src/http/v1/resource-views.ts';
-import { DATABASES } from '../support/databases.ts';
+import { DATABASES } from '../support/databases.harness.ts';
 
 /**
  * The OpenAPI 3.1 specification's own schema of a document. Ajv resolves `$dynamicRef`
@@ -120,7 +119,7 @@ describe('the /v1 OpenAPI document', () => {
   });
 
   it('has an action-item example that is what the rules find in its sentence', () => {
-    const route = CAPABILITY_ROUTES.find((r) => r.capability === 'actions.extract');
+    const route = CAPABILITY_ROUTES.find((r) => r.capability.name === 'actions.extract');
     if (!route) throw new Error('no actions route');
     const example = (route.example.response as { actions: Array<Record<string, string>> })
       .actions[0];
@@ -153,8 +152,7 @@ describe('the /v1 OpenAPI document', () => {
 
   it('has examples that match the schemas the routes answer with', () => {
     const wrong = CAPABILITY_ROUTES.filter((route) => {
-      const capability = getCapability(route.capability);
-      return !capability?.output.safeParse(route.example.response).success;
+      return !route.capability.output.safeParse(route.example.response).success;
     }).map((r) => r.path);
     const connections = doc.paths['/v1/connections']?.get?.responses['200'] as {
       content: { 'application/json': { example: unknown } };

@@ -6,8 +6,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiKeyStore } from '../../src/api-keys/index.ts';
-import { DATABASES } from '../support/databases.ts';
-import { connectWithAutoApprove, type Stack, startStack } from '../support/stack.ts';
+import { DATABASES } from '../support/databases.harness.ts';
+import { connectWithAutoApprove, type Stack, startStack } from '../support/stack.harness.ts';
 
 interface Person {
   userId: string;
@@ -27,7 +27,7 @@ for (const database of DATABASES) {
       });
       const keys = createApiKeyStore(stack.handle.db, () => new Date());
       const person = async (email: string): Promise<Person> => {
-        const { frontDoor } = stack.app.core;
+        const { frontDoor } = stack.app.parts;
         const user = await frontDoor.users.create({ displayName: email });
         await connectWithAutoApprove(stack, user.id, email);
         const [connection] = await frontDoor.connections.list(user.id);

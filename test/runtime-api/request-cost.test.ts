@@ -7,8 +7,8 @@
 import type { KyselyPlugin } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiKeyStore } from '../../src/api-keys/index.ts';
-import { DATABASES, type TestDatabaseHandle } from '../support/databases.ts';
-import { connectWithAutoApprove, type Stack, startStack } from '../support/stack.ts';
+import { DATABASES, type TestDatabaseHandle } from '../support/databases.harness.ts';
+import { connectWithAutoApprove, type Stack, startStack } from '../support/stack.harness.ts';
 
 function queryCounter(): KyselyPlugin & { kinds: string[] } {
   const kinds: string[] = [];
@@ -40,7 +40,7 @@ for (const database of DATABASES) {
       stack = await startStack(database, {
         start: { database: { ...handle, db: handle.db.withPlugin(counter) } },
       });
-      const user = await stack.app.core.frontDoor.users.create({ displayName: 'Alex' });
+      const user = await stack.app.parts.frontDoor.users.create({ displayName: 'Alex' });
       await connectWithAutoApprove(stack, user.id, 'alex@example.com');
       key = (await createApiKeyStore(handle.db, () => new Date()).create(user.id, 'cost')).key;
     });

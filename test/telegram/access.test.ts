@@ -3,9 +3,9 @@ import {
   GROUP_REFUSAL,
   RATE_LIMITED,
   notAllowedSentence,
-} from '../../src/telegram/update-handler.ts';
-import { startBotFixture } from './bot-fixture.ts';
-import type { BotFixture } from './bot-fixture.ts';
+} from '../../src/telegram/dialogue/update-handler.ts';
+import { startBotFixture } from './bot.harness.ts';
+import type { BotFixture } from './bot.harness.ts';
 
 const date = expect.any(Number);
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EXPIRED_NOTE } from '../../src/telegram/button-handlers.ts';
-import { keyboard, startBotFixture } from './bot-fixture.ts';
-import type { BotFixture } from './bot-fixture.ts';
+import { EXPIRED_NOTE } from '../../src/telegram/dialogue/button-handlers.ts';
+import { keyboard, startBotFixture } from './bot.harness.ts';
+import type { BotFixture } from './bot.harness.ts';
 
 let f: BotFixture;
 

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { COMMANDS } from '../../src/telegram/help-text.ts';
-import { TEXT_ONLY } from '../../src/telegram/update-handler.ts';
-import { keyboard, startBotFixture } from './bot-fixture.ts';
-import type { BotFixture } from './bot-fixture.ts';
-import { CONNECT_URL } from './telegram-front-door.ts';
+import { COMMANDS } from '../../src/telegram/render/help-text.ts';
+import { TEXT_ONLY } from '../../src/telegram/dialogue/update-handler.ts';
+import { keyboard, startBotFixture } from './bot.harness.ts';
+import type { BotFixture } from './bot.harness.ts';
+import { CONNECT_URL } from './bot-front-door.harness.ts';
 
 let f: BotFixture;
 const userIdOf = (telegramId: number) =>

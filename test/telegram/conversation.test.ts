@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { keyboard, startBotFixture } from './bot-fixture.ts';
-import type { BotFixture } from './bot-fixture.ts';
-import { CONNECT_URL } from './telegram-front-door.ts';
+import { keyboard, startBotFixture } from './bot.harness.ts';
+import type { BotFixture } from './bot.harness.ts';
+import { CONNECT_URL } from './bot-front-door.harness.ts';
 
 let f: BotFixture;
 const NO_PREVIEW = { is_disabled: true };

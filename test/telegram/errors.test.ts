@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ERROR_CODES, TidingsError } from '../../src/errors.ts';
 import { errorSentence } from '../../src/telegram/index.ts';
-import { startBotFixture } from './bot-fixture.ts';
-import type { BotFixture } from './bot-fixture.ts';
-import { CONNECT_URL } from './telegram-front-door.ts';
+import { startBotFixture } from './bot.harness.ts';
+import type { BotFixture } from './bot.harness.ts';
+import { CONNECT_URL } from './bot-front-door.harness.ts';
 
 let f: BotFixture;
 const userIdOf = (telegramId: number) =>

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { NOW, startBotFixture } from './bot-fixture.ts';
-import type { BotFixture } from './bot-fixture.ts';
+import { NOW, startBotFixture } from './bot.harness.ts';
+import type { BotFixture } from './bot.harness.ts';
 
 const WEEK_MS = 7 * 86_400_000;
 let f: BotFixture | null = null;

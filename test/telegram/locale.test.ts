@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startBotFixture } from './bot-fixture.ts';
-import type { BotFixture } from './bot-fixture.ts';
+import { startBotFixture } from './bot.harness.ts';
+import type { BotFixture } from './bot.harness.ts';
 
 let f: BotFixture;
 const localeOf = (telegramId: number) =>

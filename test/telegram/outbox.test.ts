@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TidingsError } from '../../src/errors.ts';
-import { startBotFixture } from './bot-fixture.ts';
-import type { BotFixture } from './bot-fixture.ts';
-import { CONNECT_URL } from './telegram-front-door.ts';
+import { startBotFixture } from './bot.harness.ts';
+import type { BotFixture } from './bot.harness.ts';
+import { CONNECT_URL } from './bot-front-door.harness.ts';
 
 let f: BotFixture;
 const date = expect.any(Number);

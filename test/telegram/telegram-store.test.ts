@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { createUserStore } from '../../src/connections/index.ts';
+import { createUserStore } from '../../src/users/index.ts';
 import { createTelegramStore } from '../../src/telegram/index.ts';
-import { DATABASES, type TestDatabaseHandle } from '../support/databases.ts';
+import { DATABASES, type TestDatabaseHandle } from '../support/databases.harness.ts';
 
 const DAY = 86_400_000;
 

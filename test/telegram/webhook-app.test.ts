@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DATABASES } from '../support/databases.ts';
-import { connectWithAutoApprove, type Stack, startStack } from '../support/stack.ts';
+import { DATABASES } from '../support/databases.harness.ts';
+import { connectWithAutoApprove, type Stack, startStack } from '../support/stack.harness.ts';
 
 const SECRET = 'tidings-webhook-secret_0123456789abcdef';
 
@@ -78,7 +78,7 @@ for (const database of DATABASES) {
       for (const person of people) {
         await stack.chat?.write(person.telegramId, '/start', 'Alex');
         await stack.chat?.inbox(person.telegramId, { count: 1, timeoutMs: 15_000 });
-        const user = await stack.app.core.frontDoor.users.byTelegramId(String(person.telegramId));
+        const user = await stack.app.parts.frontDoor.users.byTelegramId(String(person.telegramId));
         await connectWithAutoApprove(stack, user!.id, person.email);
         const inbox =
           (await stack.chat?.inbox(person.telegramId, { count: 2, timeoutMs: 15_000 })) ?? [];
@@ -132,7 +132,7 @@ describe('stopping in webhook mode', () => {
       start: { fetch: observed },
     });
     try {
-      const user = await stack.app.core.frontDoor.users.ensureTelegramUser('9301', 'Alex');
+      const user = await stack.app.parts.frontDoor.users.ensureTelegramUser('9301', 'Alex');
       await stack.chat?.write(9301, '/help', 'Alex');
       await stack.chat?.inbox(9301, { count: 1 });
       await connectWithAutoApprove(stack, user.id, 'alex@example.com');

@@ -2,8 +2,8 @@ import Fastify from 'fastify';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { registerTelegramWebhook } from '../../src/telegram/index.ts';
-import { startBotFixture, TOKEN } from './bot-fixture.ts';
-import type { BotFixture } from './bot-fixture.ts';
+import { startBotFixture, TOKEN } from './bot.harness.ts';
+import type { BotFixture } from './bot.harness.ts';
 
 const SECRET = 'webhook-secret_value-123';
 let f: BotFixture;

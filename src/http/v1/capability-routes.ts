@@ -3,13 +3,22 @@
  * input, and the example shown in the OpenAPI document and docs page. Paths use Fastify's
  * `:param` form relative to `/v1`.
  */
-import type { CapabilityName } from '../../capabilities/index.ts';
+import {
+  actionsExtract,
+  type AnyCapability,
+  calendarAgenda,
+  calendarFreebusy,
+  calendarNext,
+  gmailRead,
+  gmailSearch,
+  gmailUnread,
+} from '../../capabilities/index.ts';
 import type { InputBinding } from './query-input.ts';
 
 export interface CapabilityRoute {
   operationId: string;
   path: string;
-  capability: CapabilityName;
+  capability: AnyCapability;
   summary: string;
   binding: InputBinding;
   /** Parameter descriptions that add to (or replace) the capability's own. */
@@ -86,7 +95,7 @@ export const CAPABILITY_ROUTES: readonly CapabilityRoute[] = [
   {
     operationId: 'searchMessages',
     path: '/gmail/messages',
-    capability: 'gmail.search',
+    capability: gmailSearch,
     summary: 'Search mail',
     binding: { query: { q: 'query', pageSize: 'pageSize', pageToken: 'pageToken' }, params: {} },
     parameterDocs: { pageToken: 'nextPageToken of the previous page' },
@@ -99,7 +108,7 @@ export const CAPABILITY_ROUTES: readonly CapabilityRoute[] = [
   {
     operationId: 'readMessage',
     path: '/gmail/messages/:id',
-    capability: 'gmail.read',
+    capability: gmailRead,
     summary: 'Read one message',
     binding: MESSAGE_BINDING,
     parameterDocs: { id: 'Message id, from a search result' },
@@ -108,7 +117,7 @@ export const CAPABILITY_ROUTES: readonly CapabilityRoute[] = [
   {
     operationId: 'readThread',
     path: '/gmail/threads/:id',
-    capability: 'gmail.read',
+    capability: gmailRead,
     summary: 'Read a conversation',
     binding: { query: { maxChars: 'maxChars' }, params: { id: 'threadId' } },
     parameterDocs: { id: 'Thread id (threadId of a search result)' },
@@ -117,7 +126,7 @@ export const CAPABILITY_ROUTES: readonly CapabilityRoute[] = [
   {
     operationId: 'unreadCounts',
     path: '/gmail/unread',
-    capability: 'gmail.unread',
+    capability: gmailUnread,
     summary: 'Unread counts',
     binding: { query: {}, params: {} },
     parameterDocs: {},
@@ -133,7 +142,7 @@ export const CAPABILITY_ROUTES: readonly CapabilityRoute[] = [
   {
     operationId: 'agenda',
     path: '/calendar/agenda',
-    capability: 'calendar.agenda',
+    capability: calendarAgenda,
     summary: 'Agenda for a day or a range',
     binding: { query: { day: 'day', from: 'from', to: 'to' }, params: {} },
     parameterDocs: {
@@ -155,7 +164,7 @@ export const CAPABILITY_ROUTES: readonly CapabilityRoute[] = [
   {
     operationId: 'freeBusy',
     path: '/calendar/freebusy',
-    capability: 'calendar.freebusy',
+    capability: calendarFreebusy,
     summary: 'Busy times and free slots',
     binding: {
       query: {
@@ -190,7 +199,7 @@ export const CAPABILITY_ROUTES: readonly CapabilityRoute[] = [
   {
     operationId: 'nextEvent',
     path: '/calendar/next',
-    capability: 'calendar.next',
+    capability: calendarNext,
     summary: 'Next event',
     binding: { query: {}, params: {} },
     parameterDocs: {},
@@ -206,7 +215,7 @@ export const CAPABILITY_ROUTES: readonly CapabilityRoute[] = [
   {
     operationId: 'actionItems',
     path: '/actions',
-    capability: 'actions.extract',
+    capability: actionsExtract,
     summary: 'Action items from recent mail',
     binding: { query: { days: 'days', limit: 'limit' }, params: {} },
     parameterDocs: { days: 'How many days of mail to look at' },

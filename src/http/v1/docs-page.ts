@@ -3,7 +3,7 @@
  * HTML page (inline styles, no scripts, no external fonts). Everything from the document
  * is escaped, so nothing in it can become markup.
  */
-import { escapeHtml } from '../../html.ts';
+import { escapeHtml } from '../../common/index.ts';
 import { PROBLEM_RESPONSES } from './openapi-components.ts';
 import type { JsonSchema } from './openapi-components.ts';
 import type { OpenApiDocument, OpenApiOperation, OpenApiParameter } from './openapi.ts';

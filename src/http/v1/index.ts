@@ -8,8 +8,7 @@
 import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance } from 'fastify';
 import type { ApiKeyStore } from '../../api-keys/index.ts';
-import { getCapability } from '../../capabilities/index.ts';
-import type { FrontDoor } from '../../front-door.ts';
+import type { FrontDoor } from '../../front-door/index.ts';
 import { createBearerAuth } from './bearer-auth.ts';
 import { CAPABILITY_ROUTES } from './capability-routes.ts';
 import { renderDocsPage } from './docs-page.ts';
@@ -91,8 +90,7 @@ async function runtimeApi(scope: FastifyInstance, deps: RuntimeApiDeps): Promise
   });
 
   for (const route of CAPABILITY_ROUTES) {
-    const capability = getCapability(route.capability);
-    if (!capability) throw new Error(`route ${route.path} names an unknown capability`);
+    const { capability } = route;
     const inputSchema = jsonSchemaOf(capability.input, 'input');
     scope.get(route.path, guarded, async (request) => {
       const caller = auth.callerOf(request);
@@ -104,7 +102,7 @@ async function runtimeApi(scope: FastifyInstance, deps: RuntimeApiDeps): Promise
       );
       checkInput(route.binding, capability.input, input);
       try {
-        return await frontDoor.invoke(caller.userId, capability.name, input, { connection });
+        return await frontDoor.invoke(caller.userId, capability, input, { connection });
       } catch (error) {
         throw renameFieldOf(route.binding, error);
       }

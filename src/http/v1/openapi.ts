@@ -3,8 +3,6 @@
  * and the route table: every route with its parameters, examples, success schema and the
  * problem responses it can give. Built once when the API is registered.
  */
-import { getCapability } from '../../capabilities/index.ts';
-import type { Capability } from '../../capabilities/index.ts';
 import { CAPABILITY_ROUTES } from './capability-routes.ts';
 import type { CapabilityRoute } from './capability-routes.ts';
 import {
@@ -86,12 +84,6 @@ function tagOf(capability: string): string {
   return 'Actions';
 }
 
-function capabilityOf(route: CapabilityRoute): Capability {
-  const capability = getCapability(route.capability);
-  if (!capability) throw new Error(`route ${route.path} names an unknown capability`);
-  return capability;
-}
-
 function parametersOf(route: CapabilityRoute, input: JsonSchema): OpenApiParameter[] {
   const fields = (input.properties ?? {}) as Record<string, JsonSchema>;
   const describe = (name: string, field: string) =>
@@ -129,7 +121,7 @@ function parametersOf(route: CapabilityRoute, input: JsonSchema): OpenApiParamet
 }
 
 function capabilityOperation(route: CapabilityRoute, schemas: Record<string, JsonSchema>) {
-  const capability = capabilityOf(route);
+  const capability = route.capability;
   const name = resultName(capability.name);
   schemas[name] ??= jsonSchemaOf(capability.output, 'output');
   const operation: OpenApiOperation = {

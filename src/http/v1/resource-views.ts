@@ -4,7 +4,8 @@
  * document is generated from the same definitions the routes use.
  */
 import { z } from 'zod';
-import type { ConnectionView, ConnectLink } from '../../front-door.ts';
+import type { ConnectionView } from '../../connections/index.ts';
+import type { ConnectLink } from '../../front-door/index.ts';
 
 export const ConnectionSchema = z.object({
   id: z.string(),

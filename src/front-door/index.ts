@@ -1,0 +1,15 @@
+/**
+ * The front door: the contract every front door (Telegram bot, `/v1`, MCP, the OpenClaw
+ * plugin) is given, and its one implementation over the domain. Imports `users/`,
+ * `connections/`, `capabilities/`, `google/` and `oauth/` (connect tickets); front doors
+ * import only the contract's types from here.
+ */
+export { createFrontDoor, type FrontDoorDeps } from './build.ts';
+export type {
+  ConnectLink,
+  FrontDoor,
+  FrontDoorConnections,
+  FrontDoorUsers,
+  Invoke,
+  InvokeOptions,
+} from './contract.ts';

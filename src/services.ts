@@ -1,0 +1,71 @@
+/**
+ * The services every process of Tidings opens first: configuration, logger, the database
+ * (migrated), the unlocked vault, metrics and the clock. The server, the demo and the CLI's
+ * database commands all start here; nothing in this file knows a front door.
+ */
+import { hkdfSync } from 'node:crypto';
+import type { Config } from './config.ts';
+import { type DatabaseHandle, migrateToLatest, openDatabase } from './db/index.ts';
+import { createMetrics, type Metrics } from './metrics.ts';
+import { createLogger, type Logger } from './log.ts';
+import { createVault, resolveMasterKeys, type Vault } from './vault/index.ts';
+
+export interface Services {
+  config: Config;
+  logger: Logger;
+  database: DatabaseHandle;
+  vault: Vault;
+  metrics: Metrics;
+  now: () => Date;
+  /** Migrations this process applied when it opened the database. */
+  migrated: string[];
+  /** Signs the OAuth browser-binding cookie; derived from the master key. */
+  cookieKey: Buffer;
+}
+
+export interface ServiceOptions {
+  logger?: Logger;
+  now?: () => Date;
+  /** An already open database (tests); otherwise opened from the configuration. */
+  database?: DatabaseHandle;
+}
+
+/** Opens the database, applies migrations and unlocks the vault. */
+export async function openServices(
+  config: Config,
+  options: ServiceOptions = {},
+): Promise<Services> {
+  const logger = options.logger ?? createLogger(config.logLevel);
+  const master = await resolveMasterKeys(config.masterKey, config.dataDir);
+  if (master.created) {
+    logger.warn(
+      { file: master.generatedFile },
+      'TIDINGS_MASTER_KEY is not set: generated a development master key. Back it up, or set TIDINGS_MASTER_KEY; losing it loses every stored Google connection.',
+    );
+  } else if (master.generatedFile) {
+    logger.info({ file: master.generatedFile }, 'using the development master key from DATA_DIR');
+  }
+  const database =
+    options.database ??
+    (await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir }));
+  try {
+    const outcome = await migrateToLatest(database.db, database.kind);
+    if (outcome.applied.length > 0) logger.info({ applied: outcome.applied }, 'database migrated');
+    const vault = await createVault(database.db, master.keys);
+    return {
+      config,
+      logger,
+      database,
+      vault,
+      metrics: createMetrics(),
+      now: options.now ?? (() => new Date()),
+      migrated: outcome.applied,
+      cookieKey: Buffer.from(
+        hkdfSync('sha256', master.keys[0]!.key, 'tidings', 'oauth-cookie', 32),
+      ),
+    };
+  } catch (error) {
+    if (!options.database) await database.close();
+    throw error;
+  }
+}

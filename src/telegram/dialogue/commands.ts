@@ -1,0 +1,73 @@
+/**
+ * Slash commands: reads `/name@bot argument` and runs the matching handler. An unknown
+ * command gets a pointer to /help rather than silence.
+ */
+import { escapeHtml } from '../render/index.ts';
+import {
+  accountsCommand,
+  connectCommand,
+  disconnectCommand,
+  startCommand,
+} from './account-handlers.ts';
+import { actionsReply } from './briefing.ts';
+import { agendaCommand, freeCommand, nextCommand } from './calendar-handlers.ts';
+import { helpReply, privacyReply } from '../render/index.ts';
+import { inboxCommand, unreadCommand } from './mail-handlers.ts';
+import type { Reply } from '../render/index.ts';
+import { briefingCommand, timezoneCommand } from './settings-handlers.ts';
+import type { Turn } from './turn.ts';
+
+type Handler = (turn: Turn, arg: string) => Promise<Reply>;
+
+const HANDLERS: Readonly<Record<string, Handler>> = {
+  start: startCommand,
+  help: async () => helpReply(),
+  connect: connectCommand,
+  accounts: accountsCommand,
+  disconnect: disconnectCommand,
+  inbox: inboxCommand,
+  unread: unreadCommand,
+  today: (turn) => agendaCommand(turn, 'today'),
+  tomorrow: (turn) => agendaCommand(turn, 'tomorrow'),
+  week: (turn) => agendaCommand(turn, 'this week'),
+  agenda: agendaCommand,
+  free: freeCommand,
+  next: nextCommand,
+  actions: (turn) => actionsReply(turn, 7, 'the last 7 days'),
+  briefing: briefingCommand,
+  timezone: timezoneCommand,
+  privacy: async () => privacyReply(),
+};
+
+export interface ParsedCommand {
+  name: string;
+  arg: string;
+  /** The bot named after `@`, when the command names one. */
+  to: string | null;
+}
+
+/** `/agenda@tidings_bot friday` → { name: 'agenda', arg: 'friday', to: 'tidings_bot' }; null for plain text. */
+export function parseCommand(text: string): ParsedCommand | null {
+  const match = /^\/([A-Za-z0-9_]{1,32})(?:@([A-Za-z0-9_]+))?(?:\s+([\s\S]*))?$/.exec(text.trim());
+  if (!match?.[1]) return null;
+  return {
+    name: match[1].toLowerCase(),
+    arg: (match[3] ?? '').slice(0, 500),
+    to: match[2] ?? null,
+  };
+}
+
+/** True for a command addressed to another bot ("/start@other_bot"): not ours to answer. */
+export function forAnotherBot(command: ParsedCommand, ownUsername: string): boolean {
+  return command.to !== null && command.to.toLowerCase() !== ownUsername.toLowerCase();
+}
+
+export function runCommand(turn: Turn, command: ParsedCommand): Promise<Reply> {
+  const handler = Object.hasOwn(HANDLERS, command.name) ? HANDLERS[command.name] : undefined;
+  if (!handler) {
+    return Promise.resolve({
+      html: `I do not know /${escapeHtml(command.name)}. /help lists what I can do.`,
+    });
+  }
+  return handler(turn, command.arg);
+}

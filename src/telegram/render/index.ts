@@ -1,0 +1,20 @@
+/**
+ * Turning results into Telegram messages: HTML that Telegram accepts, long answers split,
+ * dates and times in the user's zone and locale, the sentence for every error code, help
+ * texts, and the reply shape (text, buttons) every handler answers with. Imports
+ * `capabilities/` (output types) and `errors.ts`; nothing of the bot's other folders.
+ */
+export {
+  type ErrorSentence,
+  errorSentence,
+  reauthClause,
+  UNEXPECTED_SENTENCE,
+} from './error-sentences.ts';
+export { bold, escapeHtml } from './format/index.ts';
+export { COMMANDS, helpReply, notUnderstoodReply, privacyReply } from './help-text.ts';
+export { DEFAULT_LOCALE, localeOf } from './locale.ts';
+export { renderActions } from './render-actions.ts';
+export { type Part, renderBriefing } from './render-briefing.ts';
+export { renderAgenda, renderFreeAt, renderFreeSlots, renderNext } from './render-calendar.ts';
+export { renderMailPage, renderMessage, renderUnread } from './render-mail.ts';
+export { plain, replaceReply, type Reply, sendReply, type View } from './reply.ts';

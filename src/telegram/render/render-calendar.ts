@@ -1,0 +1,129 @@
+/**
+ * Calendar answers as chat messages: an agenda (one day, or a range grouped by day),
+ * "am I free at …", free slots, and the next event. Times are shown in the user's zone
+ * and locale; titles and places come from invitations and are escaped.
+ */
+import { DateTime } from 'luxon';
+import type {
+  AgendaEvent,
+  CapabilityOutput,
+  calendarAgenda,
+  calendarFreebusy,
+  calendarNext,
+} from '../../capabilities/index.ts';
+import {
+  bold,
+  escapeHtml,
+  formatDayHeading,
+  formatTimeRange,
+  formatWhen,
+  link,
+} from './format/index.ts';
+import { sentence } from './render-mail.ts';
+import type { Reply, View } from './reply.ts';
+
+export type AgendaOutput = CapabilityOutput<typeof calendarAgenda>;
+export type FreebusyOutput = CapabilityOutput<typeof calendarFreebusy>;
+export type NextOutput = CapabilityOutput<typeof calendarNext>;
+
+function eventLine(event: AgendaEvent, view: View): string {
+  const time = formatTimeRange(event.start, event.end, view.zone, view.locale);
+  const title = escapeHtml(event.title.trim() || '(no title)');
+  const notes: string[] = [];
+  if (event.declined) notes.push('declined');
+  else if (event.myResponse === 'tentative') notes.push('maybe');
+  else if (event.myResponse === 'needsAction') notes.push('not answered');
+  const suffix = notes.length > 0 ? ` (${notes.join(', ')})` : '';
+  const lines = [`${escapeHtml(time)}  ${event.declined ? `<s>${title}</s>` : title}${suffix}`];
+  if (event.location?.trim()) lines.push(`   📍 ${escapeHtml(event.location.trim())}`);
+  if (event.videoLink) lines.push(`   🎥 ${link(event.videoLink, 'Join call')}`);
+  return lines.join('\n');
+}
+
+function localDay(iso: string, zone: string): string {
+  if (/^\d{4}-\d{2}-\d{2}$/.test(iso)) return iso;
+  return DateTime.fromISO(iso, { zone }).toISODate() ?? iso.slice(0, 10);
+}
+
+/** The agenda for `label` ("today", "Friday 6 March", "this week"). */
+export function renderAgenda(output: AgendaOutput, label: string, view: View): Reply {
+  const zone = output.timeZone;
+  const v = { ...view, zone };
+  const fromDay = localDay(output.from, zone);
+  const lastDay =
+    DateTime.fromISO(output.to, { zone }).minus({ milliseconds: 1 }).toISODate() ?? fromDay;
+  const oneDay = fromDay === lastDay;
+  const heading = oneDay
+    ? `📅 ${bold(sentence(label))} · ${escapeHtml(formatDayHeading(fromDay, zone, view.locale))}`
+    : `📅 ${bold(sentence(label))}`;
+  if (output.events.length === 0) return { html: `${heading}\n\nNothing on your calendar.` };
+  if (oneDay) {
+    return { html: `${heading}\n\n${output.events.map((e) => eventLine(e, v)).join('\n')}` };
+  }
+  const days = new Map<string, AgendaEvent[]>();
+  for (const event of output.events) {
+    const start = localDay(event.start, zone);
+    const day = start.localeCompare(fromDay) < 0 ? fromDay : start;
+    days.set(day, [...(days.get(day) ?? []), event]);
+  }
+  const sections = [...days.entries()].map(
+    ([day, events]) =>
+      `${bold(formatDayHeading(day, zone, view.locale))}\n${events.map((e) => eventLine(e, v)).join('\n')}`,
+  );
+  return { html: `${heading}\n\n${sections.join('\n\n')}` };
+}
+
+/** "Am I free at …". */
+export function renderFreeAt(output: FreebusyOutput, label: string): Reply {
+  const at = output.freeAt;
+  if (!at) return { html: 'I could not check that time.' };
+  if (at.free) return { html: `✅ You are free ${escapeHtml(label)}.` };
+  const what =
+    at.conflicts.length > 0
+      ? at.conflicts.map((title) => bold(title.trim() || '(no title)')).join(', ')
+      : 'something on your calendar';
+  return { html: `❌ You are busy ${escapeHtml(label)}: ${what}.` };
+}
+
+/** Free slots in a range, grouped by day. */
+export function renderFreeSlots(
+  output: FreebusyOutput,
+  label: string,
+  minMinutes: number,
+  view: View,
+): Reply {
+  const zone = output.timeZone;
+  const heading = `🟢 ${bold(`Free time ${label}`)}`;
+  if (output.freeSlots.length === 0) {
+    return {
+      html: `${heading}\n\nNo free slot of ${minMinutes} min or more inside working hours.`,
+    };
+  }
+  const days = new Map<string, string[]>();
+  for (const slot of output.freeSlots) {
+    const day = localDay(slot.start, zone);
+    days.set(day, [
+      ...(days.get(day) ?? []),
+      formatTimeRange(slot.start, slot.end, zone, view.locale),
+    ]);
+  }
+  const lines = [...days.entries()].map(
+    ([day, ranges]) =>
+      `${bold(formatDayHeading(day, zone, view.locale))}: ${escapeHtml(ranges.join(', '))}`,
+  );
+  return { html: `${heading}\n\n${lines.join('\n')}` };
+}
+
+/** The next event. */
+export function renderNext(output: NextOutput, view: View): Reply {
+  const event = output.event;
+  if (!event) return { html: '⏭ Nothing on your calendar in the next 7 days.' };
+  const v = { ...view, zone: output.timeZone };
+  const when = event.allDay
+    ? `${formatDayHeading(event.start, v.zone, v.locale)}, all day`
+    : formatWhen(event.start, v);
+  const soon = event.startsIn !== when && !event.allDay ? ` (${event.startsIn})` : '';
+  return {
+    html: `⏭ ${bold('Next')}, ${escapeHtml(when + soon)}:\n\n${eventLine(event, v)}`,
+  };
+}

@@ -1,0 +1,74 @@
+/**
+ * Long polling: removes any webhook, then asks for updates in a loop and hands each one to
+ * the per-chat queue, so one person's slow answer does not hold up everyone else. Stops
+ * at once when asked (the open request is aborted); a failing request is retried after a
+ * growing pause.
+ */
+import type { Api } from 'grammy';
+import type { Update } from 'grammy/types';
+import type { Logger } from '../../log.ts';
+import { loggableError } from './loggable-error.ts';
+
+export interface Poller {
+  /** Resolves once the webhook is removed and polling has begun. */
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+const ALLOWED = ['message', 'callback_query'] as const;
+
+export function createPoller(deps: {
+  api: Api;
+  logger: Logger;
+  dispatch: (update: Update) => void;
+  timeoutSeconds?: number;
+}): Poller {
+  const abort = new AbortController();
+  let loop: Promise<void> | null = null;
+
+  const pause = (ms: number) =>
+    new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      abort.signal.addEventListener('abort', () => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+
+  async function poll(): Promise<void> {
+    let offset = 0;
+    let failures = 0;
+    while (!abort.signal.aborted) {
+      let updates: Update[];
+      try {
+        updates = await deps.api.getUpdates(
+          { offset, timeout: deps.timeoutSeconds ?? 30, allowed_updates: [...ALLOWED] },
+          abort.signal as Parameters<Api['getUpdates']>[1],
+        );
+        failures = 0;
+      } catch (error) {
+        if (abort.signal.aborted) return;
+        failures += 1;
+        deps.logger.warn({ err: loggableError(error), failures }, 'telegram getUpdates failed');
+        await pause(Math.min(60_000, 500 * 2 ** failures));
+        continue;
+      }
+      for (const update of updates) {
+        offset = update.update_id + 1;
+        deps.dispatch(update);
+      }
+    }
+  }
+
+  return {
+    async start() {
+      if (loop) return;
+      await deps.api.deleteWebhook({ drop_pending_updates: false });
+      loop = poll();
+    },
+    async stop() {
+      abort.abort();
+      await loop;
+    },
+  };
+}
