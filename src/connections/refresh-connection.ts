@@ -15,8 +15,9 @@ import {
   servable,
 } from './refresh-failure.ts';
 import { releaseLease, takeLease, waitForLease } from './refresh-lease.ts';
-import { fillDigest, refreshTokenDigest } from './refresh-token-digest.ts';
-import { NO_TOKENS, openTokenBundle, sealTokenBundle, type TokenBundle } from './token-bundle.ts';
+import { freshTokenColumns } from './fresh-tokens.ts';
+import { fillDigest } from './refresh-token-digest.ts';
+import { NO_TOKENS, openTokenBundle, type TokenBundle } from './token-bundle.ts';
 import { type RefreshResult, type TokenEndpoint, TokenFailure } from './token-endpoint.ts';
 import { inTransaction, transition } from './transitions.ts';
 import {
@@ -194,28 +195,22 @@ async function storeRefreshed(
   result: RefreshResult,
   now: Date,
 ): Promise<boolean> {
-  const next: TokenBundle = {
-    accessToken: result.accessToken,
-    refreshToken: result.refreshToken ?? bundle.refreshToken,
-    accessExpiresAt: result.expiresIn === null ? null : now.getTime() + result.expiresIn * 1000,
-    tokenType: 'Bearer',
-  };
-  const sealed = await sealTokenBundle(deps.vault, row.id, next);
+  const columns = await freshTokenColumns(
+    deps.vault,
+    row.id,
+    {
+      accessToken: result.accessToken,
+      refreshToken: result.refreshToken ?? bundle.refreshToken,
+      expiresIn: result.expiresIn,
+    },
+    now,
+  );
   return inTransaction(deps.db, async (trx) => {
     const updated = await trx
       .updateTable('connections')
       .set((eb) => ({
-        token_ciphertext: sealed.ciphertext,
-        key_version: sealed.keyVersion,
-        refresh_token_digest: refreshTokenDigest(next.refreshToken),
+        ...columns,
         token_version: eb('token_version', '+', 1),
-        access_expires_at: next.accessExpiresAt === null ? null : new Date(next.accessExpiresAt),
-        last_refreshed_at: now,
-        last_checked_at: now,
-        failure_count: 0,
-        failure_kind: null,
-        next_attempt_at: null,
-        updated_at: now,
         ...(result.scopes ? { granted_scopes: JSON.stringify(result.scopes) } : {}),
       }))
       .where('id', '=', row.id)

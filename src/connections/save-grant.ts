@@ -14,8 +14,8 @@ import type { Connection, Database } from '../db/index.ts';
 import { TidingsError } from '../errors.ts';
 import type { Vault } from '../vault/index.ts';
 import type { ConnectionMetrics } from './metrics.ts';
-import { refreshTokenDigest } from './refresh-token-digest.ts';
-import { openTokenBundle, sealTokenBundle, type TokenBundle } from './token-bundle.ts';
+import { freshTokenColumns } from './fresh-tokens.ts';
+import { openTokenBundle } from './token-bundle.ts';
 import { recordEvent, transition } from './transitions.ts';
 import { insertNotification } from './notifications.ts';
 import { capabilitiesOf } from './views.ts';
@@ -123,29 +123,14 @@ async function sealGrant(
   refreshToken: string,
   now: Date,
 ) {
-  const bundle: TokenBundle = {
-    accessToken: grant.accessToken,
-    refreshToken,
-    accessExpiresAt: grant.expiresIn === null ? null : now.getTime() + grant.expiresIn * 1000,
-    tokenType: 'Bearer',
-  };
-  const sealed = await sealTokenBundle(deps.vault, id, bundle);
+  const tokens = { accessToken: grant.accessToken, refreshToken, expiresIn: grant.expiresIn };
   return {
     email: grant.email,
     display_name: grant.displayName,
     hosted_domain: grant.hostedDomain,
     granted_scopes: JSON.stringify(grant.scopes),
-    token_ciphertext: sealed.ciphertext,
-    key_version: sealed.keyVersion,
-    refresh_token_digest: refreshTokenDigest(refreshToken),
     granted_at: now,
-    access_expires_at: bundle.accessExpiresAt === null ? null : new Date(bundle.accessExpiresAt),
-    last_refreshed_at: now,
-    last_checked_at: now,
-    failure_count: 0,
-    failure_kind: null,
-    next_attempt_at: null,
-    updated_at: now,
+    ...(await freshTokenColumns(deps.vault, id, tokens, now)),
   };
 }
 
