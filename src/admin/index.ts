@@ -4,9 +4,4 @@
  * on. Imports `services.ts` and `parts.ts` (what a command runs against), never `app.ts`.
  */
 export { type AdminContext, isAdminCommand, runAdminCommand } from './commands.ts';
-export {
-  type AdminSocketServer,
-  adminSocketPath,
-  listenAdminSocket,
-  sendAdminCommand,
-} from './socket.ts';
+export { type AdminSocketServer, listenAdminSocket, sendAdminCommand } from './socket.ts';

@@ -7,15 +7,7 @@
 import type { FastifyInstance } from 'fastify';
 
 export { createHttpServer, type HttpServerDeps } from './server.ts';
-export { problemOf, sendProblem, statusOf, type Problem } from './problem.ts';
-export {
-  buildOpenApiDocument,
-  CAPABILITY_ROUTES,
-  DEFAULT_RATE_LIMIT,
-  type OpenApiDocument,
-  registerRuntimeApi,
-  type RuntimeApiDeps,
-} from './v1/index.ts';
+export { registerRuntimeApi, type RuntimeApiDeps } from './v1/index.ts';
 
 /** The server every route is registered on. */
 export type HttpServer = FastifyInstance;

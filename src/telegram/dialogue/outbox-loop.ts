@@ -5,7 +5,7 @@
  */
 import type { Logger } from '../../log.ts';
 
-export const OUTBOX_INTERVAL_MS = 2_000;
+const OUTBOX_INTERVAL_MS = 2_000;
 
 export interface OutboxLoop {
   /** Delivers now (or right after the run in progress). */
