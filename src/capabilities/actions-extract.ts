@@ -24,6 +24,7 @@ const ActionSchema = z.object({
 
 export const actionsExtract = defineCapability({
   name: 'actions.extract',
+  title: 'Action items from recent mail',
   description:
     'Things the user is asked to do, found in recent unread, important or starred mail: the ' +
     'sentence that asks, who asks, and the deadline if one is given ("by Friday" → end of that ' +

@@ -10,6 +10,7 @@ import { resolveTimeZone } from './user-zone.ts';
 
 export const calendarAgenda = defineCapability({
   name: 'calendar.agenda',
+  title: 'Calendar agenda',
   description:
     'The user\'s calendar events for one day ({day: "YYYY-MM-DD"}) or a range ({from, to} as ISO ' +
     "dates or date-times; without an offset they mean the user's time zone; at most 62 days). " +

@@ -47,6 +47,7 @@ async function busyIntervals(
 
 export const calendarFreebusy = defineCapability({
   name: 'calendar.freebusy',
+  title: 'Busy times and free slots',
   description:
     'When the user is busy and free. Gives busy intervals across their calendars and free ' +
     'slots of at least minMinutes inside working hours (default 09:00–18:00, weekdays unless ' +

@@ -21,6 +21,7 @@ export function humanStartsIn(minutes: number): string {
 
 export const calendarNext = defineCapability({
   name: 'calendar.next',
+  title: 'Next calendar event',
   description:
     "The user's next calendar event (not declined) from now, with minutes until it starts and " +
     'a readable "in 2 h 15 min". Timed events come first; an all-day event is given only when ' +

@@ -8,6 +8,7 @@ import { CAPABILITIES, capabilityNamed } from './registry.ts';
 
 const echo = defineCapability({
   name: 'test.echo',
+  title: 'Echo',
   description: 'Echoes a word.',
   scope: 'gmail',
   input: z.strictObject({ word: z.string().max(5), times: z.number().int().default(1) }),

@@ -27,6 +27,8 @@ export interface Capability<
 > {
   /** Dotted, stable: `gmail.search`. */
   name: N;
+  /** For people: a few words (`Search mail`). */
+  title: string;
   /** For people and LLMs: what it answers and when to use it. */
   description: string;
   input: I;

@@ -14,6 +14,7 @@ const GmailId = z.string().regex(/^[A-Za-z0-9_-]{1,128}$/, 'not a Gmail id');
 
 export const gmailRead = defineCapability({
   name: 'gmail.read',
+  title: 'Read mail',
   description:
     'Read one email (messageId) or a whole conversation (threadId) from Gmail: sender, ' +
     'recipients, subject, date, the text body (HTML mail converted to text, very long bodies ' +

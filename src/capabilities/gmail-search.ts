@@ -11,6 +11,7 @@ import { resolveTimeZone } from './user-zone.ts';
 
 export const gmailSearch = defineCapability({
   name: 'gmail.search',
+  title: 'Search mail',
   description:
     'Search the user\'s Gmail with Gmail query syntax (for example "from:anna is:unread", ' +
     '"subject:invoice newer_than:7d", "has:attachment"). Returns the newest matching messages ' +

@@ -16,6 +16,7 @@ const CATEGORY_NAMES: Readonly<Record<string, string>> = {
 
 export const gmailUnread = defineCapability({
   name: 'gmail.unread',
+  title: 'Unread mail counts',
   description:
     'How much unread mail the user has: unread messages and conversations in the inbox, and ' +
     'the unread count of each label and inbox category (Social, Promotions, Updates…) that has any.',

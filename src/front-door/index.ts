@@ -13,3 +13,12 @@ export type {
   Invoke,
   InvokeOptions,
 } from './contract.ts';
+export { ACCOUNT_TOOLS, capabilityTool, toolCatalogue } from './tool-catalogue.ts';
+export {
+  ConnectionListSchema,
+  ConnectionSchema,
+  connectionJson,
+  ConnectLinkRequestSchema,
+  ConnectLinkSchema,
+  connectLinkJson,
+} from './views.ts';

@@ -14,7 +14,7 @@ import {
 } from '../../src/http/v1/index.ts';
 import { renderDocsPage } from '../../src/http/v1/docs-page.ts';
 import { openApiPath } from '../../src/http/v1/openapi.ts';
-import { ConnectionListSchema } from '../../src/http/v1/resource-views.ts';
+import { ConnectionListSchema } from '../../src/front-door/index.ts';
 import { DATABASES } from '../support/databases.harness.ts';
 
 /**

@@ -6,13 +6,7 @@
 import { z } from 'zod';
 import { ERROR_CODES } from '../../errors.ts';
 
-export type JsonSchema = Record<string, unknown>;
-
-/** A zod schema as a JSON Schema object (draft 2020-12, the dialect of OpenAPI 3.1). */
-export function jsonSchemaOf(schema: z.ZodType, io: 'input' | 'output'): JsonSchema {
-  const { $schema: _dialect, ...rest } = z.toJSONSchema(schema, { io, unrepresentable: 'any' });
-  return rest as JsonSchema;
-}
+export { type JsonSchema, jsonSchemaOf } from '../../common/index.ts';
 
 export const ProblemSchema = z
   .object({

@@ -3,6 +3,7 @@
  * and the route table: every route with its parameters, examples, success schema and the
  * problem responses it can give. Built once when the API is registered.
  */
+import { type AnyCapability, CAPABILITIES } from '../../capabilities/index.ts';
 import { CAPABILITY_ROUTES } from './capability-routes.ts';
 import type { CapabilityRoute } from './capability-routes.ts';
 import {
@@ -19,7 +20,7 @@ import {
   ConnectionSchema,
   ConnectLinkRequestSchema,
   ConnectLinkSchema,
-} from './resource-views.ts';
+} from '../../front-door/index.ts';
 
 export interface OpenApiParameter {
   name: string;
@@ -108,17 +109,17 @@ function parametersOf(route: CapabilityRoute, input: JsonSchema): OpenApiParamet
       ...(route.example.query[name] ? { example: route.example.query[name] } : {}),
     };
   });
-  const connection: OpenApiParameter = {
-    name: CONNECTION_PARAM,
-    in: 'query',
-    required: false,
-    description:
-      'Which connected Google account to use (connection id or email); default otherwise',
-    schema: { type: 'string', minLength: 1, maxLength: 320 },
-    example: 'alex@example.com',
-  };
-  return [...path, ...query, connection];
+  return [...path, ...query, CONNECTION_PARAMETER];
 }
+
+const CONNECTION_PARAMETER: OpenApiParameter = {
+  name: CONNECTION_PARAM,
+  in: 'query',
+  required: false,
+  description: 'Which connected Google account to use (connection id or email); default otherwise',
+  schema: { type: 'string', minLength: 1, maxLength: 320 },
+  example: 'alex@example.com',
+};
 
 function capabilityOperation(route: CapabilityRoute, schemas: Record<string, JsonSchema>) {
   const capability = route.capability;
@@ -141,6 +142,36 @@ function capabilityOperation(route: CapabilityRoute, schemas: Record<string, Jso
         },
       },
       ...CAPABILITY_ERRORS,
+    },
+  };
+  return operation;
+}
+
+/** `POST /v1/tools/{capability}`: the capability's input as a JSON body. */
+function toolOperation(capability: AnyCapability, schemas: Record<string, JsonSchema>) {
+  const name = resultName(capability.name);
+  schemas[name] ??= jsonSchemaOf(capability.output, 'output');
+  const words = capability.name.split(/[._]/).map((w) => w.charAt(0).toUpperCase() + w.slice(1));
+  const operation: OpenApiOperation = {
+    operationId: `call${words.join('')}`,
+    summary: `${capability.title} (JSON body)`,
+    description:
+      `${capability.description}\n\nThe same run and answer as this capability's GET route, ` +
+      'with the input as a JSON body: the form agent runtimes use. ' +
+      `Capability: \`${capability.name}\`.`,
+    tags: ['Tools'],
+    parameters: [CONNECTION_PARAMETER],
+    requestBody: {
+      required: false,
+      content: { 'application/json': { schema: jsonSchemaOf(capability.input, 'input') } },
+    },
+    responses: {
+      '200': {
+        description: capability.title,
+        content: { 'application/json': { schema: { $ref: `#/components/schemas/${name}` } } },
+      },
+      ...CAPABILITY_ERRORS,
+      ...problemRefs([['413', 'PayloadTooLarge']]),
     },
   };
   return operation;
@@ -240,7 +271,9 @@ function documentationOperations(): OpenApiDocument['paths'] {
   };
 }
 
-export function buildOpenApiDocument(): OpenApiDocument {
+export function buildOpenApiDocument(
+  capabilities: readonly AnyCapability[] = CAPABILITIES,
+): OpenApiDocument {
   const schemas: Record<string, JsonSchema> = {
     Problem: jsonSchemaOf(ProblemSchema, 'output'),
     Connection: jsonSchemaOf(ConnectionSchema, 'output'),
@@ -251,6 +284,9 @@ export function buildOpenApiDocument(): OpenApiDocument {
   const paths: OpenApiDocument['paths'] = {};
   for (const route of CAPABILITY_ROUTES) {
     paths[openApiPath(route.path)] = { get: capabilityOperation(route, schemas) };
+  }
+  for (const capability of capabilities) {
+    paths[`/v1/tools/${capability.name}`] = { post: toolOperation(capability, schemas) };
   }
   return {
     openapi: '3.1.0',
@@ -268,6 +304,10 @@ export function buildOpenApiDocument(): OpenApiDocument {
       { name: 'Calendar', description: 'Agenda, free/busy and the next event' },
       { name: 'Actions', description: 'Action items found in recent mail' },
       { name: 'Connections', description: 'Connected Google accounts' },
+      {
+        name: 'Tools',
+        description: 'Every capability by name with a JSON body, for agent runtimes',
+      },
       { name: 'Documentation', description: 'This document and its web page' },
     ],
     security: [{ bearerAuth: [] }],

@@ -1,11 +1,11 @@
 /**
- * The `/v1` resources that are not capability results: connections (what a key's user has
- * connected, never a token) and connect links. Declared as zod schemas so the OpenAPI
- * document is generated from the same definitions the routes use.
+ * The JSON forms of what is not a capability result: connections (what a user has
+ * connected, never a token) and connect links. `/v1`, its OpenAPI document and the agent
+ * tools all answer with these same zod schemas.
  */
 import { z } from 'zod';
-import type { ConnectionView } from '../../connections/index.ts';
-import type { ConnectLink } from '../../front-door/index.ts';
+import type { ConnectionView } from '../connections/index.ts';
+import type { ConnectLink } from './contract.ts';
 
 export const ConnectionSchema = z.object({
   id: z.string(),
