@@ -6,12 +6,18 @@
 import { type AdminSocketServer, listenAdminSocket, runAdminCommand } from './admin/index.ts';
 import { createApiKeyStore } from './api-keys/index.ts';
 import { type Config, disabledFeatures, publicUrlOf } from './config.ts';
-import { createHttpServer, type HttpServer, registerRuntimeApi } from './http/index.ts';
+import {
+  createHttpServer,
+  type HttpServer,
+  registerMcpEndpoint,
+  registerRuntimeApi,
+} from './http/index.ts';
 import { type Jobs, startJobs } from './jobs/index.ts';
 import { registerConnectRoutes } from './oauth/index.ts';
 import { buildParts, type Parts } from './parts.ts';
 import { pruneSeenTokens, registerRiscReceiver } from './risc/index.ts';
 import { openServices, type ServiceOptions, type Services } from './services.ts';
+import { VERSION } from './version.ts';
 import {
   createTelegramBot,
   createTelegramStore,
@@ -165,10 +171,9 @@ async function buildHttpServer(
       onNotify: () => telegram?.kickOutbox(),
     });
   }
-  await registerRuntimeApi(http, {
-    frontDoor: parts.frontDoor,
-    apiKeys: createApiKeyStore(database.db, services.now),
-  });
+  const apiKeys = createApiKeyStore(database.db, services.now);
+  await registerRuntimeApi(http, { frontDoor: parts.frontDoor, apiKeys });
+  await registerMcpEndpoint(http, { frontDoor: parts.frontDoor, apiKeys, version: VERSION });
   if (telegram && config.telegram.mode === 'webhook') {
     registerTelegramWebhook(http, { bot: telegram, secret: config.telegram.webhookSecret! });
   }

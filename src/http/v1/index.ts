@@ -5,17 +5,22 @@
  * Routes reach users and connections only through the `FrontDoor`, always with the user
  * id of the verified key. Every route refuses query parameters it does not know.
  */
-import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance } from 'fastify';
 import type { ApiKeyStore } from '../../api-keys/index.ts';
+import { type AnyCapability, CAPABILITIES } from '../../capabilities/index.ts';
+import { TidingsError } from '../../errors.ts';
 import type { FrontDoor } from '../../front-door/index.ts';
-import { createBearerAuth } from './bearer-auth.ts';
+import { type RateLimitSettings, registerApiKeyGuard } from './guard.ts';
 import { CAPABILITY_ROUTES } from './capability-routes.ts';
 import { renderDocsPage } from './docs-page.ts';
 import { jsonSchemaOf } from './openapi-components.ts';
 import { buildOpenApiDocument } from './openapi.ts';
 import { bindInput, checkInput, refuseQuery, renameFieldOf } from './query-input.ts';
-import { connectionJson, connectLinkJson, ConnectLinkRequestSchema } from './resource-views.ts';
+import {
+  connectionJson,
+  connectLinkJson,
+  ConnectLinkRequestSchema,
+} from '../../front-door/index.ts';
 
 export interface RuntimeApiDeps {
   frontDoor: FrontDoor;
@@ -24,24 +29,15 @@ export interface RuntimeApiDeps {
    * Requests per key per window (default 120 per minute), and requests without a valid
    * key per client address per window (default 30).
    */
-  rateLimit?: { max: number; timeWindowMs: number; failedAuthMax?: number };
+  rateLimit?: RateLimitSettings;
+  /** What `POST /v1/tools/{name}` offers; the registry unless a test adds one. */
+  capabilities?: readonly AnyCapability[];
 }
 
 const NO_PARAMETERS = { query: {}, params: {} } as const;
 
-export const DEFAULT_RATE_LIMIT = { max: 120, timeWindowMs: 60_000, failedAuthMax: 30 } as const;
-
-/** The 429 the limiter throws; the server's error handler answers it as `rate_limited`. */
-export class RateLimited extends Error {
-  readonly statusCode = 429;
-  readonly retryAfterSeconds: number;
-  constructor(message: string, retryAfterSeconds: number) {
-    super(message);
-    this.name = 'RateLimited';
-    this.retryAfterSeconds = retryAfterSeconds;
-  }
-}
-
+export { DEFAULT_RATE_LIMIT, RateLimited, registerApiKeyGuard } from './guard.ts';
+export type { ApiKeyGuard, RateLimitSettings } from './guard.ts';
 export { buildOpenApiDocument } from './openapi.ts';
 export type { OpenApiDocument } from './openapi.ts';
 export { CAPABILITY_ROUTES } from './capability-routes.ts';
@@ -56,38 +52,9 @@ export async function registerRuntimeApi(
 
 async function runtimeApi(scope: FastifyInstance, deps: RuntimeApiDeps): Promise<void> {
   const { frontDoor } = deps;
-  const limit = deps.rateLimit ?? DEFAULT_RATE_LIMIT;
-  const auth = createBearerAuth(deps.apiKeys);
-  const document = buildOpenApiDocument();
+  const { auth, guarded } = await registerApiKeyGuard(scope, deps.apiKeys, deps.rateLimit);
+  const document = buildOpenApiDocument(deps.capabilities ?? CAPABILITIES);
   const docsPage = renderDocsPage(document);
-
-  const failedAuthMax = limit.failedAuthMax ?? DEFAULT_RATE_LIMIT.failedAuthMax;
-  await scope.register(rateLimit, {
-    global: true,
-    max: (_request, key) => (key.startsWith('key:') ? limit.max : failedAuthMax),
-    timeWindow: limit.timeWindowMs,
-    // Runs after `auth.identify` (both onRequest; the limiter's hook is added last) and
-    // before `auth.require`, so a request with a valid key counts against that key, and
-    // one without counts against its address: failed attempts are limited too.
-    hook: 'onRequest',
-    keyGenerator: (request) => {
-      const keyId = auth.keyIdOf(request);
-      return keyId ? `key:${keyId}` : `ip:${request.ip}`;
-    },
-    errorResponseBuilder: (request, context) =>
-      new RateLimited(
-        auth.keyIdOf(request)
-          ? 'Slow down: too many requests with this key.'
-          : 'Slow down: too many requests without a valid key from this address.',
-        Math.max(1, Math.ceil(context.ttl / 1000)),
-      ),
-  });
-
-  const guarded = { onRequest: auth.identify, preHandler: auth.require };
-
-  scope.addHook('onSend', async (request, reply) => {
-    if (request.headers.authorization !== undefined) reply.header('cache-control', 'no-store');
-  });
 
   for (const route of CAPABILITY_ROUTES) {
     const { capability } = route;
@@ -106,6 +73,22 @@ async function runtimeApi(scope: FastifyInstance, deps: RuntimeApiDeps): Promise
       } catch (error) {
         throw renameFieldOf(route.binding, error);
       }
+    });
+  }
+
+  // Every capability by name with a JSON body: the form agent runtimes call (the OpenClaw
+  // plugin, `tidings mcp`), the same run and answer as the GET route of that capability.
+  for (const capability of deps.capabilities ?? CAPABILITIES) {
+    scope.post(`/tools/${capability.name}`, guarded, async (request) => {
+      const caller = auth.callerOf(request);
+      const { connection } = bindInput(NO_PARAMETERS, {}, request.query, {});
+      const body = request.body ?? {};
+      if (typeof body !== 'object' || Array.isArray(body)) {
+        throw new TidingsError('invalid_request', 'input: the body must be a JSON object', {
+          field: 'input',
+        });
+      }
+      return frontDoor.invoke(caller.userId, capability, body, { connection });
     });
   }
 

@@ -1,0 +1,136 @@
+/**
+ * `/mcp`: the MCP server over streamable HTTP, stateless (a new server and transport per
+ * request, answers as JSON), authenticated and rate-limited with the `/v1` API keys. Tools
+ * run in this process through the front door, always for the verified key's user: another
+ * user's connection id is simply not one of theirs (`not_found`).
+ */
+import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { type Outcome, type ToolBackend, createToolRunner } from '../agent-tools/index.ts';
+import type { ApiKeyStore } from '../api-keys/index.ts';
+import { type AnyCapability, CAPABILITIES } from '../capabilities/index.ts';
+import { TidingsError } from '../errors.ts';
+import {
+  connectionJson,
+  connectLinkJson,
+  type FrontDoor,
+  toolCatalogue,
+} from '../front-door/index.ts';
+import { createMcpServer } from '../mcp/index.ts';
+import { problemOf } from './problem.ts';
+import { type RateLimitSettings, registerApiKeyGuard } from './v1/guard.ts';
+
+export const MCP_PATH = '/mcp';
+
+export interface McpEndpointDeps {
+  frontDoor: FrontDoor;
+  apiKeys: ApiKeyStore;
+  version: string;
+  rateLimit?: RateLimitSettings;
+  /** The registry unless a test adds one. */
+  capabilities?: readonly AnyCapability[];
+}
+
+/** Runs tools in this process for one user; our errors become problems with their code. */
+function frontDoorBackend(
+  frontDoor: FrontDoor,
+  userId: string,
+  capabilities: ReadonlyMap<string, AnyCapability>,
+  request: FastifyRequest,
+): ToolBackend {
+  async function attempt(run: () => Promise<Record<string, unknown>>): Promise<Outcome> {
+    try {
+      return { ok: true, value: await run() };
+    } catch (error) {
+      if (error instanceof TidingsError) {
+        const {
+          type: _type,
+          title: _title,
+          status: _status,
+          instance: _instance,
+          ...rest
+        } = problemOf(error);
+        const { retry_after: retryAfter, ...problem } = rest;
+        return {
+          ok: false,
+          problem:
+            typeof retryAfter === 'number'
+              ? { ...problem, retryAfterSeconds: retryAfter }
+              : problem,
+        };
+      }
+      request.log.error({ err: error }, 'mcp tool failed');
+      return {
+        ok: false,
+        problem: {
+          code: 'internal_error',
+          detail: `Tidings failed unexpectedly; the server log has the details (request ${request.id}).`,
+        },
+      };
+    }
+  }
+  return {
+    capability: (name, input, connection) =>
+      attempt(async () => {
+        const capability = capabilities.get(name);
+        if (!capability) throw new TidingsError('not_found', `There is no capability ${name}.`);
+        // Every capability answers an object (its zod output schema is one).
+        const output = await frontDoor.invoke(userId, capability, input, { connection });
+        return output as Record<string, unknown>;
+      }),
+    connections: () =>
+      attempt(async () => ({
+        connections: (await frontDoor.connections.list(userId)).map(connectionJson),
+      })),
+    connectLink: (connection) =>
+      attempt(async () => {
+        const connectionId =
+          connection === null
+            ? undefined
+            : (await frontDoor.connections.resolve(userId, connection)).id;
+        const link = await frontDoor.connectLink(
+          userId,
+          connectionId === undefined ? {} : { connectionId },
+        );
+        return connectLinkJson(link);
+      }),
+  };
+}
+
+export async function registerMcpEndpoint(
+  app: FastifyInstance,
+  deps: McpEndpointDeps,
+): Promise<void> {
+  const capabilities = deps.capabilities ?? CAPABILITIES;
+  const tools = toolCatalogue(capabilities);
+  const byName = new Map(capabilities.map((c) => [c.name, c]));
+  await app.register(async (scope) => {
+    const { auth, guarded } = await registerApiKeyGuard(scope, deps.apiKeys, deps.rateLimit);
+    scope.post(MCP_PATH, guarded, async (request, reply) => {
+      const caller = auth.callerOf(request);
+      const backend = frontDoorBackend(deps.frontDoor, caller.userId, byName, request);
+      const server = createMcpServer(createToolRunner({ tools, backend }), deps.version);
+      // No session id generator: stateless, every request stands alone.
+      const transport = new StreamableHTTPServerTransport({ enableJsonResponse: true });
+      reply.hijack();
+      reply.raw.on('close', () => {
+        void transport.close();
+        void server.close();
+      });
+      await server.connect(transport);
+      await transport.handleRequest(request.raw, reply.raw, request.body);
+    });
+    // Stateless: no server-initiated stream to open and no session to end.
+    const notAllowed = async (_request: FastifyRequest, reply: FastifyReply) =>
+      reply
+        .status(405)
+        .header('allow', 'POST')
+        .send({
+          jsonrpc: '2.0',
+          error: { code: -32000, message: 'Method not allowed: POST only' },
+          id: null,
+        });
+    scope.get(MCP_PATH, guarded, notAllowed);
+    scope.delete(MCP_PATH, guarded, notAllowed);
+  });
+}

@@ -1,0 +1,8 @@
+/** Tidings' version, from its package.json (what MCP clients and `/healthz` readers see). */
+import { readFileSync } from 'node:fs';
+
+export const VERSION: string = (
+  JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
+    version: string;
+  }
+).version;
