@@ -3,13 +3,22 @@
  * admin socket when one owns the embedded database, and open the database themselves
  * otherwise. Only commands that work are listed.
  */
-import { isAdminCommand, runAdminCommand, sendAdminCommand } from './admin/index.ts';
+import {
+  isAdminCommand,
+  mcpConfig,
+  openclawConfig,
+  runAdminCommand,
+  sendAdminCommand,
+} from './admin/index.ts';
 import { startApp } from './app.ts';
-import { type Config, ConfigError, loadConfig, publicUrlOf } from './config.ts';
+import { type Config, ConfigError, loadConfig, mcpClientSettings, publicUrlOf } from './config.ts';
 import { TidingsError } from './errors.ts';
+import { serveStdio } from './mcp/index.ts';
 import { createLogger } from './log.ts';
+import { toolCatalogue } from './front-door/index.ts';
 import { buildParts } from './parts.ts';
 import { openServices } from './services.ts';
+import { VERSION } from './version.ts';
 
 const HELP = `tidings — read Gmail and Google Calendar from Telegram, self-hosted
 
@@ -34,6 +43,12 @@ Commands:
                               a runtime API key for that user (printed once, last line)
   api-keys list USER_ID       that user's keys (prefix, name, last use; never the key)
   api-keys revoke ID|PREFIX   revoke a key
+  openclaw config USER_ID [--connection ID|EMAIL] [--url URL]
+                              a new key and the OpenClaw configuration for that user (JSON)
+  mcp config USER_ID [--stdio] [--url URL]
+                              a new key and an MCP client's server block for that user (JSON)
+  mcp                         MCP over stdio for desktop agents: tools run on the Tidings
+                              at TIDINGS_URL with TIDINGS_API_KEY
   demo [--port N] [--google-port N] [--telegram-port N] [--data-dir DIR]
                               the whole product offline: sandboxes, seed data, web chat
   sandbox google [--port N] [--seed DIR]
@@ -71,6 +86,81 @@ async function runDatabaseCommand(config: Config, name: string, args: string[]):
   }
 }
 
+interface ParsedArgs {
+  positional: string[];
+  values: Map<string, string>;
+  flags: Set<string>;
+}
+
+/** `USER --name value --flag`; an option not in `values` or `flags` is an error. */
+function parseArgs(args: string[], values: string[], flags: string[]): ParsedArgs | null {
+  const parsed: ParsedArgs = { positional: [], values: new Map(), flags: new Set() };
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i] ?? '';
+    if (!arg.startsWith('--')) parsed.positional.push(arg);
+    else if (flags.includes(arg)) parsed.flags.add(arg);
+    else if (values.includes(arg) && args[i + 1] !== undefined && !args[i + 1]?.startsWith('--'))
+      parsed.values.set(arg, args[++i] ?? '');
+    else return null;
+  }
+  return parsed;
+}
+
+/**
+ * `openclaw config` / `mcp config`: a dedicated key for the user (checked, with the
+ * connection they name) and the runtime's configuration as JSON on standard output; the
+ * hint goes to standard error so the output can be piped into a file as it is.
+ */
+async function printAgentConfig(
+  config: Config,
+  runtime: 'openclaw' | 'mcp',
+  args: string[],
+): Promise<number> {
+  const parsed =
+    runtime === 'openclaw'
+      ? parseArgs(args, ['--connection', '--url'], [])
+      : parseArgs(args, ['--url'], ['--stdio']);
+  const userId = parsed?.positional[0];
+  if (!parsed || !userId || parsed.positional.length > 1) {
+    throw new Error(
+      runtime === 'openclaw'
+        ? 'usage: tidings openclaw config USER_ID [--connection ID|EMAIL] [--url URL]'
+        : 'usage: tidings mcp config USER_ID [--stdio] [--url URL]',
+    );
+  }
+  const selector = parsed.values.get('--connection') ?? null;
+  const baseUrl = parsed.values.get('--url') ?? publicUrlOf(config, config.port);
+  if (!/^https?:\/\//.test(baseUrl) || !URL.canParse(baseUrl)) {
+    throw new Error('--url: the http(s) address where Tidings answers');
+  }
+  const lines = await runDatabaseCommand(config, 'api-keys.provision', [
+    userId,
+    runtime,
+    ...(selector ? [selector] : []),
+  ]);
+  const apiKey = lines.at(-1) ?? '';
+  const connectionLine = lines.find((line) => line.startsWith('connection ')) ?? '';
+  const connectionId = connectionLine.slice('connection '.length);
+  const input = {
+    baseUrl,
+    apiKey,
+    connection: selector ? connectionId : null,
+    tools: toolCatalogue(),
+  };
+  const fragment =
+    runtime === 'openclaw'
+      ? openclawConfig(input)
+      : mcpConfig(input, parsed.flags.has('--stdio') ? 'stdio' : 'http');
+  console.log(JSON.stringify(fragment, null, 2));
+  const prefix = /^tid_([^_]+)_/.exec(apiKey)?.[1] ?? '';
+  console.error(
+    runtime === 'openclaw'
+      ? `hint: to keep the key out of openclaw.json, write "apiKey": "\${TIDINGS_API_KEY}" and give the gateway TIDINGS_API_KEY=<the key above> in its environment; cut the agent off with: tidings api-keys revoke ${prefix}`
+      : `hint: the key is shown only here; cut the agent off with: tidings api-keys revoke ${prefix}`,
+  );
+  return 0;
+}
+
 async function main(argv: string[]): Promise<number> {
   const [command] = argv;
   if (!command || command === 'help' || command === '--help' || command === '-h') {
@@ -86,7 +176,14 @@ async function main(argv: string[]): Promise<number> {
     const { runSandboxCli } = await import('../sandbox/cli.ts');
     return runSandboxCli(argv.slice(1));
   }
+  if (command === 'mcp' && argv.length === 1) {
+    await serveStdio({ ...mcpClientSettings(process.env), version: VERSION });
+    return 0;
+  }
   const config = loadConfig(process.env);
+  if ((command === 'openclaw' || command === 'mcp') && argv[1] === 'config') {
+    return printAgentConfig(config, command, argv.slice(2));
+  }
   if (command === 'start') {
     const app = await startApp(config);
     await new Promise<void>((resolve) => {

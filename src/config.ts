@@ -211,6 +211,20 @@ function deepFreeze<T>(value: T): T {
 }
 
 /** Parses an environment (normally `process.env`) into a frozen `Config`, or throws `ConfigError`. */
+/**
+ * What `tidings mcp` (stdio) needs, and nothing else: it runs beside a server, not as one,
+ * so it reads only where that server answers and the API key to call it with.
+ */
+export function mcpClientSettings(env: Record<string, string | undefined>): {
+  url: string | undefined;
+  apiKey: string | undefined;
+} {
+  return {
+    url: env.TIDINGS_URL?.trim() || undefined,
+    apiKey: env.TIDINGS_API_KEY?.trim() || undefined,
+  };
+}
+
 export function loadConfig(env: Record<string, string | undefined>): Config {
   const parsed = schema.safeParse(env);
   if (!parsed.success) {

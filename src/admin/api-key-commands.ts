@@ -18,6 +18,26 @@ function describeKey(key: ApiKeyInfo): string {
   return `tid_${key.prefix}_…  ${key.id}  "${key.name}"  created ${key.createdAt.toISOString()}  ${state}`;
 }
 
+/**
+ * A key for an agent runtime (`tidings openclaw config`, `tidings mcp config`): checks the
+ * user and the connection they name before creating anything. Lines: the connection id
+ * (or `default`), then the key alone on the last line.
+ */
+export const provisionAgentKey: AdminCommand = async (context, args) => {
+  const [userId, kind, selector] = args;
+  if (!userId || !kind) throw new Error('usage: api-keys provision USER_ID RUNTIME [CONNECTION]');
+  const user = await context.parts.users.get(userId);
+  if (!user) throw new Error(`no user with id ${userId} (see: tidings users list)`);
+  const connection = selector
+    ? (await context.parts.frontDoor.connections.resolve(userId, selector)).id
+    : 'default';
+  const created = await createApiKeyStore(context.database.db, context.now).create(
+    userId,
+    `${kind} agent`,
+  );
+  return [`connection ${connection}`, created.key];
+};
+
 export const API_KEY_COMMANDS: Record<string, AdminCommand<ApiKeyCommandContext>> = {
   async 'api-keys.create'(context, args) {
     const [userId, ...nameWords] = args;

@@ -4,7 +4,7 @@
  * output is the same lines either way.
  */
 import { migrateToLatest } from '../db/index.ts';
-import { API_KEY_COMMANDS } from './api-key-commands.ts';
+import { API_KEY_COMMANDS, provisionAgentKey } from './api-key-commands.ts';
 import type { AdminContext, AdminCommand } from './context.ts';
 
 export type { AdminContext } from './context.ts';
@@ -56,6 +56,7 @@ const iso = (date: Date | null) => (date ? date.toISOString() : '-');
 const shortScope = (scope: string) => scope.replace(/^https:\/\/www\.googleapis\.com\/auth\//, '');
 
 Object.assign(COMMANDS, API_KEY_COMMANDS, {
+  'api-keys.provision': provisionAgentKey,
   async 'users.add'(context: AdminContext, args: string[]) {
     const name = flag(args, '--name');
     if (!name) throw new Error('usage: tidings users add --name NAME [--telegram-id ID]');
