@@ -75,8 +75,9 @@ async function runDatabaseCommand(config: Config, name: string, args: string[]):
       return answer.lines;
     }
   }
+  // Logs go to stderr: stdout is the command's answer (JSON for the agent configuration).
   const services = await openServices(config, {
-    logger: createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel),
+    logger: createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel, process.stderr),
   });
   try {
     const parts = buildParts(services, { publicUrl: () => publicUrlOf(config, config.port) });

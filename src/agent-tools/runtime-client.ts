@@ -15,7 +15,17 @@ export interface RuntimeClientOptions {
   fetch?: typeof fetch;
   /** Per request; default 30 s. */
   timeoutMs?: number;
+  /** How the runtime names the two settings in a `not_configured` answer. */
+  settingNames?: SettingNames;
 }
+
+export interface SettingNames {
+  baseUrl: string;
+  apiKey: string;
+}
+
+/** The plugin's own names (`plugins.entries.tidings.config`). */
+const PLUGIN_SETTING_NAMES: SettingNames = { baseUrl: 'baseUrl', apiKey: 'apiKey' };
 
 const DEFAULT_TIMEOUT_MS = 30_000;
 
@@ -24,12 +34,16 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 }
 
 /** What is wrong with the settings, or null when they can be used. */
-export function settingsProblem(baseUrl: unknown, apiKey: unknown): ToolProblem | null {
+export function settingsProblem(
+  baseUrl: unknown,
+  apiKey: unknown,
+  names: SettingNames = PLUGIN_SETTING_NAMES,
+): ToolProblem | null {
   const missing: string[] = [];
   let url: URL | null = null;
   if (typeof baseUrl === 'string' && URL.canParse(baseUrl)) url = new URL(baseUrl);
-  if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:')) missing.push('baseUrl');
-  if (typeof apiKey !== 'string' || apiKey.trim() === '') missing.push('apiKey');
+  if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:')) missing.push(names.baseUrl);
+  if (typeof apiKey !== 'string' || apiKey.trim() === '') missing.push(names.apiKey);
   if (missing.length === 0) return null;
   return {
     code: 'not_configured',
@@ -61,7 +75,7 @@ function problemOf(status: number, body: unknown): ToolProblem {
 export function createRuntimeClient(options: RuntimeClientOptions): ToolBackend {
   const fetchImpl = options.fetch ?? fetch;
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  const configProblem = settingsProblem(options.baseUrl, options.apiKey);
+  const configProblem = settingsProblem(options.baseUrl, options.apiKey, options.settingNames);
   const base = configProblem ? '' : options.baseUrl.replace(/\/+$/, '');
 
   async function call(

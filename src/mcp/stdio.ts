@@ -5,7 +5,12 @@
  * Standard output carries protocol messages only; everything else goes to standard error.
  */
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
-import { createRuntimeClient, createToolRunner, settingsProblem } from '../agent-tools/index.ts';
+import {
+  createRuntimeClient,
+  createToolRunner,
+  settingsProblem,
+  type ToolRunner,
+} from '../agent-tools/index.ts';
 import { toolCatalogue } from '../front-door/index.ts';
 import { createMcpServer } from './server.ts';
 
@@ -22,7 +27,8 @@ export interface StdioOptions {
 /** Serves until the input ends; resolves then. */
 export async function serveStdio(options: StdioOptions): Promise<void> {
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
-  const problem = settingsProblem(options.url, options.apiKey);
+  const settingNames = { baseUrl: 'TIDINGS_URL', apiKey: 'TIDINGS_API_KEY' };
+  const problem = settingsProblem(options.url, options.apiKey, settingNames);
   if (problem) {
     log(
       'tidings mcp: set TIDINGS_URL (where Tidings answers) and TIDINGS_API_KEY (from "tidings api-keys create"); every tool will answer not_configured until then',
@@ -30,9 +36,24 @@ export async function serveStdio(options: StdioOptions): Promise<void> {
   }
   const runner = createToolRunner({
     tools: toolCatalogue(),
-    backend: createRuntimeClient({ baseUrl: options.url ?? '', apiKey: options.apiKey ?? '' }),
+    backend: createRuntimeClient({
+      baseUrl: options.url ?? '',
+      apiKey: options.apiKey ?? '',
+      settingNames,
+    }),
   });
-  const server = createMcpServer(runner, options.version);
+  // Calls still running when the input ends are answered before the server closes.
+  const running = new Set<Promise<unknown>>();
+  const tracked: ToolRunner = {
+    tools: runner.tools,
+    run(name, args) {
+      const call = runner.run(name, args);
+      running.add(call);
+      void call.finally(() => running.delete(call)).catch(() => {});
+      return call;
+    },
+  };
+  const server = createMcpServer(tracked, options.version);
   const transport = new StdioServerTransport(
     options.input as NodeJS.ReadStream | undefined,
     options.output as NodeJS.WriteStream | undefined,
@@ -43,5 +64,8 @@ export async function serveStdio(options: StdioOptions): Promise<void> {
   await server.connect(transport);
   const input = options.input ?? process.stdin;
   await Promise.race([closed, new Promise<void>((resolve) => input.once('end', resolve))]);
+  while (running.size > 0) await Promise.allSettled([...running]);
+  // The last answers are written before the transport lets go of the output.
+  await new Promise<void>((resolve) => setImmediate(resolve));
   await server.close();
 }
