@@ -9,6 +9,7 @@ import { runtimeApiFigures } from './api-bench.ts';
 import { startBenchStack } from './bench-stack.ts';
 import { brokerSingleFlightFigures, brokerWarmFigures } from './broker-bench.ts';
 import { listingFigures } from './listing-bench.ts';
+import { mcpFigures } from './mcp-bench.ts';
 import { buildReport, type Figures, formatTable, writeReport } from './report.ts';
 
 const RESULTS_FILE = fileURLToPath(new URL('./results/latest.json', import.meta.url));
@@ -28,6 +29,7 @@ async function main(): Promise<void> {
     };
     await step('broker (warm)', () => brokerWarmFigures(bench, alex.connectionId));
     await step('runtime API', () => runtimeApiFigures(bench, alex));
+    await step('MCP', () => mcpFigures(bench, alex));
     await step('gmail listing', () => listingFigures(bench, alex));
     // Moves the app's clock past every token's expiry: last.
     await step('broker (single flight)', () => brokerSingleFlightFigures(bench, sam.connectionId));
