@@ -28,7 +28,8 @@ export interface AgentFixture {
   ): Promise<{ status: number; body: Record<string, unknown> }>;
   /** Creates another key for a user (to revoke it). */
   newKey(user: AgentUser): Promise<{ key: string; id: string }>;
-  revokeKey(id: string): Promise<void>;
+  /** Revokes a key by its id or prefix. */
+  revokeKey(idOrPrefix: string): Promise<void>;
   close(): Promise<void>;
 }
 

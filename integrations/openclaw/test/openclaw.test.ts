@@ -8,11 +8,11 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openclawConfig } from '../../../src/admin/index.ts';
 import { OPENCLAW_PLUGIN_ID, OPENCLAW_TOOL_PREFIX } from '../../../src/agent-tools/index.ts';
 import { toolCatalogue } from '../../../src/front-door/index.ts';
 import { type AgentFixture, startAgentFixture } from '../../../test/agents/agents.harness.ts';
 import { toolCalls } from '../../../test/agents/tool-calls.harness.ts';
+import { runCli } from '../../../test/support/cli.harness.ts';
 import { DATABASES } from '../../../test/support/databases.harness.ts';
 import { packPlugin } from '../build.ts';
 import {
@@ -49,7 +49,8 @@ describe.runIf(OPENCLAW_INSTALLED)('the OpenClaw plugin in the real OpenClaw', (
   let f: AgentFixture;
   let openclaw: OpenClawHome;
   let gateway: Gateway;
-  let revocable: { key: string; id: string };
+  /** The key `tidings openclaw config` created (its prefix revokes it). */
+  let revocable: { key: string; prefix: string };
   const token = `gateway-${Math.random().toString(36).slice(2)}`;
   const toolNames = toolCatalogue().map((t) => `${OPENCLAW_TOOL_PREFIX}${t.name}`);
 
@@ -61,7 +62,6 @@ describe.runIf(OPENCLAW_INSTALLED)('the OpenClaw plugin in the real OpenClaw', (
     ]);
     f = fixture;
     openclaw = home;
-    revocable = await f.newKey('alex');
     const installed = await openclaw.run([
       'plugins',
       'install',
@@ -114,12 +114,16 @@ describe.runIf(OPENCLAW_INSTALLED)('the OpenClaw plugin in the real OpenClaw', (
   it(
     'accepts the configuration tidings openclaw config prints',
     async () => {
-      const fragment = openclawConfig({
-        baseUrl: f.url,
-        apiKey: revocable.key,
-        connection: null,
-        tools: toolCatalogue(),
+      // The CLI as an operator runs it, through the running server's admin socket.
+      const printed = await runCli(['openclaw', 'config', f.users.alex, '--url', f.url], {
+        DATA_DIR: f.stack.app.services.config.dataDir,
       });
+      const fragment = JSON.parse(printed.stdout.join('\n')) as {
+        plugins: { allow: string[]; entries: Record<string, { config: { apiKey: string } }> };
+        tools: { alsoAllow: string[] };
+      };
+      const key = fragment.plugins.entries[OPENCLAW_PLUGIN_ID]?.config.apiKey ?? '';
+      revocable = { key, prefix: /^tid_([^_]+)_/.exec(key)?.[1] ?? '' };
       const current = await openclaw.readConfig();
       const plugins = (current.plugins ?? {}) as { entries?: Record<string, unknown> };
       await openclaw.writeConfig({
@@ -132,7 +136,12 @@ describe.runIf(OPENCLAW_INSTALLED)('the OpenClaw plugin in the real OpenClaw', (
         tools: fragment.tools,
       });
       const validated = await openclaw.run(['config', 'validate', '--json']);
-      expect([validated.code, JSON.parse(validated.stdout).valid]).toStrictEqual([0, true]);
+      expect([
+        printed.code,
+        fragment.tools.alsoAllow,
+        validated.code,
+        JSON.parse(validated.stdout).valid,
+      ]).toStrictEqual([0, toolNames, 0, true]);
       gateway = await openclaw.startGateway(token);
     },
     SETUP_TIMEOUT,
@@ -206,7 +215,7 @@ describe.runIf(OPENCLAW_INSTALLED)('the OpenClaw plugin in the real OpenClaw', (
   });
 
   it('is cut off at once when its key is revoked', async () => {
-    await f.revokeKey(revocable.id);
+    await f.revokeKey(revocable.prefix);
     const answer = await gateway.invoke(`${OPENCLAW_TOOL_PREFIX}connections`, {});
     expect(detailsOf(answer).error?.code).toBe('unauthorized');
   });
