@@ -69,6 +69,7 @@ function problemOf(status: number, body: unknown): ToolProblem {
   if (typeof body.retry_after === 'number') problem.retryAfterSeconds = body.retry_after;
   if (Array.isArray(body.scopes)) problem.scopes = body.scopes;
   if (typeof body.connection === 'string') problem.connection = body.connection;
+  if (Array.isArray(body.settings)) problem.settings = body.settings;
   return problem;
 }
 

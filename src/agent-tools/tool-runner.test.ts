@@ -132,6 +132,7 @@ describe('the /v1 client', () => {
               detail: 'Reconnect.',
               reason: 'revoked',
               retry_after: 3,
+              settings: ['GOOGLE_CLIENT_ID'],
             }),
           );
         } else {
@@ -182,6 +183,7 @@ describe('the /v1 client', () => {
         detail: 'Reconnect.',
         reason: 'revoked',
         retryAfterSeconds: 3,
+        settings: ['GOOGLE_CLIENT_ID'],
       },
     });
   });
