@@ -10,7 +10,15 @@
  *   node integrations/openclaw/build.ts --pack   build, then npm pack into --out DIR (default .)
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { stripTypeScriptTypes } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -109,10 +117,18 @@ export function buildPlugin(tools: readonly ToolDefinition[] = toolCatalogue()):
     writeFileSync(file, code);
   }
   writeFileSync(path.join(dist, 'tools.json'), `${JSON.stringify(tools, null, 2)}\n`);
-  writeFileSync(
+  writeIfChanged(
     path.join(PLUGIN_DIR, 'openclaw.plugin.json'),
     `${JSON.stringify(pluginManifest(tools), null, 2)}\n`,
   );
+}
+
+/** Replaces a file in one step (write beside it, rename), and only when its text changes. */
+function writeIfChanged(file: string, text: string): void {
+  if (existsSync(file) && readFileSync(file, 'utf8') === text) return;
+  const temporary = `${file}.${process.pid}.tmp`;
+  writeFileSync(temporary, text);
+  renameSync(temporary, file);
 }
 
 /** Builds and packs; answers the path of the `.tgz`. */
