@@ -107,7 +107,8 @@ export function buildPlugin(tools: readonly ToolDefinition[] = toolCatalogue()):
     javascriptOf(readFileSync(path.join(PLUGIN_DIR, 'src', 'index.ts'), 'utf8')),
   );
   for (const name of readdirSync(AGENT_TOOLS_DIR)) {
-    if (!name.endsWith('.ts') || name.endsWith('.test.ts')) continue;
+    // Tests and their harnesses stay home.
+    if (!name.endsWith('.ts') || /\.(test|harness)\.ts$/.test(name)) continue;
     const source = readFileSync(path.join(AGENT_TOOLS_DIR, name), 'utf8');
     modules.set(path.join(dist, 'agent-tools', name.replace(/\.ts$/, '.js')), javascriptOf(source));
   }

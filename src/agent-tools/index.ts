@@ -3,8 +3,9 @@
  * definitions (plain JSON), one tool runner that turns a call into text for a model and a
  * structured value, and the `/v1` client for runtimes outside the server process.
  *
- * Everything in this folder runs without the rest of Tidings: it imports nothing outside
- * it and no package, because the OpenClaw plugin ships it as plain JavaScript.
+ * Everything in this folder (tests and their harness aside) runs without the rest of
+ * Tidings: it imports nothing outside it and no package, because the OpenClaw plugin
+ * ships it as plain JavaScript.
  */
 export {
   ACCOUNT_TOOL_NAMES,
