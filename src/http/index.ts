@@ -7,7 +7,11 @@
 import type { FastifyInstance } from 'fastify';
 
 export { createHttpServer, type HttpServerDeps } from './server.ts';
-export { registerRuntimeApi, type RuntimeApiDeps } from './v1/index.ts';
+export {
+  type RateLimitSettings,
+  registerRuntimeApi,
+  type RuntimeApiDeps,
+} from './v1/index.ts';
 export { MCP_PATH, type McpEndpointDeps, registerMcpEndpoint } from './mcp-endpoint.ts';
 
 /** The server every route is registered on. */

@@ -6,7 +6,16 @@
  * Users: alex ↔ alex@example.com (seeded mailbox and calendar); sam ↔ sam@example.com;
  * robin ↔ robin@example.com (tests revoke that grant); nobody has no connection.
  */
+import { pino } from 'pino';
 import { createApiKeyStore } from '../../src/api-keys/index.ts';
+import type { AnyCapability } from '../../src/capabilities/index.ts';
+import {
+  type RateLimitSettings,
+  registerMcpEndpoint,
+  registerRuntimeApi,
+} from '../../src/http/index.ts';
+import { createHttpServer } from '../../src/http/server.ts';
+import { createMetrics } from '../../src/metrics.ts';
 import type { TestDatabase } from '../support/databases.harness.ts';
 import { connectWithAutoApprove, type Stack, startStack } from '../support/stack.harness.ts';
 
@@ -86,4 +95,34 @@ export async function startAgentFixture(database: TestDatabase): Promise<AgentFi
     },
     close: () => stack.close(),
   };
+}
+
+export interface AgentServerOptions {
+  capabilities?: readonly AnyCapability[];
+  rateLimit?: RateLimitSettings;
+}
+
+/**
+ * A second HTTP server on the fixture's front door with `/v1` and `/mcp` registered as
+ * a test needs them (another capability list, a tighter rate limit). Answers its URL.
+ */
+export async function startAgentServer(
+  f: AgentFixture,
+  options: AgentServerOptions,
+): Promise<{ url: string; close(): Promise<void> }> {
+  const server = createHttpServer({
+    logger: pino({ level: 'silent' }),
+    metrics: createMetrics(),
+    metricsToken: null,
+    ready: async () => {},
+  });
+  const deps = {
+    frontDoor: f.stack.app.parts.frontDoor,
+    apiKeys: createApiKeyStore(f.stack.handle.db, () => new Date()),
+    ...options,
+  };
+  await registerRuntimeApi(server, deps);
+  await registerMcpEndpoint(server, { ...deps, version: '0.0.0' });
+  const url = await server.listen({ port: 0, host: '127.0.0.1' });
+  return { url, close: () => server.close() };
 }

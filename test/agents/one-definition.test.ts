@@ -7,20 +7,14 @@
 import { readFileSync } from 'node:fs';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import type { FastifyInstance } from 'fastify';
-import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { toolNameOf } from '../../src/agent-tools/index.ts';
-import { createApiKeyStore } from '../../src/api-keys/index.ts';
 import { CAPABILITIES, defineCapability } from '../../src/capabilities/index.ts';
 import { toolCatalogue } from '../../src/front-door/index.ts';
-import { registerMcpEndpoint, registerRuntimeApi } from '../../src/http/index.ts';
-import { createHttpServer } from '../../src/http/server.ts';
-import { createMetrics } from '../../src/metrics.ts';
 import { PLUGIN_DIR, pluginManifest } from '../../integrations/openclaw/build.ts';
 import { DATABASES } from '../support/databases.harness.ts';
-import { type AgentFixture, startAgentFixture } from './agents.harness.ts';
+import { type AgentFixture, startAgentFixture, startAgentServer } from './agents.harness.ts';
 
 /** A capability no front door has heard of: it counts the user's labels. */
 const labelCount = defineCapability({
@@ -40,24 +34,12 @@ const EXTENDED = [...CAPABILITIES, labelCount];
 
 describe('one definition per capability', () => {
   let f: AgentFixture;
-  let server: FastifyInstance;
+  let server: Awaited<ReturnType<typeof startAgentServer>>;
   let url: string;
   beforeAll(async () => {
     f = await startAgentFixture(DATABASES[0]!);
-    server = createHttpServer({
-      logger: pino({ level: 'silent' }),
-      metrics: createMetrics(),
-      metricsToken: null,
-      ready: async () => {},
-    });
-    const deps = {
-      frontDoor: f.stack.app.parts.frontDoor,
-      apiKeys: createApiKeyStore(f.stack.handle.db, () => new Date()),
-      capabilities: EXTENDED,
-    };
-    await registerRuntimeApi(server, deps);
-    await registerMcpEndpoint(server, { ...deps, version: '0.0.0' });
-    url = await server.listen({ port: 0, host: '127.0.0.1' });
+    server = await startAgentServer(f, { capabilities: EXTENDED });
+    url = server.url;
   });
   afterAll(async () => {
     await server?.close();

@@ -1,16 +1,6 @@
-/**
- * `POST /v1/tools/<capability>` (what the plugin and `tidings mcp` call) against hostile
- * and malformed requests, and the rate limit `/mcp` shares with `/v1`.
- */
-import type { FastifyInstance } from 'fastify';
-import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApiKeyStore } from '../../src/api-keys/index.ts';
-import { registerMcpEndpoint } from '../../src/http/index.ts';
-import { createHttpServer } from '../../src/http/server.ts';
-import { createMetrics } from '../../src/metrics.ts';
 import { DATABASES } from '../support/databases.harness.ts';
-import { type AgentFixture, startAgentFixture } from './agents.harness.ts';
+import { type AgentFixture, startAgentFixture, startAgentServer } from './agents.harness.ts';
 
 for (const database of DATABASES) {
   describe(`POST /v1/tools on ${database.name}`, () => {
@@ -71,23 +61,14 @@ for (const database of DATABASES) {
 
 describe('the /mcp rate limit', () => {
   let f: AgentFixture;
-  let server: FastifyInstance;
+  let server: Awaited<ReturnType<typeof startAgentServer>>;
   let url: string;
   beforeAll(async () => {
     f = await startAgentFixture(DATABASES[0]!);
-    server = createHttpServer({
-      logger: pino({ level: 'silent' }),
-      metrics: createMetrics(),
-      metricsToken: null,
-      ready: async () => {},
-    });
-    await registerMcpEndpoint(server, {
-      frontDoor: f.stack.app.parts.frontDoor,
-      apiKeys: createApiKeyStore(f.stack.handle.db, () => new Date()),
-      version: '0.0.0',
+    server = await startAgentServer(f, {
       rateLimit: { max: 2, timeWindowMs: 60_000, failedAuthMax: 1 },
     });
-    url = await server.listen({ port: 0, host: '127.0.0.1' });
+    url = server.url;
   });
   afterAll(async () => {
     await server?.close();
