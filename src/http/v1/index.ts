@@ -36,8 +36,7 @@ export interface RuntimeApiDeps {
 
 const NO_PARAMETERS = { query: {}, params: {} } as const;
 
-export { DEFAULT_RATE_LIMIT, RateLimited, registerApiKeyGuard } from './guard.ts';
-export type { ApiKeyGuard, RateLimitSettings } from './guard.ts';
+export type { RateLimitSettings } from './guard.ts';
 export { buildOpenApiDocument } from './openapi.ts';
 export type { OpenApiDocument } from './openapi.ts';
 export { CAPABILITY_ROUTES } from './capability-routes.ts';
