@@ -21,6 +21,7 @@ export {
   createRuntimeClient,
   type RuntimeClientOptions,
   settingsProblem,
+  toolProblemOf,
 } from './runtime-client.ts';
 export {
   createToolRunner,

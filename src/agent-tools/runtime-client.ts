@@ -53,7 +53,7 @@ export function settingsProblem(
 }
 
 /** A `/v1` problem body as a tool problem (only the fields a caller acts on). */
-function problemOf(status: number, body: unknown): ToolProblem {
+export function toolProblemOf(status: number, body: unknown): ToolProblem {
   if (!isRecord(body) || typeof body.code !== 'string') {
     return {
       code: 'tidings_unreachable',
@@ -120,7 +120,7 @@ export function createRuntimeClient(options: RuntimeClientOptions): ToolBackend 
       parsed = null;
     }
     if (response.ok && isRecord(parsed)) return { ok: true, value: parsed };
-    return { ok: false, problem: problemOf(response.status, parsed) };
+    return { ok: false, problem: toolProblemOf(response.status, parsed) };
   }
 
   const connectionQuery = (connection: string | null): Record<string, string> =>

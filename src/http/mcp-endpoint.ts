@@ -6,7 +6,12 @@
  */
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { type Outcome, type ToolBackend, createToolRunner } from '../agent-tools/index.ts';
+import {
+  createToolRunner,
+  type Outcome,
+  type ToolBackend,
+  toolProblemOf,
+} from '../agent-tools/index.ts';
 import type { ApiKeyStore } from '../api-keys/index.ts';
 import { type AnyCapability, CAPABILITIES } from '../capabilities/index.ts';
 import { TidingsError } from '../errors.ts';
@@ -43,21 +48,9 @@ function frontDoorBackend(
       return { ok: true, value: await run() };
     } catch (error) {
       if (error instanceof TidingsError) {
-        const {
-          type: _type,
-          title: _title,
-          status: _status,
-          instance: _instance,
-          ...rest
-        } = problemOf(error);
-        const { retry_after: retryAfter, ...problem } = rest;
-        return {
-          ok: false,
-          problem:
-            typeof retryAfter === 'number'
-              ? { ...problem, retryAfterSeconds: retryAfter }
-              : problem,
-        };
+        // The same translation as a `/v1` problem reaching the runtime client.
+        const problem = problemOf(error);
+        return { ok: false, problem: toolProblemOf(problem.status, problem) };
       }
       request.log.error({ err: error }, 'mcp tool failed');
       return {
