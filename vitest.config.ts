@@ -8,7 +8,7 @@ export default defineConfig({
       'test/**/*.test.ts',
       'integrations/**/*.test.ts',
     ],
-    exclude: ['**/node_modules/**', 'test/e2e/**'],
+    exclude: ['**/node_modules/**', 'test/e2e/**', 'test/reliability/**'],
     globalSetup: ['test/global-setup.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
