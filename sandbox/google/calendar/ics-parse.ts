@@ -2,11 +2,13 @@
  * Reads iCalendar text into `EventRecord`s: VEVENTs with DTSTART/DTEND/DURATION in a
  * TZID (IANA names, or VTIMEZONE blocks that name one), RRULE/RDATE/EXDATE, RECURRENCE-ID
  * exceptions, attendees, organizer, conference links and alarms. ical.js does the
- * lexing; zones are resolved to IANA names so Luxon can do the arithmetic.
+ * lexing; zones are resolved to IANA names so Luxon can do the arithmetic. A time or rule
+ * that does not parse rejects the whole file with an `IcsParseError` naming the event.
  */
 import ICAL from 'ical.js';
 import type { Attendee, EventRecord, Person, Reminder, ResponseStatus } from './event-model.ts';
-import { addDaysToDate, type IcsTime, isValidZone } from './zoned-time.ts';
+import { parseRule } from './rrule-parse.ts';
+import { addDaysToDate, type IcsTime, isValidIcsTime, isValidZone } from './zoned-time.ts';
 import { DateTime } from 'luxon';
 
 type Component = InstanceType<typeof ICAL.Component>;
@@ -65,23 +67,56 @@ function resolveZone(tzid: string, aliases: Map<string, string>): string | null 
   return tail && isValidZone(tail) ? tail : null;
 }
 
-function readTimes(prop: Property, aliases: Map<string, string>): IcsTime[] {
+/** The one VEVENT being read: its UID, for error messages, and the file's zone aliases. */
+interface Reading {
+  uid: string;
+  aliases: Map<string, string>;
+}
+
+function invalid(reading: Reading, property: string, kind: string): IcsParseError {
+  return new IcsParseError(
+    `not valid iCalendar: the ${property} of event "${reading.uid}" is not a valid ${kind}.`,
+  );
+}
+
+/**
+ * The values of a DTSTART, DTEND, RECURRENCE-ID, RDATE or EXDATE property. A value that is
+ * not a real date or date-time rejects the whole file, like any other malformed input.
+ */
+function readTimes(prop: Property, reading: Reading): IcsTime[] {
   const [, params, type, ...values] = prop.jCal as [string, Record<string, unknown>, string];
   const tzid = typeof params.tzid === 'string' ? params.tzid : null;
   const times: IcsTime[] = [];
   for (const raw of values as unknown[]) {
     const value = type === 'period' && Array.isArray(raw) ? raw[0] : raw;
-    if (typeof value !== 'string') continue;
-    if (type === 'date') {
-      times.push({ kind: 'date', date: value });
-    } else if (value.endsWith('Z')) {
-      times.push({ kind: 'dateTime', local: value.slice(0, 19), zone: 'UTC' });
-    } else {
-      const zone = tzid ? resolveZone(tzid, aliases) : null;
-      times.push({ kind: 'dateTime', local: value.slice(0, 19), zone });
+    let time: IcsTime | null = null;
+    if (typeof value === 'string' && type === 'date') {
+      time = { kind: 'date', date: value };
+    } else if (typeof value === 'string' && value.endsWith('Z')) {
+      time = { kind: 'dateTime', local: value.slice(0, -1), zone: 'UTC' };
+    } else if (typeof value === 'string') {
+      const zone = tzid ? resolveZone(tzid, reading.aliases) : null;
+      time = { kind: 'dateTime', local: value, zone };
     }
+    if (!time || !isValidIcsTime(time)) {
+      throw invalid(reading, prop.name.toUpperCase(), 'date or date-time');
+    }
+    times.push(time);
   }
   return times;
+}
+
+/** RRULE values without the prefix; one that `parseRule` cannot read rejects the file. */
+function readRules(event: Component, reading: Reading): string[] {
+  return event.getAllProperties('rrule').map((prop) => {
+    try {
+      const rule = String(prop.getFirstValue());
+      parseRule(rule);
+      return rule;
+    } catch {
+      throw invalid(reading, 'RRULE', 'recurrence rule');
+    }
+  });
 }
 
 function text(event: Component, name: string): string | null {
@@ -162,26 +197,30 @@ function conference(event: Component): string | null {
   return url && MEETING_HOSTS.test(url) ? url : null;
 }
 
-function readEvent(event: Component, zones: Map<string, string>): EventRecord {
-  const startProp = event.getFirstProperty('dtstart');
-  const start = startProp ? readTimes(startProp, zones)[0] : undefined;
+function readEvent(event: Component, aliases: Map<string, string>): EventRecord {
   const uid = text(event, 'uid');
-  if (!start || !uid) throw new IcsParseError('not valid iCalendar: VEVENT without UID or DTSTART');
+  const startProp = event.getFirstProperty('dtstart');
+  if (!uid || !startProp) {
+    throw new IcsParseError('not valid iCalendar: VEVENT without UID or DTSTART');
+  }
+  const reading: Reading = { uid, aliases };
+  const start = readTimes(startProp, reading)[0];
+  if (!start) throw new IcsParseError('not valid iCalendar: VEVENT without UID or DTSTART');
   const endProp = event.getFirstProperty('dtend');
   const duration = event.getFirstPropertyValue('duration');
   const end =
-    (endProp ? readTimes(endProp, zones)[0] : undefined) ??
+    (endProp ? readTimes(endProp, reading)[0] : undefined) ??
     (duration instanceof ICAL.Duration ? endFromDuration(start, duration) : undefined) ??
     (start.kind === 'date' ? { kind: 'date', date: addDaysToDate(start.date, 1) } : start);
   const many = (name: string) =>
-    event.getAllProperties(name).flatMap((prop) => readTimes(prop, zones));
+    event.getAllProperties(name).flatMap((prop) => readTimes(prop, reading));
   const recurrenceProp = event.getFirstProperty('recurrence-id');
   const status = String(event.getFirstPropertyValue('status') ?? '').toUpperCase();
   const klass = String(event.getFirstPropertyValue('class') ?? '').toUpperCase();
   const organizerProp = event.getFirstProperty('organizer');
   return {
     uid,
-    recurrenceId: recurrenceProp ? (readTimes(recurrenceProp, zones)[0] ?? null) : null,
+    recurrenceId: recurrenceProp ? (readTimes(recurrenceProp, reading)[0] ?? null) : null,
     summary: text(event, 'summary'),
     description: text(event, 'description'),
     location: text(event, 'location'),
@@ -199,7 +238,7 @@ function readEvent(event: Component, zones: Map<string, string>): EventRecord {
             : 'default',
     start,
     end,
-    rrules: event.getAllProperties('rrule').map((prop) => String(prop.getFirstValue())),
+    rrules: readRules(event, reading),
     rdates: many('rdate'),
     exdates: many('exdate'),
     organizer: organizerProp ? person(organizerProp) : null,

@@ -1,13 +1,14 @@
 /**
  * The Calendar sandbox's memory: per user (lower-cased email), their calendars and, per
  * calendar, event series keyed by iCalendar UID. Importing a UID again replaces that
- * VEVENT (the master, or the exception with the same RECURRENCE-ID), as Google's import
- * does. Every user has a primary calendar whose id is their email.
+ * VEVENT (the master, or the exception for the same instance, however its RECURRENCE-ID is
+ * written), as Google's import does. Every user has a primary calendar whose id is their email.
  */
 import { createHash } from 'node:crypto';
 import type { EventRecord, EventSeries } from './event-model.ts';
 import { parseIcs } from './ics-parse.ts';
 import { instanceKey } from './recurrence.ts';
+import { inSeriesForm } from './recurrence-match.ts';
 
 export type AccessRole = 'owner' | 'writer' | 'reader' | 'freeBusyReader';
 
@@ -97,36 +98,42 @@ export function createCalendarStore(options: CalendarStoreOptions = {}): Calenda
     return stored;
   };
 
+  const seriesFor = (calendar: StoredCalendar, uid: string): EventSeries => {
+    let series = calendar.series.get(uid);
+    if (!series) {
+      series = {
+        id: eventIdFromUid(uid),
+        uid,
+        master: null,
+        overrides: [],
+        storedAt: now().getTime(),
+      };
+      calendar.series.set(uid, series);
+    }
+    return series;
+  };
+
   const addEvents = (email: string, calendarId: string, events: EventRecord[]) => {
     const id = resolveId(email, calendarId);
     const calendar = userCalendars(email).get(id) ?? putCalendar(email, { id });
-    const zone = calendar.meta.timeZone ?? 'UTC';
-    const ids: string[] = [];
+    const zones = { floating: calendar.meta.timeZone ?? 'UTC', dates: 'UTC' };
+    // Masters first, so an exception's id follows the form of its series' DTSTART.
     for (const event of events) {
-      let series = calendar.series.get(event.uid);
-      if (!series) {
-        series = {
-          id: eventIdFromUid(event.uid),
-          uid: event.uid,
-          master: null,
-          overrides: [],
-          storedAt: now().getTime(),
-        };
-        calendar.series.set(event.uid, series);
-      }
-      if (event.recurrenceId) {
-        const key = instanceKey(event.recurrenceId, zone);
-        series.overrides = series.overrides.filter(
-          (other) => other.recurrenceId && instanceKey(other.recurrenceId, zone) !== key,
-        );
-        series.overrides.push(event);
-        ids.push(`${series.id}_${key}`);
-      } else {
-        series.master = event;
-        ids.push(series.id);
-      }
+      if (!event.recurrenceId) seriesFor(calendar, event.uid).master = event;
     }
-    return { ids };
+    return {
+      ids: events.map((event) => {
+        const series = seriesFor(calendar, event.uid);
+        if (!event.recurrenceId) return series.id;
+        const like = series.master?.start ?? event.start;
+        const keyOf = (other: EventRecord) =>
+          instanceKey(inSeriesForm(other.recurrenceId ?? other.start, like, zones), zones.floating);
+        const key = keyOf(event);
+        series.overrides = series.overrides.filter((other) => keyOf(other) !== key);
+        series.overrides.push(event);
+        return `${series.id}_${key}`;
+      }),
+    };
   };
 
   return {

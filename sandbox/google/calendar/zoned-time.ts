@@ -31,6 +31,21 @@ export function isValidZone(zone: string): boolean {
   return zone !== '' && DateTime.now().setZone(zone).isValid;
 }
 
+const DATE_FORM = /^\d{4}-\d{2}-\d{2}$/;
+const LOCAL_FORM = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}$/;
+
+/**
+ * Whether a value read from iCalendar is a real calendar date (`2026-03-02`) or wall clock
+ * (`2026-03-02T09:30:00`): right shape, month 1–12, a day the month has, 00:00:00–23:59:59.
+ */
+export function isValidIcsTime(time: IcsTime): boolean {
+  const text = time.kind === 'date' ? time.date : time.local;
+  if (!(time.kind === 'date' ? DATE_FORM : LOCAL_FORM).test(text)) return false;
+  const parsed = DateTime.fromISO(text, { zone: 'UTC' });
+  const format = time.kind === 'date' ? 'yyyy-MM-dd' : "yyyy-MM-dd'T'HH:mm:ss";
+  return parsed.isValid && parsed.toFormat(format) === text;
+}
+
 function zoned(local: string, zone: string): DateTime {
   return DateTime.fromISO(local, { zone });
 }
