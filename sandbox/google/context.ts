@@ -48,6 +48,14 @@ export interface GoogleErrorDetail {
   locationType?: string;
 }
 
+/** A slot of a user's Gmail concurrency limit, held for one inner call of a batch. */
+export interface GmailSlot {
+  /** Headers to send with the inner call, so that it is not counted a second time. */
+  headers: Record<string, string>;
+  /** Frees the slot once the inner call has been answered (a second call does nothing). */
+  release(): void;
+}
+
 export interface SandboxContext {
   /** The sandbox's own base URL, e.g. `http://127.0.0.1:4010` (no trailing slash). */
   baseUrl(): string;
@@ -75,6 +83,15 @@ export interface SandboxContext {
    * has been sent, nothing is counted, and false is returned.
    */
   spendQuota(reply: FastifyReply, api: QuotaApi, email: string, units: number): boolean;
+  /**
+   * Gmail's limit on requests in flight per user, for the inner calls of a batch, which
+   * run at once: takes a slot for the user the access token of `authorization` belongs
+   * to, or answers null when that user has none free (the call gets 429
+   * rateLimitExceeded "Too many concurrent requests for user."). A token of no user takes
+   * no slot. The core counts every other Gmail request itself, from arrival to answer.
+   * Absent: no limit.
+   */
+  holdGmailSlot?(authorization: string | undefined): GmailSlot | null;
   /**
    * Sends Google's JSON error envelope:
    * `{"error":{"code","message","errors":[{message,domain,reason,...}],"status"}}`.

@@ -14,5 +14,6 @@ export { runGoogleSandboxCli, parseGoogleSandboxArgs } from './cli.ts';
 export { startGoogleSandbox, DEFAULT_SEED_DIR } from './start.ts';
 export type { GoogleSandbox, GoogleSandboxOptions } from './start.ts';
 export type { SandboxContext, SandboxUser } from './context.ts';
+export type { Settings as GoogleSandboxSettings } from './sandbox-state.ts';
 export { SCOPES, GMAIL_READ_SCOPES, CALENDAR_READ_SCOPES } from './context.ts';
 export type { RiscDelivery } from './risc/streams.ts';

@@ -1,11 +1,15 @@
 /**
- * Google's per-user per-minute limits, over a sliding minute of the sandbox clock: Gmail
+ * Google's per-user limits. Per minute, over a sliding minute of the sandbox clock: Gmail
  * counts quota units (15,000 a minute per user), Calendar requests (600 a minute per
- * user). A request over the limit is answered the way each API does and costs nothing.
+ * user). At once: Gmail refuses a user's requests past a number in flight (20 by default).
+ * A request over a limit is answered the way each API does and costs nothing.
  */
-import type { FastifyReply } from 'fastify';
+import { randomBytes } from 'node:crypto';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { QuotaApi } from './context.ts';
-import { sendGoogleError } from './google-errors.ts';
+import { googleErrorBody, sendGoogleError } from './google-errors.ts';
+import type { GoogleErrorBody } from './google-errors.ts';
+import { bearerOf, bearerToken } from './oauth/index.ts';
 
 const MINUTE_MS = 60_000;
 
@@ -96,4 +100,131 @@ export function spendQuota(
   }
   deps.count(email, units);
   return true;
+}
+
+/**
+ * Gmail's limit on requests in flight per user: the inner calls of a batch run at once,
+ * and so do parallel gets, and past a handful Gmail refuses the extra ones with 429
+ * "Too many concurrent requests for user." (public clients see it from about 25 calls per
+ * batch; 10 rarely fails). The default keeps that: 20 in flight, the 21st is refused.
+ */
+export const DEFAULT_GMAIL_CONCURRENT_REQUESTS_PER_USER = 20;
+
+export const GMAIL_CONCURRENCY_MESSAGE = 'Too many concurrent requests for user.';
+
+/** Gmail requests in flight per user (lower-cased email). */
+export type InFlight = Map<string, number>;
+
+export function createInFlight(): InFlight {
+  return new Map();
+}
+
+/**
+ * Takes one of the user's slots and returns true, or returns false when `limit` requests of
+ * the user are already in flight (`null`: no limit, every request gets one).
+ */
+export function enterRequest(inFlight: InFlight, email: string, limit: number | null): boolean {
+  const held = inFlight.get(email) ?? 0;
+  if (limit !== null && held >= limit) return false;
+  inFlight.set(email, held + 1);
+  return true;
+}
+
+export function leaveRequest(inFlight: InFlight, email: string): void {
+  const held = (inFlight.get(email) ?? 0) - 1;
+  if (held > 0) inFlight.set(email, held);
+  else inFlight.delete(email);
+}
+
+/** The answer to a Gmail call over the user's concurrency limit, exactly as Gmail words it. */
+export function gmailConcurrencyBody(): GoogleErrorBody {
+  return googleErrorBody(
+    429,
+    GMAIL_CONCURRENCY_MESSAGE,
+    { domain: 'global', reason: 'rateLimitExceeded' },
+    'RESOURCE_EXHAUSTED',
+  );
+}
+
+export function sendGmailConcurrencyExceeded(reply: FastifyReply): FastifyReply {
+  return reply
+    .code(429)
+    .header('content-type', 'application/json; charset=UTF-8')
+    .send(gmailConcurrencyBody());
+}
+
+/** Marks an inner call of a batch whose slot the batch holds already. */
+const SLOT_HEADER = 'x-sandbox-gmail-slot';
+
+export interface ConcurrencyDeps {
+  inFlight: InFlight;
+  /** The `gmailConcurrentRequestsPerUser` setting, read at each request. */
+  limit(): number | null;
+  /** The user (email) a usable access token belongs to, or null. */
+  owner(token: string | null): string | null;
+  /** Counts a refused call (shown in stats). */
+  refused(email: string): void;
+}
+
+/** A slot held for one inner call of a batch (see `SandboxContext.holdGmailSlot`). */
+export interface HeldSlot {
+  headers: Record<string, string>;
+  release(): void;
+}
+
+export interface GmailConcurrency {
+  /**
+   * The `onRequest` hook (before injected latency, so a slow request holds its slot while
+   * it waits): a Gmail API request takes a slot of its user, or is refused with 429.
+   */
+  onRequest(request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply | undefined>;
+  /** Frees the slot `onRequest` took, once (`onSend`, with `onResponse` as a fallback). */
+  release(request: FastifyRequest): void;
+  /** Takes a slot for an inner call of a batch; null when its user has none free. */
+  holdSlot(authorization: string | undefined): HeldSlot | null;
+}
+
+const NO_SLOT: HeldSlot = { headers: {}, release() {} };
+
+export function createGmailConcurrency(deps: ConcurrencyDeps): GmailConcurrency {
+  const tickets = new Map<string, string>();
+  const held = new WeakMap<FastifyRequest, string>();
+
+  function take(email: string): boolean {
+    if (enterRequest(deps.inFlight, email, deps.limit())) return true;
+    deps.refused(email);
+    return false;
+  }
+
+  return {
+    async onRequest(request, reply) {
+      if (!request.routeOptions.url?.startsWith('/gmail/v1/')) return undefined;
+      const ticket = request.headers[SLOT_HEADER];
+      if (typeof ticket === 'string' && tickets.has(ticket)) return undefined;
+      const email = deps.owner(bearerToken(request));
+      if (email === null) return undefined;
+      if (!take(email)) return sendGmailConcurrencyExceeded(reply);
+      held.set(request, email);
+      return undefined;
+    },
+    release(request) {
+      const email = held.get(request);
+      if (email === undefined) return;
+      held.delete(request);
+      leaveRequest(deps.inFlight, email);
+    },
+    holdSlot(authorization) {
+      const email = deps.owner(bearerOf(authorization));
+      if (email === null) return NO_SLOT;
+      if (!take(email)) return null;
+      const ticket = randomBytes(16).toString('base64url');
+      tickets.set(ticket, email);
+      return {
+        headers: { [SLOT_HEADER]: ticket },
+        release() {
+          if (tickets.delete(ticket)) leaveRequest(deps.inFlight, email);
+        },
+      };
+    },
+  };
 }

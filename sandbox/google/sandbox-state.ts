@@ -1,19 +1,27 @@
 /**
  * Everything the sandbox core keeps in memory, in one object built per server: OAuth
  * clients, users, grants and tokens, pending consent requests, auto-approve, settings,
- * faults, stats, the per-user usage of the last minute and the RISC streams. Its OAuth part
- * is the `OAuthState` of `oauth/`. `clearState` empties it in place (the user map is
- * shared with the Gmail and Calendar modules, so it is never replaced).
+ * faults, stats, the per-user usage of the last minute, the Gmail requests in flight and
+ * the RISC streams. Its OAuth part is the `OAuthState` of `oauth/`. `clearState` empties it
+ * in place (the user map is shared with the Gmail and Calendar modules, so it is never
+ * replaced) and puts the settings back to the defaults, or to the ones the sandbox was
+ * started with; requests still in flight keep their slots.
  */
 import type { FaultReason } from './google-errors.ts';
-import { clearGrantStore, createGrantStore } from './oauth/index.ts';
+import {
+  clearGrantStore,
+  createGrantStore,
+  DEFAULT_REFRESH_TOKENS_PER_CLIENT,
+} from './oauth/index.ts';
 import type { OAuthSettings, OAuthState, OAuthStats } from './oauth/index.ts';
 import {
+  createInFlight,
   createUsageLog,
   DEFAULT_CALENDAR_REQUESTS_PER_MINUTE,
+  DEFAULT_GMAIL_CONCURRENT_REQUESTS_PER_USER,
   DEFAULT_GMAIL_QUOTA_UNITS_PER_MINUTE,
 } from './rate-limits.ts';
-import type { UsageLog } from './rate-limits.ts';
+import type { InFlight, UsageLog } from './rate-limits.ts';
 import { clearRiscState, createRiscState } from './risc/streams.ts';
 import type { RiscState } from './risc/streams.ts';
 
@@ -33,6 +41,8 @@ export interface Fault {
 export interface Stats extends OAuthStats {
   requests: Record<string, number>;
   quotaUnits: Record<string, number>;
+  /** Gmail calls refused for too many in flight, by user. */
+  gmailConcurrencyRefusals: Record<string, number>;
 }
 
 /** The OAuth wing's state (clients, users, grants, consent), with the core's own parts. */
@@ -42,6 +52,8 @@ export interface SandboxState extends OAuthState {
   stats: Stats;
   /** What each user spent in the last minute, per API (the per-user limits). */
   usage: UsageLog;
+  /** Gmail requests in flight per user (the per-user concurrency limit). */
+  gmailInFlight: InFlight;
   /** Cross-Account Protection streams and what was pushed to them. */
   risc: RiscState;
 }
@@ -51,16 +63,24 @@ export interface Settings extends OAuthSettings {
   gmailQuotaUnitsPerMinute: number;
   /** Calendar's per-user limit in requests over a sliding minute. */
   calendarRequestsPerMinute: number;
+  /** Gmail's per-user limit on requests in flight; null: no limit. */
+  gmailConcurrentRequestsPerUser: number | null;
 }
 
 export const DEFAULT_ACCESS_TOKEN_TTL_SECONDS = 3599;
 
-export function defaultSettings(): Settings {
+/** The settings a sandbox starts (and resets) with: Google's, unless `overrides` says. */
+export function defaultSettings(overrides: Partial<Settings> = {}): Settings {
   return {
     accessTokenTtlSeconds: DEFAULT_ACCESS_TOKEN_TTL_SECONDS,
     rotateRefreshTokens: false,
+    publishingStatus: 'in_production',
+    expireUnusedRefreshTokens: true,
+    refreshTokensPerClient: DEFAULT_REFRESH_TOKENS_PER_CLIENT,
     gmailQuotaUnitsPerMinute: DEFAULT_GMAIL_QUOTA_UNITS_PER_MINUTE,
     calendarRequestsPerMinute: DEFAULT_CALENDAR_REQUESTS_PER_MINUTE,
+    gmailConcurrentRequestsPerUser: DEFAULT_GMAIL_CONCURRENT_REQUESTS_PER_USER,
+    ...overrides,
   };
 }
 
@@ -70,10 +90,11 @@ function emptyStats(): Stats {
     revocations: 0,
     requests: {},
     quotaUnits: {},
+    gmailConcurrencyRefusals: {},
   };
 }
 
-export function createState(): SandboxState {
+export function createState(settings: Partial<Settings> = {}): SandboxState {
   return {
     clients: new Map(),
     users: new Map(),
@@ -81,22 +102,23 @@ export function createState(): SandboxState {
     pending: new Map(),
     autoApprove: null,
     autoDeny: null,
-    settings: defaultSettings(),
+    settings: defaultSettings(settings),
     faults: [],
     stats: emptyStats(),
     usage: createUsageLog(),
+    gmailInFlight: createInFlight(),
     risc: createRiscState(),
   };
 }
 
-export function clearState(state: SandboxState): void {
+export function clearState(state: SandboxState, settings: Partial<Settings> = {}): void {
   state.clients.clear();
   state.users.clear();
   clearGrantStore(state.grants);
   state.pending.clear();
   state.autoApprove = null;
   state.autoDeny = null;
-  state.settings = defaultSettings();
+  state.settings = defaultSettings(settings);
   state.faults = [];
   state.stats = emptyStats();
   state.usage.clear();

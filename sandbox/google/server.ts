@@ -9,10 +9,15 @@ import type { FastifyInstance } from 'fastify';
 import type { SandboxContext, SeedShift } from './context.ts';
 import { applyFaults, isControlPath, registerControlRoutes } from './control/index.ts';
 import { sendGoogleError } from './google-errors.ts';
-import { authorizeRequest, createSigningKey, registerOAuthRoutes } from './oauth/index.ts';
+import {
+  accessTokenOwner,
+  authorizeRequest,
+  createSigningKey,
+  registerOAuthRoutes,
+} from './oauth/index.ts';
 import { clearState, createState } from './sandbox-state.ts';
-import type { SandboxState } from './sandbox-state.ts';
-import { spendQuota } from './rate-limits.ts';
+import type { SandboxState, Settings } from './sandbox-state.ts';
+import { createGmailConcurrency, spendQuota } from './rate-limits.ts';
 import { registerRiscApiRoutes, registerRiscControlRoutes } from './risc/index.ts';
 import type { RiscDeps } from './risc/index.ts';
 import { applySeed } from './seed.ts';
@@ -44,6 +49,8 @@ export interface GoogleSandboxAppOptions {
   seedDir: string | null;
   /** For fault `rate`; defaults to Math.random. */
   random?: () => number;
+  /** Settings to start (and reset) with instead of Google's defaults. */
+  settings?: Partial<Settings>;
 }
 
 export interface GoogleSandboxApp {
@@ -59,7 +66,7 @@ export async function buildGoogleSandboxApp<G extends MailStoreLike, C extends C
   options: GoogleSandboxAppOptions,
   modules: { gmail: ApiModule<G>; calendar: ApiModule<C> },
 ): Promise<GoogleSandboxApp> {
-  const state = createState();
+  const state = createState(options.settings);
   const key = createSigningKey();
   const { now, baseUrl } = options;
   const gmailStore = modules.gmail.createStore(now);
@@ -86,6 +93,24 @@ export async function buildGoogleSandboxApp<G extends MailStoreLike, C extends C
     const name = `${request.method} ${route.replaceAll('::', ':')}`;
     state.stats.requests[name] = (state.stats.requests[name] ?? 0) + 1;
   });
+  const access = { grants: state.grants, users: state.users, now };
+  const concurrency = createGmailConcurrency({
+    inFlight: state.gmailInFlight,
+    limit: () => state.settings.gmailConcurrentRequestsPerUser,
+    owner: (token) => accessTokenOwner(access, token),
+    refused(email) {
+      const refusals = state.stats.gmailConcurrencyRefusals;
+      refusals[email] = (refusals[email] ?? 0) + 1;
+    },
+  });
+  // Before the faults: a request slowed by injected latency holds its slot meanwhile.
+  app.addHook('onRequest', concurrency.onRequest);
+  app.addHook('onSend', (request, _reply, payload, done) => {
+    concurrency.release(request);
+    done(null, payload);
+  });
+  app.addHook('onResponse', async (request) => concurrency.release(request));
+  app.addHook('onRequestAbort', async (request) => concurrency.release(request));
   app.addHook('onRequest', (request, reply) =>
     applyFaults({ faults: () => state.faults, random }, request, reply),
   );
@@ -95,13 +120,8 @@ export async function buildGoogleSandboxApp<G extends MailStoreLike, C extends C
     now,
     users: state.users,
     authorize: (request, reply, anyOfScopes, userId) =>
-      authorizeRequest(
-        { grants: state.grants, users: state.users, now },
-        request,
-        reply,
-        anyOfScopes,
-        userId,
-      ),
+      authorizeRequest(access, request, reply, anyOfScopes, userId),
+    holdGmailSlot: concurrency.holdSlot,
     spendQuota: (reply, api, email, units) =>
       spendQuota(
         {
@@ -124,7 +144,7 @@ export async function buildGoogleSandboxApp<G extends MailStoreLike, C extends C
   };
 
   async function reset(): Promise<void> {
-    clearState(state);
+    clearState(state, options.settings);
     await gmailStore.reset();
     await calendarStore.reset();
     if (options.seedDir === null) return;

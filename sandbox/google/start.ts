@@ -5,6 +5,7 @@
 import { fileURLToPath } from 'node:url';
 import { createCalendarStore, loadCalendarSeed, registerCalendarRoutes } from './calendar/index.ts';
 import { createGmailStore, loadGmailSeed, registerGmailRoutes } from './gmail/index.ts';
+import type { Settings } from './sandbox-state.ts';
 import { buildGoogleSandboxApp } from './server.ts';
 
 export interface GoogleSandboxOptions {
@@ -16,6 +17,12 @@ export interface GoogleSandboxOptions {
   seed?: string | false;
   /** The sandbox clock (default: the real one). */
   now?: () => Date;
+  /**
+   * Settings to start (and reset) with instead of Google's defaults, as `PUT
+   * /__sandbox/settings` takes them: e.g. `{ gmailConcurrentRequestsPerUser: 3 }`,
+   * `{ publishingStatus: 'testing' }`, `{ refreshTokensPerClient: 2 }`.
+   */
+  settings?: Partial<Settings>;
 }
 
 export interface GoogleSandbox {
@@ -53,6 +60,7 @@ export async function startGoogleSandbox(
       now: options.now ?? (() => new Date()),
       baseUrl: () => url,
       seedDir: seed === false ? null : seed,
+      ...(options.settings ? { settings: options.settings } : {}),
     },
     API_MODULES,
   );

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { TidingsError } from '../errors.ts';
-import { createConnectionGate } from './connection-gate.ts';
+import { createConnectionGate, NARROWED_FOR_MS } from './connection-gate.ts';
+import type { ConnectionGate } from './connection-gate.ts';
 import { createGoogleApi } from './google-api.ts';
 import { formatBatchRequest, parseBatchResponse } from './gmail-batch.ts';
 import type { TokenSource } from './token-source.ts';
@@ -43,7 +44,11 @@ function googleError(code: number, reason: string) {
  * A fake Google: `list` answers messages.list; `parts(round, id)` answers each inner call
  * of batch number `round` (0-based) by the message id it asks for.
  */
-function harness(list: unknown, parts: (round: number, id: string) => PartReply) {
+function harness(
+  list: unknown,
+  parts: (round: number, id: string, position: number) => PartReply,
+  options: { gate?: ConnectionGate } = {},
+) {
   const exchanges: Exchange[] = [];
   const sleeps: number[] = [];
   const refreshes: string[] = [];
@@ -77,7 +82,7 @@ function harness(list: unknown, parts: (round: number, id: string) => PartReply)
       .map((part) => /Content-ID: <([^>]+)>/.exec(part)?.[1] ?? '');
     const answer = calls.map((line, i): [string, PartReply] => {
       const id = /messages\/([^?/ ]+)/.exec(line)?.[1] ?? '';
-      return [ids[i] ?? '', parts(round, id)];
+      return [ids[i] ?? '', parts(round, id, i)];
     });
     return new Response(multipart(answer, 'batch_x'), {
       headers: { 'content-type': 'multipart/mixed; boundary=batch_x' },
@@ -94,6 +99,7 @@ function harness(list: unknown, parts: (round: number, id: string) => PartReply)
       sleeps.push(ms);
     },
     now: () => new Date('2026-11-25T10:00:00Z'),
+    ...(options.gate ? { gate: options.gate } : {}),
   });
   return { api, exchanges, sleeps, refreshes };
 }
@@ -231,6 +237,151 @@ describe('listing through the batch endpoint', () => {
       { messages: [], resultSizeEstimate: 0 },
       1,
     ]);
+  });
+});
+
+/** Gmail's answer to a call past the user's concurrency limit. */
+const TOO_MANY: PartReply = {
+  status: 429,
+  body: {
+    error: {
+      code: 429,
+      message: 'Too many concurrent requests for user.',
+      errors: [
+        {
+          message: 'Too many concurrent requests for user.',
+          domain: 'global',
+          reason: 'rateLimitExceeded',
+        },
+      ],
+      status: 'RESOURCE_EXHAUSTED',
+    },
+  },
+};
+
+function listOf(count: number) {
+  const ids = Array.from({ length: count }, (_, i) => `m${String(i).padStart(2, '0')}`);
+  return { ids, list: { messages: ids.map((id) => ({ id, threadId: `t${id}` })) } };
+}
+
+/** The message ids each batch asked for, batch by batch. */
+function batchIds(exchanges: Exchange[]): string[][] {
+  return exchanges
+    .filter((e) => e.method === 'POST')
+    .map((e) => e.calls.map((line) => /messages\/([^?/ ]+)/.exec(line)?.[1] ?? '?'));
+}
+
+describe("under Gmail's concurrency limit", () => {
+  it('sends at most ten gets per batch, one batch after another', async () => {
+    const { ids, list } = listOf(25);
+    const h = harness(list, (_round, id) => ok(id));
+    const result = await h.api.gmail.listMessagesWith({}, { format: 'minimal' });
+    expect({
+      ids: result.messages.map((m) => m.id),
+      batches: batchIds(h.exchanges),
+    }).toStrictEqual({ ids, batches: [ids.slice(0, 10), ids.slice(10, 20), ids.slice(20)] });
+  });
+
+  it('sends the parts refused for too many at once again at once, in batches as wide as Gmail took', async () => {
+    const { ids, list } = listOf(10);
+    // Gmail takes three calls of a batch at once and refuses the rest.
+    const h = harness(list, (_round, id, position) => (position < 3 ? ok(id) : TOO_MANY));
+    const result = await h.api.gmail.listMessagesWith({}, { format: 'minimal' });
+    expect({
+      ids: result.messages.map((m) => m.id),
+      batches: batchIds(h.exchanges),
+      sleeps: h.sleeps,
+    }).toStrictEqual({
+      ids,
+      batches: [ids, ids.slice(3, 6), ids.slice(6, 9), ids.slice(9)],
+      sleeps: [],
+    });
+  });
+
+  it("keeps the connection's Gmail calls that narrow for a minute after the last refusal", async () => {
+    let clock = Date.parse('2026-11-25T10:00:00Z');
+    const gate = createConnectionGate(50, () => clock);
+    const { ids, list } = listOf(10);
+    let refusing = true;
+    const h = harness(
+      list,
+      (_round, id, position) => (refusing && position >= 4 ? TOO_MANY : ok(id)),
+      { gate },
+    );
+    await h.api.gmail.listMessagesWith({}, { format: 'minimal' });
+    refusing = false;
+    const widths = async () => {
+      const before = batchIds(h.exchanges).length;
+      await h.api.gmail.listMessagesWith({}, { format: 'minimal' });
+      return batchIds(h.exchanges)
+        .slice(before)
+        .map((batch) => batch.length);
+    };
+    const soon = await widths();
+    clock += NARROWED_FOR_MS;
+    const later = await widths();
+    expect({ soon, later, all: ids.length }).toStrictEqual({
+      soon: [4, 4, 2],
+      later: [10],
+      all: 10,
+    });
+  });
+
+  it('counts refusals as failed attempts when nothing got through, and ends in provider_rate_limited', async () => {
+    const h = harness(LIST, () => TOO_MANY);
+    const error = await h.api.gmail.listMessagesWith({}, { format: 'minimal' }).catch((e) => e);
+    expect({
+      code: error instanceof TidingsError ? error.code : error,
+      message: (error as Error).message,
+      batches: batchIds(h.exchanges),
+      sleeps: h.sleeps,
+    }).toStrictEqual({
+      code: 'provider_rate_limited',
+      message: 'Google answered 429 (rateLimitExceeded) to gmail.messages.get',
+      // Retries 2: three attempts of the first message, one call at a time after the first.
+      batches: [['a', 'b', 'c'], ['a'], ['a']],
+      sleeps: [250, 500],
+    });
+  });
+
+  it('narrows parallel gets refused for too many at once until Gmail takes them all', async () => {
+    const gate = createConnectionGate(50);
+    let inFlight = 0;
+    let peakAfterRefusals = 0;
+    let refused = 0;
+    const fakeFetch = (async () => {
+      inFlight += 1;
+      try {
+        if (inFlight > 3) {
+          refused += 1;
+          return Response.json(TOO_MANY.body, { status: 429 });
+        }
+        if (refused > 0) peakAfterRefusals = Math.max(peakAfterRefusals, inFlight);
+        await new Promise((resolve) => setImmediate(resolve));
+        return Response.json({ id: 'm', threadId: 't' });
+      } finally {
+        inFlight -= 1;
+      }
+    }) as typeof fetch;
+    const api = createGoogleApi({
+      apiRoot: 'https://google.test',
+      tokens: { accessToken: async () => 'ya29.t', refreshAfterRejection: async () => 'ya29.t' },
+      connectionId: 'c1',
+      fetch: fakeFetch,
+      gate,
+      random: () => 0.5,
+      // A backoff lets the calls in flight go on, as real time would.
+      sleep: () => new Promise((resolve) => setImmediate(resolve)),
+    });
+    const got = await Promise.all(
+      Array.from({ length: 8 }, (_, i) => api.gmail.getMessage(`m${i}`, { format: 'minimal' })),
+    );
+    expect({
+      got: got.length,
+      refused,
+      peakAfterRefusals,
+      capacity: gate.lane('gmail', 10).capacity('c1'),
+    }).toStrictEqual({ got: 8, refused: 5, peakAfterRefusals: 3, capacity: 3 });
   });
 });
 

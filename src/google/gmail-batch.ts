@@ -1,14 +1,16 @@
 /**
  * Gmail's batch endpoint (`POST {root}/batch/gmail/v1`, `multipart/mixed`): many GET calls
- * in one HTTP round trip. Each inner call still costs its own quota and can fail on its
- * own, so every part is mapped to a value or a failure; parts that failed transiently
- * (429, 5xx, a rate-limit 403) are sent again in a smaller batch after backoff, parts
- * refused with 401 once more after one forced refresh, the rest are final. The outer
- * request runs through the same retry loop as every other call, and holds one permit of
- * the connection's gate per inner call.
+ * in one HTTP round trip. Each inner call still costs its own quota, runs at the same time
+ * as the others and can fail on its own, so every part is mapped to a value or a failure:
+ * parts Gmail refused for too many calls at once are sent again at once in narrower
+ * batches, parts that failed otherwise transiently (429, 5xx, a rate-limit 403) again
+ * after backoff, parts refused with 401 once more after one forced refresh; the rest are
+ * final. The outer request runs through the same retry loop as every other call, and
+ * holds one permit of the connection's gate per inner call.
  */
 import { randomBytes } from 'node:crypto';
 import type { z } from 'zod';
+import { isRetryable, translateGoogleFailure } from './google-failure.ts';
 import type { GoogleFailure } from './google-failure.ts';
 import {
   buildUrl,
@@ -19,8 +21,12 @@ import {
 } from './google-request.ts';
 import type { Attempt, QueryValue, RequestDeps } from './google-request.ts';
 
-/** Google: up to 100 calls per batch, more than 50 discouraged. */
-export const MAX_BATCH_CALLS = 50;
+/**
+ * Google takes up to 100 calls per batch and discourages more than 50, but the calls of a
+ * batch run at once, and Gmail refuses a user's calls past a handful in flight (public
+ * clients see it from about 25 per batch; 10 rarely fails).
+ */
+export const MAX_BATCH_CALLS = 10;
 
 export interface BatchCall {
   /** Path below the API root, starting with `/gmail/v1/`. */
@@ -143,23 +149,101 @@ async function sendBatch(
 }
 
 /**
- * Runs GET calls through the batch endpoint, at most `MAX_BATCH_CALLS` per batch (the
- * batches of one round go out together), and answers each call's value or final failure
- * in call order.
+ * Gmail's answer to a call past the user's concurrency limit: 429 rateLimitExceeded "Too
+ * many concurrent requests for user." It says nothing is wrong with the call, only that
+ * too many ran at once.
+ */
+export function isConcurrencyRefusal(failure: GoogleFailure): boolean {
+  return (
+    failure.kind === 'http' &&
+    failure.status === 429 &&
+    /too many concurrent requests/i.test(failure.message)
+  );
+}
+
+/** Whether a request attempt (`Attempt`) ended in Gmail's concurrency refusal. */
+export function isRefusedAttempt(result: unknown): boolean {
+  if (typeof result !== 'object' || result === null) return false;
+  const attempt = result as Partial<Attempt<unknown>>;
+  return (
+    attempt.ok === false && attempt.failure !== undefined && isConcurrencyRefusal(attempt.failure)
+  );
+}
+
+/** What one round made of its calls (by call index). */
+interface Round {
+  /** Calls that got through to Gmail (answered, whatever the answer). */
+  accepted: number;
+  /** Refused for too many at once. */
+  refused: Array<{ index: number; failure: GoogleFailure }>;
+  /** Failed transiently otherwise: each counts as a failed attempt. */
+  failed: Array<{ index: number; failure: GoogleFailure }>;
+  /** Answered 401: sent again once after a forced refresh. */
+  rejected: number[];
+}
+
+/** Settles what each part answered in `results` and sorts out what to send again. */
+function readRound<T>(
+  deps: RequestDeps,
+  schema: z.ZodType<T>,
+  operation: string,
+  answers: ReadonlyArray<{ ids: readonly number[]; parts: Map<number, RawPart> }>,
+  results: Array<BatchResult<T> | undefined>,
+  refreshed: boolean,
+): Round {
+  const round: Round = { accepted: 0, refused: [], failed: [], rejected: [] };
+  for (const { ids, parts } of answers) {
+    for (const index of ids) {
+      const part = parts.get(index);
+      const failure: GoogleFailure | null = !part
+        ? { kind: 'invalid_response', operation, problem: 'batch part missing' }
+        : part.status >= 200 && part.status < 300
+          ? null
+          : httpFailure(operation, part.status, part.body, part.retryAfter, deps.now());
+      if (failure !== null && isConcurrencyRefusal(failure)) {
+        round.refused.push({ index, failure });
+        continue;
+      }
+      round.accepted += 1;
+      if (failure === null) results[index] = parseSuccess(schema, operation, part?.body ?? '');
+      else if (failure.kind === 'http' && failure.status === 401 && !refreshed)
+        round.rejected.push(index);
+      else if (isRetryable(failure)) round.failed.push({ index, failure });
+      else results[index] = { ok: false, failure };
+    }
+  }
+  return round;
+}
+
+/**
+ * Runs GET calls through the batch endpoint and answers each call's value, or its final
+ * failure when `tolerate` accepts it (a message gone since the listing), in call order;
+ * any other final failure ends the whole at once as our error (no part of an answer).
+ * A round sends as many calls as the connection's gate has room for, at most
+ * `MAX_BATCH_CALLS` per batch. Parts Gmail refused for too many at once go again at once,
+ * in batches no wider than what it accepted (the gate is narrowed to that); they count as
+ * a failed attempt only when nothing got through (other clients of the user hold its
+ * slots). Other transient failures always count, and go again after backoff (or
+ * `Retry-After`). A call that failed more than `retries` times, or for good, has its
+ * final failure; nothing is dropped or answered twice.
  */
 export async function batchGet<T>(
   deps: RequestDeps,
   schema: z.ZodType<T>,
   operation: string,
   calls: readonly BatchCall[],
+  tolerate: (failure: GoogleFailure) => boolean = () => false,
 ): Promise<BatchResult<T>[]> {
   const results: Array<BatchResult<T> | undefined> = new Array(calls.length);
+  const attempts = new Array<number>(calls.length).fill(0);
   let pending = calls.map((_call, index) => index);
   let refreshed = false;
-  for (let round = 0; pending.length > 0; round++) {
+  while (pending.length > 0) {
+    const room = Math.max(1, deps.gate.capacity(deps.connectionId));
+    const width = Math.min(MAX_BATCH_CALLS, room);
+    const taken = pending.slice(0, Math.max(1, Math.floor(room / width)) * width);
     const chunks: number[][] = [];
-    for (let i = 0; i < pending.length; i += MAX_BATCH_CALLS)
-      chunks.push(pending.slice(i, i + MAX_BATCH_CALLS));
+    for (let i = 0; i < taken.length; i += width) chunks.push(taken.slice(i, i + width));
     let usedToken = '';
     const answers = await Promise.all(
       chunks.map((ids) =>
@@ -177,40 +261,30 @@ export async function batchGet<T>(
         }).then((parts) => ({ ids, parts })),
       ),
     );
-    const again: number[] = [];
-    const rejected: number[] = [];
-    let wait = 0;
-    for (const { ids, parts } of answers) {
-      for (const index of ids) {
-        const part = parts.get(index);
-        const failure: GoogleFailure | null = !part
-          ? { kind: 'invalid_response', operation, problem: 'batch part missing' }
-          : part.status >= 200 && part.status < 300
-            ? null
-            : httpFailure(operation, part.status, part.body, part.retryAfter, deps.now());
-        if (part && failure === null) {
-          results[index] = parseSuccess(schema, operation, part.body);
-          continue;
-        }
-        if (failure?.kind === 'http' && failure.status === 401 && !refreshed) {
-          rejected.push(index);
-          continue;
-        }
-        const delay = failure ? retryDelayMs(deps, failure, round) : null;
-        if (failure && delay !== null) {
-          again.push(index);
-          wait = Math.max(wait, delay);
-          continue;
-        }
-        results[index] = { ok: false, failure: failure! };
+    const round = readRound(deps, schema, operation, answers, results, refreshed);
+    if (round.refused.length > 0) deps.gate.narrow(deps.connectionId, round.accepted);
+    const throttled = round.accepted > 0;
+    const counted = throttled ? round.failed : [...round.failed, ...round.refused];
+    const again = throttled ? round.refused.map((r) => r.index) : [];
+    let wait: number | null = null;
+    for (const { index, failure } of counted) {
+      attempts[index] = (attempts[index] ?? 0) + 1;
+      const delay = retryDelayMs(deps, failure, attempts[index]! - 1);
+      if (delay === null) {
+        results[index] = { ok: false, failure };
+        continue;
       }
+      again.push(index);
+      wait = Math.max(wait ?? 0, delay);
     }
-    if (rejected.length > 0) {
+    if (round.rejected.length > 0) {
       refreshed = true;
       await deps.tokens.refreshAfterRejection(deps.connectionId, usedToken);
     }
-    if (again.length > 0) await deps.sleep(wait);
-    pending = [...rejected, ...again].sort((a, b) => a - b);
+    const fatal = results.find((result) => result?.ok === false && !tolerate(result.failure));
+    if (fatal?.ok === false) throw translateGoogleFailure(fatal.failure);
+    if (wait !== null) await deps.sleep(wait);
+    pending = [...round.rejected, ...again, ...pending.slice(taken.length)].sort((a, b) => a - b);
   }
   return results as BatchResult<T>[];
 }

@@ -2,25 +2,30 @@
  * Gmail v1 read calls (messages, threads, labels, profile, attachments) over the request
  * core.
  *
- * Listing with headers costs two sequential round trips whatever the page size: one
- * `messages.list`, then ONE batch request (`POST /batch/gmail/v1`) carrying every
- * `messages.get` of the page (pages are at most 50, Google's advised batch ceiling). Why
- * the batch rather than a wave of parallel gets: measured against the sandbox with 50 ms
- * per call (bench/README.md), both are two round trips deep, but the batch is one HTTP
- * exchange instead of up to fifty, so it costs far less CPU on both ends and its depth
- * does not depend on how many sockets the pool opens; inner calls that fail are retried
- * alone in a smaller batch (`gmail-batch.ts`). Either way the connection's gate bounds
- * what is in flight for one mailbox across concurrent requests: a batch holds one permit
- * per inner call. A message deleted between the list and the get (404) is left out of the
- * page rather than failing it.
+ * Listing with headers costs one `messages.list`, then batch requests (`POST
+ * /batch/gmail/v1`) carrying the page's `messages.get`s, ten at most each: two sequential
+ * round trips for a page of up to ten, one more per further ten. Why the batch rather
+ * than a wave of parallel gets: measured against the sandbox with 50 ms per call
+ * (bench/README.md), the batch is one HTTP exchange instead of many, so it costs far less
+ * CPU on both ends and its depth does not depend on how many sockets the pool opens;
+ * inner calls that fail are retried alone (`gmail-batch.ts`).
+ *
+ * Gmail refuses a user's calls past a handful in flight at once (429 "Too many concurrent
+ * requests for user"), counting each inner call of a batch. So every Gmail call of a
+ * connection goes through the gate's Gmail lane, shared by every client of the process:
+ * at most `GMAIL_CALLS_IN_FLIGHT` at once (a batch holds one permit per inner call), and
+ * fewer for a minute after Gmail refused some (the lane is narrowed to what it accepted).
+ * A message deleted between the list and the get (404) is left out of the page rather
+ * than failing it.
  *
  * The mailbox address (`getProfile`) is kept per connection for an hour.
  */
+import { narrowOnRefusal } from './connection-gate.ts';
 import type { ConnectionMemo } from './connection-memo.ts';
-import { batchGet } from './gmail-batch.ts';
+import { batchGet, isRefusedAttempt } from './gmail-batch.ts';
 import type { BatchCall } from './gmail-batch.ts';
-import { translateGoogleFailure } from './google-failure.ts';
-import type { GoogleRequester, QueryValue, RequestDeps } from './google-request.ts';
+import { createRequester } from './google-request.ts';
+import type { QueryValue, RequestDeps } from './google-request.ts';
 import {
   GmailAttachmentSchema,
   GmailLabelListSchema,
@@ -70,6 +75,12 @@ export interface GmailApi {
 
 export const PROFILE_TTL_MS = 60 * 60_000;
 
+/**
+ * Gmail calls in flight per connection (the gate's Gmail lane): half of what Gmail is
+ * seen to accept for one user, so a second client of the same account still fits.
+ */
+export const GMAIL_CALLS_IN_FLIGHT = 10;
+
 const BASE = '/gmail/v1/users/me';
 
 function getQuery(params: GmailGetParams): Record<string, QueryValue> {
@@ -82,11 +93,11 @@ function getQuery(params: GmailGetParams): Record<string, QueryValue> {
   return { format: params.format };
 }
 
-export function createGmailApi(
-  request: GoogleRequester,
-  deps: RequestDeps,
-  memo: ConnectionMemo,
-): GmailApi {
+/** The Gmail client of one connection, its calls bounded by the gate's Gmail lane. */
+export function createGmailApi(shared: RequestDeps, memo: ConnectionMemo): GmailApi {
+  const lane = shared.gate.lane('gmail', GMAIL_CALLS_IN_FLIGHT);
+  const deps: RequestDeps = { ...shared, gate: narrowOnRefusal(lane, isRefusedAttempt) };
+  const request = createRequester(deps);
   const api: GmailApi = {
     listMessages: (params) =>
       request(GmailMessageListSchema, {
@@ -112,13 +123,14 @@ export function createGmailApi(
         path: `${BASE}/messages/${encodeURIComponent(ref.id)}`,
         query: getQuery(get),
       }));
-      const results = await batchGet(deps, GmailMessageSchema, 'gmail.messages.get', calls);
-      const messages: GmailMessage[] = [];
-      for (const result of results) {
-        if (result.ok) messages.push(result.value);
-        else if (result.failure.kind !== 'http' || result.failure.status !== 404)
-          throw translateGoogleFailure(result.failure);
-      }
+      const results = await batchGet(
+        deps,
+        GmailMessageSchema,
+        'gmail.messages.get',
+        calls,
+        (failure) => failure.kind === 'http' && failure.status === 404,
+      );
+      const messages = results.flatMap((result) => (result.ok ? [result.value] : []));
       return {
         messages,
         ...(list.nextPageToken ? { nextPageToken: list.nextPageToken } : {}),

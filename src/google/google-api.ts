@@ -87,7 +87,7 @@ export function createGoogleApi(deps: GoogleApiDeps): GoogleApi {
   const request = createRequester(resolved);
   const memo = deps.memo ?? createConnectionMemo(resolved.now);
   return {
-    gmail: createGmailApi(request, resolved, memo),
+    gmail: createGmailApi(resolved, memo),
     calendar: createCalendarApi(request, deps.connectionId, memo),
   };
 }

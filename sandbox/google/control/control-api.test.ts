@@ -118,8 +118,12 @@ describe('control API', () => {
       {
         accessTokenTtlSeconds: 3599,
         rotateRefreshTokens: false,
+        publishingStatus: 'in_production',
+        expireUnusedRefreshTokens: true,
+        refreshTokensPerClient: 100,
         gmailQuotaUnitsPerMinute: 15_000,
         calendarRequestsPerMinute: 600,
+        gmailConcurrentRequestsPerUser: 20,
       },
       [],
     ]);

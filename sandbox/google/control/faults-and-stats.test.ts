@@ -199,6 +199,8 @@ describe('stats', () => {
         'POST /revoke': 1,
       },
       quotaUnits: { 'sam@example.com': 10 },
+      gmailConcurrencyRefusals: {},
+      gmailInFlight: {},
     });
   });
 
@@ -211,6 +213,8 @@ describe('stats', () => {
       revocations: 0,
       requests: {},
       quotaUnits: {},
+      gmailConcurrencyRefusals: {},
+      gmailInFlight: {},
     });
   });
 });

@@ -1,9 +1,10 @@
 /**
  * The control routes about the sandbox as a whole: `POST /__sandbox/reset` (back to the
- * seed), `PUT /__sandbox/settings` (token lifetime, refresh-token rotation, the per-user
- * limits; answers every setting), `GET|POST|DELETE /__sandbox/faults` (injected faults,
- * which `faults.ts` applies) and `GET /__sandbox/stats` (grants, revocations, requests by
- * route, quota units by user).
+ * seed), `PUT /__sandbox/settings` (token lifetime, refresh-token rotation and expiries,
+ * the per-user limits; answers every setting), `GET|POST|DELETE /__sandbox/faults`
+ * (injected faults, which `faults.ts` applies) and `GET /__sandbox/stats` (grants,
+ * revocations, requests by route, quota units by user, Gmail calls refused for
+ * concurrency by user, Gmail requests in flight now by user).
  */
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
@@ -14,8 +15,13 @@ import { invalid, parse } from './control-body.ts';
 const SettingsBody = z.strictObject({
   accessTokenTtlSeconds: z.number().int().min(1).max(86_400).optional(),
   rotateRefreshTokens: z.boolean().optional(),
+  publishingStatus: z.enum(['in_production', 'testing']).optional(),
+  expireUnusedRefreshTokens: z.boolean().optional(),
+  refreshTokensPerClient: z.number().int().min(1).max(1_000).optional(),
   gmailQuotaUnitsPerMinute: z.number().int().min(1).max(1_000_000).optional(),
   calendarRequestsPerMinute: z.number().int().min(1).max(1_000_000).optional(),
+  /** null switches the limit off. */
+  gmailConcurrentRequestsPerUser: z.number().int().min(1).max(1_000).nullable().optional(),
 });
 
 const FaultBody = z.strictObject({
@@ -81,5 +87,8 @@ export function registerFaultRoutes(app: FastifyInstance, state: SandboxState): 
 }
 
 export function registerStatsRoute(app: FastifyInstance, state: SandboxState): void {
-  app.get('/__sandbox/stats', async () => structuredClone(state.stats));
+  app.get('/__sandbox/stats', async () => ({
+    ...structuredClone(state.stats),
+    gmailInFlight: Object.fromEntries(state.gmailInFlight),
+  }));
 }

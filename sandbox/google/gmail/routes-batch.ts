@@ -2,16 +2,20 @@
  * `POST /batch/gmail/v1`: runs up to 100 Gmail calls from one multipart request. Each call
  * is dispatched through the same server (so it is authorized, counted and quota-charged
  * on its own) with the outer Authorization header unless it carries its own; calls fail
- * individually.
+ * individually. The calls run at once, so each takes a slot of its user's concurrency
+ * limit first, in order, until its answer: the ones past the limit are answered 429
+ * "Too many concurrent requests for user." without running.
  */
 import { randomBytes } from 'node:crypto';
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import type { SandboxContext } from '../context.ts';
+import type { GmailSlot, SandboxContext } from '../context.ts';
 import { type BatchAnswer, type BatchCall, formatBatch, parseBatch } from './batch-format.ts';
 import { parseStructured } from './mime-headers.ts';
 import { sendInvalid } from './route-support.ts';
 
 const MAX_CALLS = 100;
+const JSON_TYPE = { 'Content-Type': 'application/json; charset=UTF-8' };
+const CONCURRENCY_MESSAGE = 'Too many concurrent requests for user.';
 
 function errorBody(code: number, message: string, reason: string, status: string): string {
   return JSON.stringify({
@@ -23,8 +27,9 @@ async function dispatch(
   app: FastifyInstance,
   call: BatchCall | undefined,
   authorization: string | undefined,
+  slot: GmailSlot | null,
 ): Promise<BatchAnswer> {
-  const json = { 'Content-Type': 'application/json; charset=UTF-8' };
+  const json = JSON_TYPE;
   if (!call) {
     const body = errorBody(400, 'Failed to parse batch part.', 'badRequest', 'INVALID_ARGUMENT');
     return { contentId: '', status: 400, headers: json, body };
@@ -33,7 +38,7 @@ async function dispatch(
     const body = errorBody(404, 'Not Found', 'notFound', 'NOT_FOUND');
     return { contentId: call.contentId, status: 404, headers: json, body };
   }
-  const headers: Record<string, string> = { ...call.headers };
+  const headers: Record<string, string> = { ...call.headers, ...slot?.headers };
   if (!headers.authorization && authorization) headers.authorization = authorization;
   const response = await app.inject({
     method: call.method as 'GET',
@@ -51,6 +56,43 @@ async function dispatch(
     },
     body: response.body,
   };
+}
+
+/** The answer of a call refused for the user's concurrency limit. */
+function refusedAnswer(call: BatchCall): BatchAnswer {
+  const body = errorBody(429, CONCURRENCY_MESSAGE, 'rateLimitExceeded', 'RESOURCE_EXHAUSTED');
+  return { contentId: call.contentId, status: 429, headers: { ...JSON_TYPE }, body };
+}
+
+/**
+ * Runs the calls at once: every Gmail call takes its slot first (in order, before any
+ * runs), then runs and frees it once answered; a call without a slot is refused.
+ */
+function runAll(
+  app: FastifyInstance,
+  ctx: SandboxContext,
+  calls: readonly (BatchCall | undefined)[],
+  authorization: string | undefined,
+): Promise<BatchAnswer[]> {
+  const hold = ctx.holdGmailSlot;
+  const slotted = calls.map((call) => {
+    if (!call || !hold || !call.url.startsWith('/gmail/v1/')) return { call, slot: null };
+    return {
+      call,
+      slot: hold(call.headers.authorization ?? authorization) ?? ('refused' as const),
+    };
+  });
+  return Promise.all(
+    slotted.map(async ({ call, slot }) => {
+      if (call && slot === 'refused') return refusedAnswer(call);
+      const held = slot === 'refused' ? null : slot;
+      try {
+        return await dispatch(app, call, authorization, held);
+      } finally {
+        held?.release();
+      }
+    }),
+  );
 }
 
 export function registerBatchRoute(app: FastifyInstance, ctx: SandboxContext): void {
@@ -86,7 +128,7 @@ export function registerBatchRoute(app: FastifyInstance, ctx: SandboxContext): v
         );
       }
       const authorization = request.headers.authorization;
-      const answers = await Promise.all(calls.map((call) => dispatch(app, call, authorization)));
+      const answers = await runAll(app, ctx, calls, authorization);
       const outer = `batch_${randomBytes(9).toString('base64url')}`;
       reply.header('content-type', `multipart/mixed; boundary=${outer}`);
       return formatBatch(answers, outer);

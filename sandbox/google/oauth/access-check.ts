@@ -16,13 +16,23 @@ import {
 /** The bearer token of a request (header first, then `access_token` query), or null. */
 export function bearerToken(request: FastifyRequest): string | null {
   const header = request.headers.authorization;
-  if (typeof header === 'string') {
-    const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
-    return match?.[1] ?? null;
-  }
+  if (typeof header === 'string') return bearerOf(header);
   const query = request.query as Record<string, unknown> | undefined;
   const value = query?.access_token;
   return typeof value === 'string' && value !== '' ? value : null;
+}
+
+/** The Bearer token of an `Authorization` header value, or null. */
+export function bearerOf(header: string | undefined): string | null {
+  if (header === undefined) return null;
+  return /^Bearer\s+(\S+)\s*$/i.exec(header)?.[1] ?? null;
+}
+
+/** The email of the user a usable access token belongs to, or null (no check of scopes). */
+export function accessTokenOwner(deps: AccessCheckDeps, token: string | null): string | null {
+  if (token === null) return null;
+  const record = usableToken(deps.grants, token, 'access', deps.now().getTime());
+  return record && deps.users.has(record.email) ? record.email : null;
 }
 
 export interface AccessCheckDeps {

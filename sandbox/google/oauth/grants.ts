@@ -2,6 +2,9 @@
  * Grants, authorization codes and tokens, in memory. A grant is what one user gave one
  * client; revoking any of its tokens revokes the grant and every token issued under it.
  * Revoked tokens are kept (marked) so a second revocation can answer 200 like Google.
+ * Refresh tokens also stop working on their own, as Google's do: past the per-client
+ * limit (the oldest first), seven days after issue for an app in Testing, and after six
+ * months unused.
  */
 import { randomBytes } from 'node:crypto';
 
@@ -11,7 +14,7 @@ export interface Grant {
   email: string;
   /** Every scope ever granted under this grant (what `include_granted_scopes` adds). */
   scopes: Set<string>;
-  /** Live refresh tokens, oldest first (at most `MAX_REFRESH_TOKENS`). */
+  /** Live refresh tokens, oldest first (at most the per-client limit). */
   refreshTokens: string[];
 }
 
@@ -36,8 +39,14 @@ export interface IssuedToken {
   email: string;
   scopes: string[];
   accessType: 'online' | 'offline';
-  /** Epoch ms; refresh tokens never expire by time. */
+  /**
+   * Epoch ms; refresh tokens have no end (`Infinity`) unless issued to an app in Testing.
+   */
   expiresAt: number;
+  /** Epoch ms of issue. */
+  issuedAt: number;
+  /** Epoch ms of the last refresh made with it (refresh tokens), else of issue. */
+  lastUsedAt: number;
   revoked: boolean;
   /** Set when the grant ended by a Workspace session-control expiry (`invalid_rapt`). */
   errorSubtype: 'invalid_rapt' | null;
@@ -51,8 +60,12 @@ export interface GrantStore {
 }
 
 /** Google keeps at most this many live refresh tokens per account per client. */
-export const MAX_REFRESH_TOKENS = 100;
+export const DEFAULT_REFRESH_TOKENS_PER_CLIENT = 100;
 export const CODE_LIFETIME_MS = 5 * 60 * 1000;
+/** How long a refresh token issued to an app in Testing works. */
+export const TESTING_REFRESH_TOKEN_MS = 7 * 24 * 60 * 60 * 1000;
+/** Months without use after which a refresh token stops working. */
+export const UNUSED_REFRESH_TOKEN_MONTHS = 6;
 
 export function createGrantStore(): GrantStore {
   return { grants: new Map(), codes: new Map(), tokens: new Map() };
@@ -135,6 +148,7 @@ export function liveGrant(store: GrantStore, grantId: string): Grant | undefined
 export function issueAccessToken(
   store: GrantStore,
   source: Pick<IssuedToken, 'grantId' | 'clientId' | 'email' | 'scopes' | 'accessType'>,
+  nowMs: number,
   expiresAt: number,
 ): string {
   const token = `ya29.${random(96)}`;
@@ -142,17 +156,31 @@ export function issueAccessToken(
     ...source,
     kind: 'access',
     expiresAt,
+    issuedAt: nowMs,
+    lastUsedAt: nowMs,
     revoked: false,
     errorSubtype: null,
   });
   return token;
 }
 
-/** Issues a refresh token; past the per-client limit the oldest one silently stops working. */
+/** The rules refresh tokens are issued and used under (the OAuth settings). */
+export interface RefreshTokenRules {
+  publishingStatus: 'in_production' | 'testing';
+  expireUnusedRefreshTokens: boolean;
+  refreshTokensPerClient: number;
+}
+
+/**
+ * Issues a refresh token (for seven days when the app is in Testing); past the per-client
+ * limit the oldest ones silently stop working.
+ */
 export function issueRefreshToken(
   store: GrantStore,
   grant: Grant,
   source: Pick<IssuedToken, 'scopes' | 'accessType'>,
+  nowMs: number,
+  rules: RefreshTokenRules,
 ): string {
   const token = `1//0${random(72)}`;
   store.tokens.set(token, {
@@ -161,12 +189,17 @@ export function issueRefreshToken(
     grantId: grant.id,
     clientId: grant.clientId,
     email: grant.email,
-    expiresAt: Number.POSITIVE_INFINITY,
+    expiresAt:
+      rules.publishingStatus === 'testing'
+        ? nowMs + TESTING_REFRESH_TOKEN_MS
+        : Number.POSITIVE_INFINITY,
+    issuedAt: nowMs,
+    lastUsedAt: nowMs,
     revoked: false,
     errorSubtype: null,
   });
   grant.refreshTokens.push(token);
-  while (grant.refreshTokens.length > MAX_REFRESH_TOKENS) {
+  while (grant.refreshTokens.length > rules.refreshTokensPerClient) {
     const oldest = grant.refreshTokens.shift();
     const record = oldest === undefined ? undefined : store.tokens.get(oldest);
     if (record) record.revoked = true;
@@ -184,6 +217,29 @@ export function usableToken(
   const record = store.tokens.get(token);
   if (!record || record.kind !== kind || record.revoked || record.expiresAt <= nowMs) return null;
   return liveGrant(store, record.grantId) ? record : null;
+}
+
+/** When a refresh token last used at `lastUsedAt` stops working for want of use. */
+export function unusedUntil(lastUsedAt: number): number {
+  const end = new Date(lastUsedAt);
+  end.setUTCMonth(end.getUTCMonth() + UNUSED_REFRESH_TOKEN_MONTHS);
+  return end.getTime();
+}
+
+/**
+ * A refresh token that works right now (`usableToken`, and not unused for six months when
+ * that rule is on), or null. Using it is up to the caller (`lastUsedAt`).
+ */
+export function usableRefreshToken(
+  store: GrantStore,
+  token: string,
+  nowMs: number,
+  rules: Pick<RefreshTokenRules, 'expireUnusedRefreshTokens'>,
+): IssuedToken | null {
+  const record = usableToken(store, token, 'refresh', nowMs);
+  if (!record) return null;
+  if (rules.expireUnusedRefreshTokens && unusedUntil(record.lastUsedAt) <= nowMs) return null;
+  return record;
 }
 
 /**

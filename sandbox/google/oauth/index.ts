@@ -11,11 +11,16 @@
  * take the narrow `OAuthState`, which the core's `SandboxState` extends.
  * Nothing here imports from `src/`.
  */
-export { authorizeRequest } from './access-check.ts';
+export { accessTokenOwner, authorizeRequest, bearerOf, bearerToken } from './access-check.ts';
 export { authenticateClient } from './client-auth.ts';
 export type { OAuthClient } from './clients.ts';
 export { renderErrorPage } from './consent-page.ts';
-export { clearGrantStore, createGrantStore, revokeUserGrants } from './grants.ts';
+export {
+  clearGrantStore,
+  createGrantStore,
+  DEFAULT_REFRESH_TOKENS_PER_CLIENT,
+  revokeUserGrants,
+} from './grants.ts';
 export type { GrantStore } from './grants.ts';
 export type { OAuthSettings, OAuthState, OAuthStats } from './oauth-state.ts';
 export { registerOAuthRoutes } from './routes.ts';

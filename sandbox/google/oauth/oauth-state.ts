@@ -17,6 +17,15 @@ export interface OAuthSettings {
   accessTokenTtlSeconds: number;
   /** Refresh responses carry a new refresh token (the old one keeps working). */
   rotateRefreshTokens: boolean;
+  /**
+   * The consent screen's publishing status: refresh tokens issued while it is `testing`
+   * stop working seven days after they were issued.
+   */
+  publishingStatus: 'in_production' | 'testing';
+  /** A refresh token not used for six months stops working (Google always does this). */
+  expireUnusedRefreshTokens: boolean;
+  /** Live refresh tokens per account per client; one more makes the oldest stop working. */
+  refreshTokensPerClient: number;
 }
 
 export interface OAuthStats {

@@ -2,12 +2,14 @@
  * Google's token endpoint, `POST /token`: the `authorization_code` grant (single use,
  * five minutes, PKCE, exact redirect URI) and the `refresh_token` grant (the grant's
  * current scopes; no new refresh token unless the `rotateRefreshTokens` setting asks for
- * one), with Google's error bodies.
+ * one), with Google's error bodies. A refresh token past its end (Testing app, six months
+ * unused, dropped as the oldest past the per-client limit) gets the same `invalid_grant`
+ * "Token has been expired or revoked." as a revoked one.
  */
 import { createHash } from 'node:crypto';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { authenticateClient, sameSecret } from './client-auth.ts';
-import { issueAccessToken, issueRefreshToken, liveGrant, usableToken } from './grants.ts';
+import { issueAccessToken, issueRefreshToken, liveGrant, usableRefreshToken } from './grants.ts';
 import type { AuthCode, IssuedToken } from './grants.ts';
 import { buildIdToken } from './id-token.ts';
 import type { OAuthState } from './oauth-state.ts';
@@ -63,7 +65,7 @@ export function registerTokenRoute(app: FastifyInstance, deps: TokenRouteDeps): 
   ): Record<string, unknown> {
     const nowMs = deps.now().getTime();
     const ttl = state.settings.accessTokenTtlSeconds;
-    const accessToken = issueAccessToken(state.grants, source, nowMs + ttl * 1000);
+    const accessToken = issueAccessToken(state.grants, source, nowMs, nowMs + ttl * 1000);
     const user = state.users.get(source.email);
     const idToken =
       user && source.scopes.includes(OPENID)
@@ -127,7 +129,7 @@ export function registerTokenRoute(app: FastifyInstance, deps: TokenRouteDeps): 
         accessType: record.accessType,
       };
       const refreshToken = record.issueRefresh
-        ? issueRefreshToken(state.grants, grant, source)
+        ? issueRefreshToken(state.grants, grant, source, deps.now().getTime(), state.settings)
         : null;
       state.stats.grants.authorization_code += 1;
       return reply
@@ -144,7 +146,8 @@ export function registerTokenRoute(app: FastifyInstance, deps: TokenRouteDeps): 
           'invalid_request',
           'Missing required parameter: refresh_token',
         );
-      const record = usableToken(state.grants, token, 'refresh', deps.now().getTime());
+      const nowMs = deps.now().getTime();
+      const record = usableRefreshToken(state.grants, token, nowMs, state.settings);
       if (!record && state.grants.tokens.get(token)?.errorSubtype === 'invalid_rapt') {
         return reply.code(400).header('cache-control', 'no-store').send({
           error: 'invalid_grant',
@@ -174,8 +177,15 @@ export function registerTokenRoute(app: FastifyInstance, deps: TokenRouteDeps): 
       // Google may rotate a refresh token in a refresh response; the old one stays valid
       // (Google documents no invalidation) until the grant is revoked or it is dropped as
       // the oldest past the per-client limit.
+      record.lastUsedAt = nowMs;
       const rotated = state.settings.rotateRefreshTokens
-        ? issueRefreshToken(state.grants, grant, { scopes: held, accessType: record.accessType })
+        ? issueRefreshToken(
+            state.grants,
+            grant,
+            { scopes: held, accessType: record.accessType },
+            nowMs,
+            state.settings,
+          )
         : null;
       state.stats.grants.refresh_token += 1;
       return reply.header('cache-control', 'no-store').send(tokenResponse(source, rotated, null));
