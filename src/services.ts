@@ -5,6 +5,7 @@
  */
 import { hkdfSync } from 'node:crypto';
 import type { Config } from './config.ts';
+import { clearAllClaims, clearAllLeases } from './connections/index.ts';
 import { type DatabaseHandle, migrateToLatest, openDatabase } from './db/index.ts';
 import { createMetrics, type Metrics } from './metrics.ts';
 import { createLogger, type Logger } from './log.ts';
@@ -51,6 +52,13 @@ export async function openServices(
   try {
     const outcome = await migrateToLatest(database.db, database.kind);
     if (outcome.applied.length > 0) logger.info({ applied: outcome.applied }, 'database migrated');
+    // Only this process has the embedded database open: a refresh lease or an outbox claim
+    // found now was left by a process that is gone, and would only hold work back.
+    if (database.kind === 'pglite') {
+      const leases = await clearAllLeases(database.db);
+      const claims = await clearAllClaims(database.db);
+      if (leases + claims > 0) logger.info({ leases, claims }, 'released what the last run held');
+    }
     const vault = await createVault(database.db, master.keys);
     return {
       config,

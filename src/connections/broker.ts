@@ -20,6 +20,7 @@ import {
   type Served,
 } from './refresh-connection.ts';
 import { servable } from './refresh-failure.ts';
+import type { Ticker } from './refresh-lease.ts';
 import type { TokenEndpoint } from './token-endpoint.ts';
 import { assertUsable, readConnection } from './usable-row.ts';
 
@@ -36,6 +37,8 @@ export interface BrokerDeps {
   logger: Logger;
   metrics?: ConnectionMetrics;
   random?: () => number;
+  /** Beats the refresh lease's heartbeat (default: a real-time interval). */
+  ticker?: Ticker;
 }
 
 export type RefreshOutcome =

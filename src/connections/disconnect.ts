@@ -2,8 +2,10 @@
  * Disconnecting: the grant is revoked at Google, the ciphertext deleted and the event
  * recorded — the local deletion happens even when Google's revoke fails, and that failure
  * is recorded in the same transaction as the status change. The refresh lease is taken
- * first, so a refresh still at Google finishes before the grant goes, and none can start
- * meanwhile: a late `invalid_grant` can never be taken for a broken grant.
+ * first (and renewed on a heartbeat while Google revokes), so a refresh still at Google
+ * finishes before the grant goes, and none can start meanwhile: a late `invalid_grant`
+ * can never be taken for a broken grant. The disconnect itself goes ahead even if its
+ * lease was lost: the person asked for it, and the revoked row ends any refresh's writes.
  */
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/index.ts';
@@ -11,7 +13,7 @@ import { TidingsError } from '../errors.ts';
 import type { Logger } from '../log.ts';
 import type { Vault } from '../vault/index.ts';
 import type { ConnectionMetrics } from './metrics.ts';
-import { releaseLease, takeLeaseWaiting } from './refresh-lease.ts';
+import { keepLease, releaseLease, type Ticker, takeLeaseWaiting } from './refresh-lease.ts';
 import { ensureDefault, lockUser } from './save-grant.ts';
 import { NO_TOKENS, openTokenBundle } from './token-bundle.ts';
 import { type TokenEndpoint, TokenFailure } from './token-endpoint.ts';
@@ -26,6 +28,8 @@ export interface DisconnectDeps {
   now: () => Date;
   logger: Logger;
   metrics?: ConnectionMetrics | undefined;
+  /** Beats the refresh lease's heartbeat (default: a real-time interval). */
+  ticker?: Ticker | undefined;
 }
 
 export interface DisconnectOutcome {
@@ -56,6 +60,7 @@ export async function disconnectConnection(
   connectionId: string,
 ): Promise<DisconnectOutcome> {
   const lease = await takeLeaseWaiting(deps.db, connectionId, deps.now);
+  const heartbeat = lease ? keepLease(deps, connectionId, lease) : null;
   try {
     const row = await readConnection(deps.db, connectionId);
     if (!row || row.status === 'revoked')
@@ -96,6 +101,7 @@ export async function disconnectConnection(
     }
     return { revokedAtGoogle: revokeError === null, revokeError };
   } finally {
+    await heartbeat?.stop();
     if (lease) await releaseLease(deps.db, connectionId, lease);
   }
 }

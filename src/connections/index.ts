@@ -15,14 +15,14 @@ export {
 } from './broker.ts';
 export type { DisconnectOutcome } from './disconnect.ts';
 export type { ConnectionMetrics } from './metrics.ts';
-export { createOutbox, type Outbox, type OutboxEntry } from './outbox.ts';
+export { clearAllClaims, createOutbox, type Outbox, type OutboxEntry } from './outbox.ts';
 export {
   insertNotification,
   type NewNotification,
   type NotificationKind,
   type OutboxItem,
 } from './notifications.ts';
-export { LEASE_MS } from './refresh-lease.ts';
+export { clearAllLeases, LEASE_MS } from './refresh-lease.ts';
 export {
   type ConnectionStore,
   type ConnectionStoreDeps,

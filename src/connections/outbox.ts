@@ -116,3 +116,18 @@ export function createOutbox(db: Kysely<Database>, now: () => Date): Outbox {
     },
   };
 }
+
+/**
+ * Forgets every claim: only for a process that has just opened a database nobody else can
+ * have open (the embedded one), where any claim was left by a deliverer that is gone.
+ * Answers how many there were.
+ */
+export async function clearAllClaims(db: Kysely<Database>): Promise<number> {
+  const cleared = await db
+    .updateTable('notifications')
+    .set({ claimed_until: null })
+    .where('claimed_until', 'is not', null)
+    .where('delivered_at', 'is', null)
+    .executeTakeFirst();
+  return Number(cleared.numUpdatedRows);
+}

@@ -1,11 +1,14 @@
 /**
  * One refresh of one connection, safe against every other writer: read the row, serve
  * its token if it is good for a minute (or fail fast while backing off), else take the
- * refresh lease, ask Google with no database connection held, and write the answer only
- * over the token generation that was read. Losing that compare-and-set means someone
- * else wrote meanwhile (a reconnect, a disconnect, another refresh): start over from a
- * fresh read, which then serves the newer grant or reports it gone.
+ * refresh lease (renewed on a heartbeat while Google answers), ask Google with no
+ * database connection held, and write the answer only while the lease is still ours and
+ * only over the token generation that was read. Losing either means someone else acted
+ * meanwhile (a reconnect, a disconnect, another refresh that found our lease run out):
+ * the answer is dropped and the refresh starts over from a fresh read, which then serves
+ * the newer grant or reports it gone.
  */
+import { isTidingsError } from '../errors.ts';
 import type { Vault } from '../vault/index.ts';
 import {
   type FailureDeps,
@@ -14,7 +17,15 @@ import {
   inBackoff,
   servable,
 } from './refresh-failure.ts';
-import { releaseLease, takeLease, waitForLease } from './refresh-lease.ts';
+import {
+  keepLease,
+  type Lease,
+  releaseLease,
+  takeLease,
+  type Ticker,
+  waitForLease,
+  whileHolding,
+} from './refresh-lease.ts';
 import { freshTokenColumns } from './fresh-tokens.ts';
 import { fillDigest } from './refresh-token-digest.ts';
 import { NO_TOKENS, openTokenBundle, type TokenBundle } from './token-bundle.ts';
@@ -32,6 +43,8 @@ import { capabilitiesOf } from './views.ts';
 export interface RefreshDeps extends FailureDeps {
   vault: Pick<Vault, 'open' | 'seal'>;
   endpoint: Pick<TokenEndpoint, 'refresh'>;
+  /** Beats the lease's heartbeat (default: a real-time interval). */
+  ticker?: Ticker | undefined;
 }
 
 export interface RefreshRequest {
@@ -115,44 +128,112 @@ export async function refreshConnection(
       await waitForLease(deps.db, connectionId, deps.now);
       continue;
     }
+    const heartbeat = keepLease(deps, connectionId, lease);
     try {
       // Someone wrote between the read and the lease (a refresh, a recorded failure): re-read.
       const moved =
         lease.row.token_version !== row.token_version ||
         lease.row.last_checked_at?.getTime() !== row.last_checked_at?.getTime();
       if (moved) continue;
-      const served = await askGoogle(deps, row, bundle, request);
+      const served = await askGoogle(deps, row, bundle, request, lease);
       if (served !== 'stale') return served;
     } finally {
+      await heartbeat.stop();
       await releaseLease(deps.db, connectionId, lease);
     }
   }
   throw notConnected(connectionId, 'This Google connection kept changing during a refresh.');
 }
 
+/** What Google answered: fresh tokens (sealed for the row already), or a failure. */
+type Answer =
+  | { kind: 'tokens'; result: RefreshResult; columns: TokenColumns; at: Date }
+  | { kind: 'failure'; failure: TokenFailure };
+
+type TokenColumns = Awaited<ReturnType<typeof freshTokenColumns>>;
+
 async function askGoogle(
   deps: RefreshDeps,
   row: UsableRow,
   bundle: TokenBundle,
   request: RefreshRequest,
+  lease: Lease,
 ): Promise<Served | 'stale'> {
-  let result: RefreshResult;
+  let result: RefreshResult | TokenFailure;
   try {
     result = await deps.endpoint.refresh(bundle.refreshToken);
   } catch (error) {
     if (!(error instanceof TokenFailure)) throw error;
-    deps.metrics?.tokenRefreshes.inc({ outcome: error.kind });
-    const outcome = await handleRefreshFailure(deps, row, bundle, error, request.rejected);
+    result = error;
+  }
+  deps.metrics?.tokenRefreshes.inc({
+    outcome: result instanceof TokenFailure ? result.kind : 'ok',
+  });
+  // Sealed before the row is held: the vault may read its keys from the database.
+  const answer: Answer =
+    result instanceof TokenFailure
+      ? { kind: 'failure', failure: result }
+      : await sealAnswer(deps, row, bundle, result);
+  const recorded = await whileHolding(deps.db, row.id, lease, async (trx) => {
+    try {
+      return { served: await recordAnswer({ ...deps, db: trx }, row, bundle, request, answer) };
+    } catch (error) {
+      // An expected outcome (a broken grant, a backoff) is told once its record is committed.
+      if (isTidingsError(error)) return { error };
+      throw error;
+    }
+  });
+  if (recorded === 'lost') {
+    deps.logger.warn(
+      { connection: row.id },
+      'the refresh lease ran out while Google answered and was taken; the answer is dropped',
+    );
+    return 'stale';
+  }
+  if ('error' in recorded) throw recorded.error;
+  return recorded.served;
+}
+
+/** Seals the fresh tokens (keeping the refresh token when Google sent none) for the row. */
+async function sealAnswer(
+  deps: RefreshDeps,
+  row: UsableRow,
+  bundle: TokenBundle,
+  result: RefreshResult,
+): Promise<Answer> {
+  const at = deps.now();
+  const tokens = {
+    accessToken: result.accessToken,
+    refreshToken: result.refreshToken ?? bundle.refreshToken,
+    expiresIn: result.expiresIn,
+  };
+  return {
+    kind: 'tokens',
+    result,
+    columns: await freshTokenColumns(deps.vault, row.id, tokens, at),
+    at,
+  };
+}
+
+/** Writes Google's answer, inside the transaction that holds the lease. */
+async function recordAnswer(
+  deps: RefreshDeps,
+  row: UsableRow,
+  bundle: TokenBundle,
+  request: RefreshRequest,
+  answer: Answer,
+): Promise<Served | 'stale'> {
+  if (answer.kind === 'failure') {
+    const outcome = await handleRefreshFailure(deps, row, bundle, answer.failure, request.rejected);
     return outcome.kind === 'stale'
       ? 'stale'
       : { accessToken: outcome.accessToken, outcome: 'degraded' };
   }
-  deps.metrics?.tokenRefreshes.inc({ outcome: 'ok' });
-  const now = deps.now();
+  const { result, columns, at } = answer;
   if (result.scopes !== null && capabilitiesOf(result.scopes).length === 0) {
-    return retireScopeless(deps, row, result.scopes, now);
+    return retireScopeless(deps, row, result.scopes, at);
   }
-  const written = await storeRefreshed(deps, row, bundle, result, now);
+  const written = await storeRefreshed(deps, row, result, columns);
   if (!written) return 'stale';
   return { accessToken: result.accessToken, outcome: 'refreshed' };
 }
@@ -185,26 +266,15 @@ async function retireScopeless(
 }
 
 /**
- * Seals Google's answer (keeping the refresh token when Google sent none) and writes it
- * over the token generation that was read; false when that generation moved meanwhile.
+ * Writes the sealed answer over the token generation that was read; false when that
+ * generation moved meanwhile.
  */
 async function storeRefreshed(
   deps: RefreshDeps,
   row: UsableRow,
-  bundle: TokenBundle,
   result: RefreshResult,
-  now: Date,
+  columns: TokenColumns,
 ): Promise<boolean> {
-  const columns = await freshTokenColumns(
-    deps.vault,
-    row.id,
-    {
-      accessToken: result.accessToken,
-      refreshToken: result.refreshToken ?? bundle.refreshToken,
-      expiresIn: result.expiresIn,
-    },
-    now,
-  );
   return inTransaction(deps.db, async (trx) => {
     const updated = await trx
       .updateTable('connections')
