@@ -12,6 +12,8 @@ export const ERROR_CODES = [
   'scope_missing',
   'provider_unavailable',
   'provider_rate_limited',
+  /** Tidings' own database is not answering (a restart, an outage): retry in a moment. */
+  'database_unavailable',
   'not_found',
   'invalid_request',
   'unauthorized',
@@ -43,7 +45,7 @@ export interface ErrorDetails {
   scopes?: readonly string[];
   /** For `invalid_request`: which field is wrong (a JSON pointer-ish path). */
   field?: string;
-  /** For `provider_rate_limited` / `provider_unavailable`: seconds to wait. */
+  /** For `provider_rate_limited` / `provider_unavailable` / `database_unavailable`: seconds to wait. */
   retryAfterSeconds?: number;
   /** For `not_configured`: the settings to add. */
   settings?: readonly string[];

@@ -71,6 +71,8 @@ function adviceFor(code: string, detail: string, p: Rec, hints: Hints): string |
     }
     case 'provider_unavailable':
       return `Google is unavailable right now; try again later${wait ? ` (after ${wait})` : ''}.`;
+    case 'database_unavailable':
+      return `The Tidings server's database is unavailable for a moment; ${wait ? `retry after ${wait}` : 'retry in a few seconds'}.`;
     case 'not_found':
       return field === 'connection' || /\bconnection\b/i.test(detail)
         ? `No connection matches that id or email: call \`${line(hints.connectionsTool, 64)}\` to list the user's Google accounts and use an id or email from it.`

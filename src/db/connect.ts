@@ -2,12 +2,26 @@
  * Opens the database: embedded PGlite in `DATA_DIR/pglite` when no `DATABASE_URL` is set,
  * PostgreSQL through `pg` when it is. Both speak PostgreSQL and sit behind one Kysely
  * instance, so the rest of the code never knows which it has.
+ *
+ * A PostgreSQL server that goes away (a restart, a crash, a network cut) costs the
+ * requests of that moment a `database_unavailable` error — translated here, in one place —
+ * and nothing else: a pooled connection that dies never crashes the process, and the pool
+ * opens new connections once the server is back.
  */
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
-import { Kysely, PostgresDialect, sql } from 'kysely';
+import {
+  Kysely,
+  type PostgresCursor,
+  PostgresDialect,
+  type PostgresPool,
+  type PostgresPoolClient,
+  type PostgresQueryResult,
+  sql,
+} from 'kysely';
 import pg from 'pg';
+import { TidingsError } from '../errors.ts';
 import { createPglitePool, type PglitePool } from './pglite-pool.ts';
 import type { Database } from './schema.ts';
 
@@ -79,17 +93,132 @@ function openPostgres(url: string, options: OpenDatabaseOptions): DatabaseHandle
   });
   // An idle client that loses its server emits here; without a listener it would crash the process.
   pool.on('error', () => {});
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  // So does a client that is checked out (in a transaction, or between two statements)
+  // when its server goes away. Its pending query fails on its own and the pool drops the
+  // client when it comes back; the event itself carries nothing more to act on.
+  pool.on('connect', (client) => {
+    client.on('error', () => {});
+  });
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: translating(pool) }) });
   return {
     kind: 'postgres',
     db,
     executeSql: async (text, values) => {
-      const result = await pool.query(text, values ? [...values] : undefined);
-      return { rows: result.rows };
+      try {
+        const result = await pool.query(text, values ? [...values] : undefined);
+        return { rows: result.rows };
+      } catch (error) {
+        throw translateDatabaseError(error);
+      }
     },
     async ping() {
       await sql`select 1`.execute(db);
     },
     close: () => db.destroy(),
+  };
+}
+
+/** How long a client is told to wait before trying again after the database went away. */
+export const DATABASE_RETRY_AFTER_SECONDS = 5;
+
+/**
+ * SQLSTATEs of a server that is not there for us right now: class 08 (connection
+ * exception) by prefix, an administrator or crash shutdown (57P01, 57P02), a server still
+ * starting or stopping (57P03), and no connection slot left (53300).
+ */
+const UNAVAILABLE_STATES: ReadonlySet<string> = new Set(['57P01', '57P02', '57P03', '53300']);
+
+/** Socket errors: nothing listens, the peer went away, or the address does not resolve. */
+const NETWORK_CODES: ReadonlySet<string> = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ECONNABORTED',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+]);
+
+/** What `pg`, `pg-pool` and Kysely say when a connection is lost or cannot be had. */
+const LOST_CONNECTION = [
+  /^Connection terminated/,
+  /^timeout exceeded when trying to connect/,
+  /is not queryable$/,
+  /^Postgres connection has been discarded$/,
+];
+
+/** The code that says why the database is unavailable, or null for any other error. */
+function unavailableReason(error: unknown): string | null {
+  if (!(error instanceof Error)) return null;
+  const code = (error as { code?: unknown }).code;
+  if (typeof code === 'string') {
+    if (code.startsWith('08') || UNAVAILABLE_STATES.has(code) || NETWORK_CODES.has(code)) {
+      return code;
+    }
+  }
+  if (error instanceof AggregateError) {
+    for (const inner of error.errors) {
+      const reason = unavailableReason(inner);
+      if (reason) return reason;
+    }
+  }
+  return LOST_CONNECTION.some((pattern) => pattern.test(error.message)) ? 'connection lost' : null;
+}
+
+/**
+ * The one translation point for `pg` errors: a database that is not answering becomes
+ * `database_unavailable` (503 with Retry-After at the HTTP door), every other error is
+ * returned as it is. The message names the reason (a SQLSTATE or socket code), never the
+ * connection string.
+ */
+export function translateDatabaseError(error: unknown): unknown {
+  if (error instanceof TidingsError) return error;
+  const reason = unavailableReason(error);
+  if (reason === null) return error;
+  return new TidingsError(
+    'database_unavailable',
+    `The database is not answering right now (${reason}); try again in a few seconds.`,
+    { retryAfterSeconds: DATABASE_RETRY_AFTER_SECONDS },
+    { cause: error },
+  );
+}
+
+/**
+ * The pool Kysely sees: the same clients, with every failure to get one or to run a
+ * statement passed through `translateDatabaseError`. One wrapper per client, so Kysely
+ * keeps recognising a client it has seen.
+ */
+function translating(pool: pg.Pool): PostgresPool {
+  const wrapped = new WeakMap<pg.PoolClient, PostgresPoolClient>();
+  const wrap = (client: pg.PoolClient): PostgresPoolClient => {
+    const known = wrapped.get(client);
+    if (known) return known;
+    const own: PostgresPoolClient = {
+      query: ((statement: string | PostgresCursor<unknown>, parameters?: readonly unknown[]) => {
+        if (typeof statement !== 'string') {
+          return client.query(statement as unknown as pg.Submittable);
+        }
+        return client
+          .query(statement, parameters ? [...parameters] : undefined)
+          .catch((error: unknown) => {
+            throw translateDatabaseError(error);
+          }) as Promise<PostgresQueryResult<unknown>>;
+      }) as PostgresPoolClient['query'],
+      release: (destroy) => client.release(destroy),
+    };
+    wrapped.set(client, own);
+    return own;
+  };
+  return {
+    async connect() {
+      try {
+        return wrap(await pool.connect());
+      } catch (error) {
+        throw translateDatabaseError(error);
+      }
+    },
+    end: () => pool.end(),
   };
 }

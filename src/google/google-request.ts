@@ -78,26 +78,33 @@ export const DEFAULT_CALLS_IN_FLIGHT = 50;
 export type Attempt<T> = { ok: true; value: T } | { ok: false; failure: GoogleFailure };
 
 /**
- * The retry loop every Google request runs in: the broker's token, one forced refresh
- * when Google answers 401, and backoff with jitter (or `Retry-After`, up to its cap) for
+ * The retry loop every Google request runs in: the broker's token, a forced refresh when
+ * Google answers 401, and backoff with jitter (or `Retry-After`, up to its cap) for
  * transient failures. `attempt` makes one HTTP exchange with the token it is given.
+ *
+ * A token refused on the attempt right after its refresh means the grant is refused:
+ * `reauth_required`. A 401 that comes later, after other failures took their time (slow
+ * answers, `Retry-After` waits), may only mean the token ran out meanwhile: it is refreshed
+ * again. Those failures use up the retries, so the loop still ends.
  */
 export async function withRetries<T>(
   deps: RequestDeps,
   attempt: (token: string) => Promise<Attempt<T>>,
 ): Promise<T> {
   let token = await deps.tokens.accessToken(deps.connectionId);
-  let refreshed = false;
+  let justRefreshed = false;
   for (let round = 0; ; round++) {
     const result = await attempt(token);
     if (result.ok) return result.value;
     const failure = result.failure;
-    if (failure.kind === 'http' && failure.status === 401 && !refreshed) {
-      refreshed = true;
+    if (failure.kind === 'http' && failure.status === 401) {
+      if (justRefreshed) throw translateGoogleFailure({ ...failure, afterRefresh: true });
+      justRefreshed = true;
       token = await deps.tokens.refreshAfterRejection(deps.connectionId, token);
       round--;
       continue;
     }
+    justRefreshed = false;
     const wait = retryDelayMs(deps, failure, round);
     if (wait === null) throw translateGoogleFailure(failure);
     await deps.sleep(wait);

@@ -40,6 +40,7 @@ export function statusOf(code: ErrorCode): number {
     case 'provider_unavailable':
       return 502;
     case 'not_configured':
+    case 'database_unavailable':
       return 503;
     default: {
       const unreachable: never = code;
@@ -54,6 +55,7 @@ const TITLES: Record<ErrorCode, string> = {
   scope_missing: 'The Google connection lacks a permission',
   provider_unavailable: 'Google is unavailable',
   provider_rate_limited: 'Google rate limit reached',
+  database_unavailable: 'The database is unavailable',
   not_found: 'Not found',
   invalid_request: 'Invalid request',
   unauthorized: 'Unauthorized',

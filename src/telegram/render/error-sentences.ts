@@ -72,6 +72,11 @@ export function errorSentence(code: ErrorCode, details: ErrorDetails = {}): Erro
         text: `Google asked me to slow down. Please try again ${seconds(details)}.`,
         button: null,
       };
+    case 'database_unavailable':
+      return {
+        text: `I can't reach my database right now. Please try again ${seconds(details)}.`,
+        button: null,
+      };
     case 'not_found':
       return { text: 'I could not find that. It may have been deleted or moved.', button: null };
     case 'invalid_request':
