@@ -15,13 +15,14 @@ export interface Rendered {
 }
 
 /**
- * C0/C1 controls but `\n` and `\t`; bidirectional controls; zero-width, invisible format,
- * tag and supplementary variation characters (both can smuggle hidden text). The joiner
- * U+200D and the selectors stand outside the class: in it they read as combining marks.
+ * C0/C1 controls but `\n` and `\t`; bidirectional controls; zero-width, invisible format
+ * (every format character, `\p{Cf}`), tag and supplementary variation characters (both
+ * can smuggle hidden text). The joiner U+200D and the selectors stand outside the class:
+ * in it they read as combining marks.
  */
 const INVISIBLE =
   // biome-ignore lint/suspicious/noControlCharactersInRegex: removing them is the point.
-  /[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u00AD\u061C\u180E\u200B\u200C\u200E\u200F\u202A-\u202E\u2060-\u2064\u2066-\u2069\uFEFF\uFFF9-\uFFFB\u{E0000}-\u{E007F}]|\u200D|[\u{E0100}-\u{E01EF}]/gu;
+  /[\p{Cf}\u0000-\u0008\u000B-\u001F\u007F-\u009F\u00AD\u061C\u180E\u200B\u200C\u200E\u200F\u202A-\u202E\u2060-\u2064\u2066-\u2069\uFEFF\uFFF9-\uFFFB\u{E0000}-\u{E007F}]|\u200D|[\u{E0100}-\u{E01EF}]/gu;
 
 /**
  * Makes mail or calendar text safe to place inside the block: line breaks become `\n`;

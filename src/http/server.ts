@@ -10,7 +10,9 @@ import { TidingsError } from '../errors.ts';
 import type { Logger } from '../log.ts';
 import { secretEquals } from '../common/index.ts';
 import type { Metrics } from '../metrics.ts';
+import { useJsonBodyParser } from './json-body.ts';
 import { type Problem, problemOf, sendProblem } from './problem.ts';
+import { parseQueryString } from './query-string.ts';
 
 export interface HttpServerDeps {
   logger: Logger;
@@ -35,8 +37,13 @@ export function createHttpServer(deps: HttpServerDeps): FastifyInstance {
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
     },
     bodyLimit: 1024 * 1024,
+    // Fastify's defaults, said here because `json-body.ts` answers them by name.
+    onProtoPoisoning: 'error',
+    onConstructorPoisoning: 'error',
     trustProxy: false,
-    routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
+    // Fastify's parsing, plus a note of the first parameter that is not valid
+    // percent-encoded UTF-8, which `/v1` refuses (`malformedParameter`).
+    routerOptions: { maxParamLength: MAX_PARAM_LENGTH, querystringParser: parseQueryString },
     // A URL the router cannot read (broken percent-encoding, an overlong path segment)
     // is bad input like any other: a problem with a stable code, not Fastify's own JSON.
     frameworkErrors: (error, _request, reply) => {
@@ -53,6 +60,8 @@ export function createHttpServer(deps: HttpServerDeps): FastifyInstance {
       });
     },
   });
+
+  useJsonBodyParser(app);
 
   app.register(helmet, {
     contentSecurityPolicy: {

@@ -80,6 +80,25 @@ const GET_CASES: readonly Case[] = [
   ['/v1/connections?connection=alex@example.com', 400, 'invalid_request', 'connection'],
   ['/v1/connections?limit=1', 400, 'invalid_request', 'limit'],
   ['/v1/openapi.json?x=1', 400, 'invalid_request', 'x'],
+  ['/v1/gmail/messages?q=%E0%A4%A', 400, 'invalid_request', 'q'],
+  ['/v1/gmail/messages?q=%ZZ', 400, 'invalid_request', 'q'],
+  ['/v1/gmail/messages?q=%ED%A0%80', 400, 'invalid_request', 'q'],
+  ['/v1/gmail/messages?q=%uD800', 400, 'invalid_request', 'q'],
+  ['/v1/gmail/messages?q=%FF%FE', 400, 'invalid_request', 'q'],
+  ['/v1/gmail/messages?q=%C0%AF', 400, 'invalid_request', 'q'],
+  ['/v1/gmail/messages?q=ok&pageToken=%', 400, 'invalid_request', 'pageToken'],
+  ['/v1/gmail/messages?%ZZ=1', 400, 'invalid_request', '%ZZ'],
+  ['/v1/gmail/messages/abc?maxChars=%F0%9F', 400, 'invalid_request', 'maxChars'],
+  ['/v1/gmail/threads/abc?maxChars=1%', 400, 'invalid_request', 'maxChars'],
+  ['/v1/gmail/unread?connection=%E0%A4%A', 400, 'invalid_request', 'connection'],
+  ['/v1/calendar/agenda?day=%ED%B0%80', 400, 'invalid_request', 'day'],
+  ['/v1/calendar/freebusy?workingHours[start]=%G0', 400, 'invalid_request', 'workingHours[start]'],
+  ['/v1/calendar/next?x=%E0', 400, 'invalid_request', 'x'],
+  ['/v1/actions?days=%37%', 400, 'invalid_request', 'days'],
+  ['/v1/connections?x=%ZZ', 400, 'invalid_request', 'x'],
+  ['/v1/openapi.json?v=%E0%A4%A', 400, 'invalid_request', 'v'],
+  ['/v1/docs?v=%E0%A4%A', 400, 'invalid_request', 'v'],
+  [`/v1/gmail/messages?q=${encodeURIComponent('naïve 💥 你好')}`, 200, null, null],
 ];
 
 const POST_CASES: ReadonlyArray<readonly [string, string, string, number, string, string | null]> =
@@ -161,6 +180,36 @@ for (const database of DATABASES) {
           detail: 'The request path is not valid percent-encoded UTF-8.',
           field: 'path',
         },
+      ]);
+    });
+
+    it('refuses a query value that is not valid percent-encoded UTF-8 with a problem', async () => {
+      const answer = await f.get('/v1/gmail/messages?q=%E0%A4%A', f.keys.a);
+      expect([answer.status, answer.body]).toStrictEqual([
+        400,
+        {
+          type: 'https://tidings.dev/problems/invalid_request',
+          title: 'Invalid request',
+          status: 400,
+          code: 'invalid_request',
+          detail: 'q: not valid percent-encoded UTF-8',
+          field: 'q',
+          instance: '/v1/gmail/messages',
+        },
+      ]);
+    });
+
+    it.each([
+      ['/v1/tools/gmail.unread?connection=%ZZ', 'connection'],
+      ['/v1/connect-links?x=%E0%A4%A', 'x'],
+    ])('refuses broken percent-encoding on POST %s', async (url, field) => {
+      const answer = await f.request('POST', url, f.keys.a);
+      const body = answer.body as { code?: string; field?: string; detail?: string };
+      expect([answer.status, body.code, body.field, body.detail]).toStrictEqual([
+        400,
+        'invalid_request',
+        field,
+        `${field}: not valid percent-encoded UTF-8`,
       ]);
     });
 

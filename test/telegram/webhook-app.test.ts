@@ -68,6 +68,108 @@ for (const database of DATABASES) {
       );
     });
 
+    it('acknowledges updates it cannot read with 200, ignores them quietly, and answers on', async () => {
+      const marker = 'odd-update-content-7f3a';
+      const from = { id: 9201, is_bot: false, first_name: marker };
+      const chat = { id: 9201, type: 'private', first_name: marker };
+      const odd: unknown[] = [
+        { update_id: 1, message: {} },
+        { update_id: 2, callback_query: { id: 'cq', data: marker } },
+        { update_id: 3, message: { message_id: 1, date: 0, chat: null, from, text: marker } },
+        { update_id: 4, message: { message_id: 1, date: 0, chat, text: marker } },
+        { update_id: 5, message: { message_id: 1, date: 0, chat: { id: '9201' }, from } },
+        { update_id: 6, callback_query: { id: 'cq', from, data: 7, message: { chat } } },
+        { update_id: 7, callback_query: { id: 'cq', from: { id: 9201 }, data: marker } },
+        { update_id: 8, message: { message_id: 1, date: 0, chat, from: { ...from, id: 'x' } } },
+        { update_id: 9, edited_message: { text: marker } },
+        { update_id: 10, message: null },
+        { update_id: '11', message: { message_id: 1, date: 0, chat, from, text: marker } },
+        { update_id: 1.5 },
+        { message: { text: marker } },
+        {},
+        { update_id: 12, message: [marker] },
+        { update_id: 13, callback_query: { id: 'cq', from: null, message: { chat } } },
+        {
+          update_id: 14,
+          message: { message_id: 1, date: 0, chat, from: { ...from, language_code: 5 } },
+        },
+      ];
+      const before = stack.logs.length;
+      const post = (body: string) =>
+        fetch(`${stack.app.url}/telegram/webhook`, {
+          method: 'POST',
+          headers: {
+            'content-type': 'application/json',
+            'x-telegram-bot-api-secret-token': SECRET,
+          },
+          body,
+        });
+      const answers = [];
+      for (const update of odd) {
+        const answer = await post(JSON.stringify(update));
+        answers.push({ status: answer.status, body: await answer.json() });
+      }
+      await stack.app.telegram?.idle();
+      await stack.chat?.write(9201, '/help', 'Alex');
+      const [reply] = (await stack.chat?.inbox(9201, { count: 1 })) ?? [];
+      const logs = stack.logs.slice(before);
+      expect({
+        answers,
+        reply: reply?.text.split('\n')[0],
+        ignored: logs.filter((l) => l.includes('ignored a Telegram update')).length,
+        debugOnly: logs
+          .filter((l) => l.includes('ignored a Telegram update'))
+          .every((l) => l.includes('"level":20')),
+        failed: logs.filter((l) => /"level":(40|50|60)/.test(l)),
+        leaked: logs.filter((l) => l.includes(marker)),
+      }).toStrictEqual({
+        answers: odd.map(() => ({ status: 200, body: { ok: true } })),
+        reply: 'Ask me in your own words, for example:',
+        ignored: odd.length,
+        debugOnly: true,
+        failed: [],
+        leaked: [],
+      });
+    });
+
+    it('refuses a body that is not JSON or not an object with a 400, even with the secret', async () => {
+      const post = (body: string) =>
+        fetch(`${stack.app.url}/telegram/webhook`, {
+          method: 'POST',
+          headers: {
+            'content-type': 'application/json',
+            'x-telegram-bot-api-secret-token': SECRET,
+          },
+          body,
+        });
+      const answers = [];
+      for (const body of ['[1]', '"update"', 'null', '42', 'true', '{"update_id":1,']) {
+        const answer = await post(body);
+        answers.push({ status: answer.status, body: await answer.json() });
+      }
+      const notAnObject = {
+        status: 400,
+        body: { ok: false, error: 'the body is not a Telegram update (a JSON object)' },
+      };
+      expect(answers).toStrictEqual([
+        notAnObject,
+        notAnObject,
+        notAnObject,
+        notAnObject,
+        notAnObject,
+        {
+          status: 400,
+          body: {
+            type: 'https://tidings.dev/problems/invalid_request',
+            title: 'Invalid request',
+            status: 400,
+            code: 'invalid_request',
+            detail: "Body is not valid JSON but content-type is set to 'application/json'",
+          },
+        },
+      ]);
+    });
+
     it('keeps each chat in order while several chats are delivered at once', async () => {
       const people = [
         { telegramId: 9101, email: 'alex@example.com' },

@@ -3,10 +3,12 @@
  * arrive as strings; they are renamed to the capability's field names, coerced to the types
  * the capability's JSON schema declares (integer, number, boolean; nested objects through
  * `name[sub]` or `name.sub`), and validated with the capability's zod schema. Every
- * failure is an `invalid_request` naming the parameter as the client sent it.
+ * failure is an `invalid_request` naming the parameter as the client sent it — the first
+ * one being any key or value that is not valid percent-encoded UTF-8, on every route.
  */
 import type { z } from 'zod';
 import { TidingsError } from '../../errors.ts';
+import { malformedParameter } from '../query-string.ts';
 
 export type JsonSchema = Record<string, unknown>;
 
@@ -63,6 +65,12 @@ function splitKey(key: string): [string, string | null] {
   return dot > 0 ? [key.slice(0, dot), key.slice(dot + 1)] : [key, null];
 }
 
+/** Refuses a query whose key or value the server could not decode. */
+function refuseMalformed(query: unknown): void {
+  const key = malformedParameter(query);
+  if (key !== null) throw invalid(key, 'not valid percent-encoded UTF-8');
+}
+
 function single(key: string, value: unknown): string {
   if (typeof value === 'string') return value;
   throw invalid(key, 'give this parameter once');
@@ -75,6 +83,7 @@ export function bindInput(
   query: unknown,
   params: unknown,
 ): BoundInput {
+  refuseMalformed(query);
   const fields = propertiesOf(inputSchema);
   const input: Record<string, unknown> = {};
   let connection: string | null = null;
@@ -112,6 +121,7 @@ export function bindInput(
 
 /** For routes that take no query parameters: the first one given is an invalid_request. */
 export function refuseQuery(query: unknown): void {
+  refuseMalformed(query);
   const [first] = Object.keys((query ?? {}) as Record<string, unknown>);
   if (first !== undefined) throw invalid(first, 'unknown query parameter');
 }

@@ -2,10 +2,19 @@
  * What a handler answers, and how it reaches the chat: HTML parse mode, split under
  * Telegram's length limit (the buttons go with the last part), link previews always off
  * (replies quote mail and calendar invites, which are untrusted and full of links).
+ *
+ * Every reply passes `visible` on its way out, the one point where invisible characters
+ * are removed from all of it (subjects, names, addresses, bodies, attachment names,
+ * event titles and places, button labels): bidirectional overrides, embeddings and
+ * isolates, zero-width and other format characters, tag characters, and control
+ * characters but line breaks and tabs. A right-to-left override in a file name cannot
+ * turn "gnp.exe" into "exe.png" here. The definition is the agent tools' `neutralise`,
+ * so the bot and the agent tools remove the same characters.
  */
 import type { Api } from 'grammy';
 import { GrammyError } from 'grammy';
 import type { InlineKeyboardButton } from 'grammy/types';
+import { neutralise } from '../../agent-tools/index.ts';
 import { escapeHtml, splitMessage } from './format/index.ts';
 
 export interface Reply {
@@ -16,6 +25,20 @@ export interface Reply {
 
 const NO_PREVIEW = { is_disabled: true } as const;
 
+/** The reply as Telegram gets it: no invisible character in its text or button labels. */
+export function visible(reply: Reply): Reply {
+  return {
+    html: neutralise(reply.html),
+    ...(reply.buttons
+      ? {
+          buttons: reply.buttons.map((row) =>
+            row.map((button) => ({ ...button, text: neutralise(button.text) })),
+          ),
+        }
+      : {}),
+  };
+}
+
 function markup(reply: Reply) {
   return reply.buttons && reply.buttons.length > 0
     ? { reply_markup: { inline_keyboard: reply.buttons } }
@@ -23,7 +46,8 @@ function markup(reply: Reply) {
 }
 
 /** Sends a reply, in as many messages as it needs; answers the id of the last one. */
-export async function sendReply(api: Api, chatId: number, reply: Reply): Promise<number> {
+export async function sendReply(api: Api, chatId: number, given: Reply): Promise<number> {
+  const reply = visible(given);
   const parts = splitMessage(reply.html);
   let last = 0;
   for (const [index, part] of parts.entries()) {
@@ -45,8 +69,9 @@ export async function replaceReply(
   api: Api,
   chatId: number,
   messageId: number,
-  reply: Reply,
+  given: Reply,
 ): Promise<void> {
+  const reply = visible(given);
   const parts = splitMessage(reply.html);
   if (parts.length !== 1) {
     await sendReply(api, chatId, reply);

@@ -51,13 +51,16 @@ export function createChatQueue(onError: (error: unknown, key: string) => void):
   };
 }
 
-/** The chat an update belongs to (the sender for updates without a chat). */
+/** The chat an update belongs to (the sender for updates without a chat); never throws. */
 export function chatKeyOf(update: Update): string {
-  const chat =
-    update.message?.chat.id ??
-    update.edited_message?.chat.id ??
-    update.callback_query?.message?.chat.id ??
-    update.callback_query?.from.id ??
-    update.my_chat_member?.chat.id;
+  const idOf = (holder: unknown): unknown =>
+    typeof holder === 'object' && holder !== null ? (holder as { id?: unknown }).id : undefined;
+  const chat = [
+    idOf(update.message?.chat),
+    idOf(update.edited_message?.chat),
+    idOf(update.callback_query?.message?.chat),
+    idOf(update.callback_query?.from),
+    idOf(update.my_chat_member?.chat),
+  ].find((id) => typeof id === 'number' || typeof id === 'string');
   return chat === undefined ? 'other' : String(chat);
 }

@@ -2,7 +2,9 @@
  * Long polling: removes any webhook, then asks for updates in a loop and hands each one to
  * the per-chat queue, so one person's slow answer does not hold up everyone else. Stops
  * at once when asked (the open request is aborted); a failing request is retried after a
- * growing pause.
+ * growing pause. Any update is handed on (the bot ignores the ones it cannot read); the
+ * offset moves past every integer `update_id`, so no update is fetched twice, and an
+ * answer that is not a list of updates counts as a failed request.
  */
 import type { Api } from 'grammy';
 import type { Update } from 'grammy/types';
@@ -45,6 +47,7 @@ export function createPoller(deps: {
           { offset, timeout: deps.timeoutSeconds ?? 30, allowed_updates: [...ALLOWED] },
           abort.signal as Parameters<Api['getUpdates']>[1],
         );
+        if (!Array.isArray(updates)) throw new TypeError('getUpdates answered no list');
         failures = 0;
       } catch (error) {
         if (abort.signal.aborted) return;
@@ -54,7 +57,8 @@ export function createPoller(deps: {
         continue;
       }
       for (const update of updates) {
-        offset = update.update_id + 1;
+        const id = (update as { update_id?: unknown } | null)?.update_id;
+        if (Number.isSafeInteger(id)) offset = Math.max(offset, (id as number) + 1);
         deps.dispatch(update);
       }
     }

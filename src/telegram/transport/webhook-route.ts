@@ -3,6 +3,11 @@
  * body is read (401 otherwise), acknowledges at once with 200, and hands the update to the
  * bot, which answers it in the background, in order per chat, so Telegram never waits on
  * Google. Stopping the bot waits (bounded) for what was received here.
+ *
+ * Telegram delivers an update again for as long as it is not answered 200, so with the
+ * right secret every JSON object is acknowledged: one the bot cannot read is ignored by
+ * the bot, and a `__proto__` or `constructor.prototype` property is dropped while parsing
+ * (it is never part of an update). A body that is not JSON, or not an object, is a 400.
  */
 import type { FastifyInstance } from 'fastify';
 import type { Update } from 'grammy/types';
@@ -15,38 +20,46 @@ export const WEBHOOK_PATH = '/telegram/webhook';
 
 /** What the route hands updates to: the bot's per-chat queue. */
 export interface UpdateReceiver {
+  /** Never throws: an update of a shape it cannot read is ignored. */
   receive(update: Update): void;
   idle(): Promise<void>;
 }
 
-function isUpdate(body: unknown): body is Update {
-  return (
-    typeof body === 'object' &&
-    body !== null &&
-    Number.isSafeInteger((body as { update_id?: unknown }).update_id)
-  );
-}
+const NOT_AN_OBJECT = { ok: false, error: 'the body is not a Telegram update (a JSON object)' };
 
 export function registerTelegramWebhook(
   app: FastifyInstance,
   deps: { bot: UpdateReceiver; secret: string; path?: string },
 ): { idle(): Promise<void> } {
-  app.post(
-    deps.path ?? WEBHOOK_PATH,
-    {
-      bodyLimit: 1024 * 1024,
-      onRequest: async (request, reply) => {
-        if (!secretEquals(request.headers[HEADER], deps.secret)) {
-          return reply.code(401).send({ ok: false, error: 'unauthorized' });
-        }
-        return undefined;
+  app.register(async (scope) => {
+    // This route's own JSON: poisoning properties are removed instead of refused.
+    if (scope.hasContentTypeParser('application/json'))
+      scope.removeContentTypeParser('application/json');
+    scope.addContentTypeParser(
+      'application/json',
+      { parseAs: 'string' },
+      scope.getDefaultJsonParser('remove', 'remove'),
+    );
+    scope.post(
+      deps.path ?? WEBHOOK_PATH,
+      {
+        bodyLimit: 1024 * 1024,
+        onRequest: async (request, reply) => {
+          if (!secretEquals(request.headers[HEADER], deps.secret)) {
+            return reply.code(401).send({ ok: false, error: 'unauthorized' });
+          }
+          return undefined;
+        },
       },
-    },
-    async (request, reply) => {
-      const update = request.body;
-      if (isUpdate(update)) deps.bot.receive(update);
-      return reply.code(200).send({ ok: true });
-    },
-  );
+      async (request, reply) => {
+        const body = request.body;
+        if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+          return reply.code(400).send(NOT_AN_OBJECT);
+        }
+        deps.bot.receive(body as Update);
+        return reply.code(200).send({ ok: true });
+      },
+    );
+  });
   return { idle: () => deps.bot.idle() };
 }
