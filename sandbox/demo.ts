@@ -15,7 +15,7 @@ import { createLogger } from '../src/log.ts';
 import { RISC_PATH } from '../src/risc/index.ts';
 import { resolveMasterKeys } from '../src/vault/index.ts';
 import { startGoogleSandbox } from './google/index.ts';
-import { startTelegramSandbox } from './telegram/index.ts';
+import { createTelegramControl, startTelegramSandbox } from './telegram/index.ts';
 
 /** A well-formed bot token for the Telegram sandbox (it accepts any). */
 const DEMO_BOT_TOKEN = '7000000001:DEMO-tidings-sandbox-bot-token-abcdef';
@@ -106,6 +106,8 @@ export async function runDemo(
       body: JSON.stringify({ client_id: 'tidings-demo', url: `${app.url}${RISC_PATH}` }),
     });
     if (receiver.status !== 201) throw new Error('the Google sandbox refused the RISC receiver');
+    // BotFather's /setdomain: connect buttons are login buttons bound to who presses them.
+    await createTelegramControl(telegram.url).settings({ loginDomain: new URL(app.url).hostname });
 
     console.log(`tidings: ${app.url}`);
     console.log(`google sandbox: ${google.url}`);

@@ -152,10 +152,13 @@ async function buildHttpServer(
     tickets: parts.tickets,
     states: parts.states,
     connections: parts.connections,
+    users: parts.users,
+    telegramBotToken: config.telegram.botToken,
     publicUrl: options.publicUrl,
     scopes: config.google.scopes,
     cookieKey: services.cookieKey,
     logger,
+    now: services.now,
     onConnected: () => telegram?.kickOutbox(),
   });
   if (config.google.clientId) {

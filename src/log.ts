@@ -56,7 +56,7 @@ const MAX_ITEMS = 100;
 
 /** Query parameters whose values never reach a log line. */
 const SECRET_QUERY =
-  /([?&](?:code|state|ticket|token|access_token|refresh_token|key|secret|id_token)=)[^&#]*/gi;
+  /([?&](?:code|state|ticket|token|access_token|refresh_token|key|secret|id_token|hash)=)[^&#]*/gi;
 
 /** A URL or path with secret query values replaced. */
 export function redactUrl(url: string): string {

@@ -1,8 +1,9 @@
 /**
  * The Bot API front door: `/bot<token>/<method>` by GET or POST, parameters from the query
  * string and a JSON, form-urlencoded or multipart body. Checks the token's shape (401),
- * finds the method case-insensitively (404), counts the call, and answers Telegram's
- * `{ok, result}` / `{ok: false, error_code, description, parameters?}` envelope.
+ * finds the method case-insensitively (404), counts the call, refuses it when it meets an
+ * injected fault (`flood-control.ts`), and answers Telegram's `{ok, result}` /
+ * `{ok: false, error_code, description, parameters?}` envelope.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { BotApiError } from './bot-api-error.ts';
@@ -53,6 +54,15 @@ export async function callBotMethod(
   const [name, handler] = entry;
   const { state } = deps;
   state.stats.set(name, (state.stats.get(name) ?? 0) + 1);
+  const injected = state.flood.fault(name, chatOf(params));
+  if (injected) {
+    const refusal = new BotApiError(
+      injected.errorCode,
+      injected.description,
+      injected.retryAfter === undefined ? undefined : { retry_after: injected.retryAfter },
+    );
+    return { status: refusal.errorCode, body: refusal.toBody() };
+  }
   try {
     const bot = state.bot(token);
     const result = await handler({ state, delivery: deps.delivery, bot, params, signal });
@@ -67,6 +77,13 @@ export async function callBotMethod(
     if (error instanceof BotApiError) return { status: error.errorCode, body: error.toBody() };
     throw error;
   }
+}
+
+/** The chat a call is about, for per-chat faults (0 when it names none). */
+function chatOf(params: Params): number {
+  const value = params.chat_id;
+  const id = typeof value === 'string' && /^\s*-?\d+\s*$/.test(value) ? Number(value) : value;
+  return typeof id === 'number' && Number.isSafeInteger(id) ? id : 0;
 }
 
 export function registerBotApi(app: FastifyInstance, deps: BotApiDeps): void {

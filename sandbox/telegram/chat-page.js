@@ -139,8 +139,15 @@ function keyboardFor(item) {
   return keyboard;
 }
 
+/** A login button opens through the sandbox, which adds this user's signed login data. */
+function loginHref(messageId, button) {
+  if (typeof button.login_url?.url !== 'string') return undefined;
+  const press = new URLSearchParams({ message_id: String(messageId), text: button.text });
+  return `${base}/login-url?${press}`;
+}
+
 function keyFor(messageId, button) {
-  const href = typeof button.url === 'string' ? safeHref(button.url) : undefined;
+  const href = typeof button.url === 'string' ? safeHref(button.url) : loginHref(messageId, button);
   if (href) {
     const link = document.createElement('a');
     link.className = 'key';

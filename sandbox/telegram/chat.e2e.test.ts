@@ -29,6 +29,14 @@ describe.skipIf(!hasChromium)('the web chat', () => {
   beforeAll(async () => {
     sandbox = await startTelegramSandbox({});
     bot = new Bot(TOKEN, { client: { apiRoot: sandbox.url } });
+    bot.command('login', async (ctx) => {
+      await ctx.reply('Sign in to the stats', {
+        reply_markup: new InlineKeyboard().login(
+          'Sign in',
+          `${sandbox.url}/__sandbox/stats?via=login`,
+        ),
+      });
+    });
     bot.on('message:text', async (ctx) => {
       await ctx.replyWithChatAction('typing');
       await ctx.reply(
@@ -118,5 +126,36 @@ describe.skipIf(!hasChromium)('the web chat', () => {
     expect((await createTelegramControl(sandbox.url).inbox(5001)).map((m) => m.text)).toStrictEqual(
       ['Confirmed, thank you.'],
     );
+  });
+
+  it("opens a login button with the user's signed data, in a new tab", async () => {
+    const control = createTelegramControl(sandbox.url);
+    await control.settings({ loginDomain: '127.0.0.1' });
+    await page.goto(`${sandbox.url}/chat?user=5002&name=Kim`);
+    await page.locator('body[data-ready="true"]').waitFor();
+    const input = page.getByLabel('Message to Tidings');
+    await input.fill('/login');
+    await input.press('Enter');
+    const answer = page.locator('.msg.bot').filter({ hasText: 'Sign in to the stats' });
+    await answer.waitFor();
+    const opened = page.waitForEvent('popup');
+    await answer.getByRole('link', { name: /Sign in/ }).click();
+    const tab = await opened;
+    await tab.waitForLoadState();
+    const url = new URL(tab.url());
+    expect({
+      page: `${url.origin}${url.pathname}`,
+      via: url.searchParams.get('via'),
+      id: url.searchParams.get('id'),
+      name: url.searchParams.get('first_name'),
+      hash: /^[0-9a-f]{64}$/.test(url.searchParams.get('hash') ?? ''),
+    }).toStrictEqual({
+      page: `${sandbox.url}/__sandbox/stats`,
+      via: 'login',
+      id: '5002',
+      name: 'Kim',
+      hash: true,
+    });
+    await tab.close();
   });
 });

@@ -1,11 +1,13 @@
 /**
  * The control API under `/__sandbox/` (JSON), which tests and scripts use to act as
- * Telegram users and to see what the bot did. Paths are a contract (DESIGN.md); errors
- * answer `{error}` with 400 or 404.
+ * Telegram users and to see what the bot did, and to inject faults into the Bot API
+ * (`/__sandbox/faults`). Paths are a contract (DESIGN.md); errors answer `{error}` with 400
+ * or 404.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { inboxOf } from './chat-views.ts';
+import { openLoginButton } from './login-url.ts';
 import type { InboxItem } from './chat-views.ts';
 import { openEventStream } from './event-stream.ts';
 import { defaultCommands } from './methods-misc.ts';
@@ -28,6 +30,16 @@ const MessageBody = z.object({
     .optional(),
 });
 const CallbackBody = z.object({ message_id: z.number().int().positive(), data: z.string() });
+const LoginPressBody = z.object({
+  message_id: z.number().int().positive(),
+  chat_id: z.number().int().positive().optional(),
+  text: z.string().optional(),
+});
+const LoginPressQuery = z.object({
+  message_id: z.coerce.number().int().positive(),
+  chat_id: z.coerce.number().int().positive().optional(),
+  text: z.string().optional(),
+});
 const Settings = z.object({
   floodLimitPerChat: z.number().min(0).optional(),
   burst: z.number().int().min(1).optional(),
@@ -36,6 +48,23 @@ const Settings = z.object({
   webhookRetryMaxMs: z.number().int().min(1).optional(),
   webhookTimeoutMs: z.number().int().min(1).optional(),
   webhookConcurrency: z.number().int().min(1).max(100).optional(),
+  loginDomain: z
+    .string()
+    .regex(/^[A-Za-z0-9.-]{1,253}$/)
+    .nullable()
+    .optional(),
+});
+const FaultBody = z.strictObject({
+  methods: z.array(z.string().regex(/^[A-Za-z]{1,64}$/)).min(1),
+  status: z
+    .number()
+    .int()
+    .refine((status) => status === 429 || (status >= 500 && status <= 599), {
+      message: 'status must be 429 or a 5xx',
+    }),
+  rate: z.number().gt(0).max(1).optional(),
+  retryAfter: z.number().int().min(1).max(3600).optional(),
+  count: z.number().int().min(1).optional(),
 });
 const WaitQuery = z.object({
   wait: z.coerce.number().int().min(0).optional(),
@@ -77,6 +106,25 @@ export function registerControlRoutes(
     const body = id === undefined ? undefined : parse(CallbackBody, request.body, reply);
     if (id === undefined || !body) return reply;
     return answer(pressButton(state, id, body.message_id, body.data), reply);
+  });
+
+  // Pressing a login button: the URL the presser's browser opens, signed for the presser.
+  app.post('/__sandbox/users/:id/login-url', async (request, reply) => {
+    const id = userOf(request, reply);
+    const body = id === undefined ? undefined : parse(LoginPressBody, request.body, reply);
+    if (id === undefined || !body) return reply;
+    const press = { messageId: body.message_id, chatId: body.chat_id, text: body.text };
+    return answer(openLoginButton(state, id, press), reply);
+  });
+
+  // The same from the web chat: the browser is sent on to the signed URL.
+  app.get('/__sandbox/users/:id/login-url', async (request, reply) => {
+    const id = userOf(request, reply);
+    const query = id === undefined ? undefined : parse(LoginPressQuery, request.query, reply);
+    if (id === undefined || !query) return reply;
+    const press = { messageId: query.message_id, chatId: query.chat_id, text: query.text };
+    const opened = openLoginButton(state, id, press);
+    return opened.ok ? reply.redirect(opened.value.url, 302) : answer(opened, reply);
   });
 
   app.get('/__sandbox/users/:id/inbox', async (request, reply) => {
@@ -124,13 +172,37 @@ export function registerControlRoutes(
 
   app.post('/__sandbox/reset', async () => {
     state.reset();
+    state.flood.clearFaults();
     return { ok: true };
   });
 
   app.get('/__sandbox/stats', async () => ({
     requests: Object.fromEntries(state.stats),
     webhooks: { ...state.deliveries },
+    faults: state.flood.faulted(),
   }));
+
+  app.get('/__sandbox/faults', async () => state.flood.faults());
+  app.post('/__sandbox/faults', async (request, reply) => {
+    const body = parse(FaultBody, request.body, reply);
+    if (!body) return reply;
+    if (body.retryAfter !== undefined && body.status !== 429) {
+      return reply.code(400).send({ error: 'retryAfter goes with status 429' });
+    }
+    const fault = {
+      methods: body.methods,
+      status: body.status,
+      rate: body.rate ?? 1,
+      retryAfter: body.status === 429 ? (body.retryAfter ?? 1) : null,
+      remaining: body.count ?? null,
+    };
+    state.flood.addFault(fault);
+    return reply.code(201).send(fault);
+  });
+  app.delete('/__sandbox/faults', async () => {
+    state.flood.clearFaults();
+    return { ok: true };
+  });
 
   app.get('/__sandbox/settings', async () => state.settings);
   app.put('/__sandbox/settings', async (request, reply) => {

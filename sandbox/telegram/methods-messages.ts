@@ -54,9 +54,10 @@ function readText(params: Params): BotText {
   );
 }
 
-function readMarkup(params: Params): Record<string, unknown> | undefined {
+function readMarkup(state: SandboxState, params: Params): Record<string, unknown> | undefined {
   return validateReplyMarkup(
     optionalJson(params, 'reply_markup', "can't parse reply keyboard markup JSON object"),
+    { loginDomain: state.settings.loginDomain },
   );
 }
 
@@ -81,7 +82,7 @@ function sendMessage({ state, bot, params }: MethodContext): TgMessage {
   const chatId = requireChatId(params);
   const chat = reachableChat(state, chatId);
   const text = readText(params);
-  const markup = readMarkup(params);
+  const markup = readMarkup(state, params);
   const preview = readLinkPreview(params);
   const retryAfter = state.flood.take(chatId);
   if (retryAfter !== undefined) {
@@ -94,6 +95,7 @@ function sendMessage({ state, bot, params }: MethodContext): TgMessage {
     message_id: chat.lastMessageId,
     sender: 'bot',
     bot: bot.user,
+    botToken: bot.token,
     date: state.unixNow(),
     text: '',
     entities: [],
@@ -123,7 +125,7 @@ function sameMarkup(a: unknown, b: unknown): boolean {
 function editMessageText(context: MethodContext): TgMessage {
   const [chat, stored] = findBotMessage(context, 'message to edit not found');
   const text = readText(context.params);
-  const markup = readMarkup(context.params);
+  const markup = readMarkup(context.state, context.params);
   const preview = readLinkPreview(context.params);
   if (
     stored.text === text.text &&
@@ -135,6 +137,7 @@ function editMessageText(context: MethodContext): TgMessage {
   applyText(stored, text);
   if (markup) stored.reply_markup = markup;
   else delete stored.reply_markup;
+  stored.botToken = context.bot.token;
   if (preview) stored.link_preview_options = preview;
   stored.edit_date = context.state.unixNow();
   context.state.emit(chat.user.id, { type: 'edit', message: stored });
@@ -143,11 +146,12 @@ function editMessageText(context: MethodContext): TgMessage {
 
 function editMessageReplyMarkup(context: MethodContext): TgMessage {
   const [chat, stored] = findBotMessage(context, 'message to edit not found');
-  const markup = readMarkup(context.params);
+  const markup = readMarkup(context.state, context.params);
   if (markup && !('inline_keyboard' in markup)) throw badRequest('inline keyboard expected');
   if (sameMarkup(stored.reply_markup, markup)) throw badRequest(NOT_MODIFIED);
   if (markup) stored.reply_markup = markup;
   else delete stored.reply_markup;
+  stored.botToken = context.bot.token;
   context.state.emit(chat.user.id, { type: 'edit', message: stored });
   return messageOf(chat, stored);
 }

@@ -87,6 +87,8 @@ export interface StoredMessage {
   html?: string;
   /** Any reply markup the bot attached (only inline keyboards appear on the Message). */
   reply_markup?: Record<string, unknown>;
+  /** The token the bot sent or last edited it with: its login buttons are signed with it. */
+  botToken?: string;
   link_preview_options?: TgLinkPreviewOptions;
 }
 
@@ -166,6 +168,11 @@ export interface SandboxSettings {
   webhookTimeoutMs: number;
   /** Webhook POSTs in flight at once, of different chats (at most `max_connections`). */
   webhookConcurrency: number;
+  /**
+   * The domain linked to the bot with BotFather's `/setdomain`: a `login_url` button to any
+   * other host is refused (400 BOT_DOMAIN_INVALID). Null, like a new bot: none linked.
+   */
+  loginDomain: string | null;
 }
 
 export const DEFAULT_SETTINGS: SandboxSettings = Object.freeze({
@@ -176,6 +183,7 @@ export const DEFAULT_SETTINGS: SandboxSettings = Object.freeze({
   webhookRetryMaxMs: 60_000,
   webhookTimeoutMs: 10_000,
   webhookConcurrency: 1,
+  loginDomain: null,
 });
 
 /** What the chat page and inbox waiters follow, per user. */

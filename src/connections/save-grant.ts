@@ -6,7 +6,9 @@
  * lock on the user row, the insert yields to an existing row (`on conflict do nothing`),
  * and a writer whose reading went stale reads again and becomes a reconnect — never a
  * 500, never a half-written record. Every write bumps the token generation, so a refresh
- * still at Google with the previous grant cannot write over this one.
+ * still at Google with the previous grant cannot write over this one. A reconnect stores
+ * only the Google account of the connection it reconnects. The "connected" notice is
+ * queued only for a user with a Telegram chat, the one place it can be delivered.
  */
 import { randomUUID } from 'node:crypto';
 import type { Kysely, Transaction } from 'kysely';
@@ -22,6 +24,8 @@ import { capabilitiesOf } from './views.ts';
 
 export interface GrantInput {
   userId: string;
+  /** The connection a reconnect link was for: the grant must be of its Google account. */
+  reconnect?: string | null;
   subject: string;
   email: string;
   displayName: string | null;
@@ -63,7 +67,20 @@ export async function ensureDefault(db: Transaction<Database>, userId: string): 
 
 /** Serialises one user's connection writes (default choice) inside a transaction. */
 export async function lockUser(db: Transaction<Database>, userId: string): Promise<void> {
-  await db.selectFrom('users').select('id').where('id', '=', userId).forUpdate().execute();
+  // `no key update`: serialises the user's writers without blocking the key-share locks
+  // that inserting a row referencing the user takes (a notification, an event). Another
+  // writer that already holds a connection's row and is inserting such a row would
+  // otherwise wait for us while we wait for its connection: a deadlock.
+  await db.selectFrom('users').select('id').where('id', '=', userId).forNoKeyUpdate().execute();
+}
+
+async function lockConnection(trx: Transaction<Database>, id: string) {
+  return trx
+    .selectFrom('connections')
+    .selectAll()
+    .where('id', '=', id)
+    .forUpdate()
+    .executeTakeFirst();
 }
 
 function findExisting(db: Kysely<Database> | Transaction<Database>, grant: GrantInput) {
@@ -132,6 +149,25 @@ async function sealGrant(
     granted_at: now,
     ...(await freshTokenColumns(deps.vault, id, tokens, now)),
   };
+}
+
+/** A reconnect must sign in to the Google account of the connection it reconnects. */
+async function checkReconnect(deps: SaveGrantDeps, grant: GrantInput): Promise<void> {
+  if (!grant.reconnect) return;
+  const target = await deps.db
+    .selectFrom('connections')
+    .select(['subject', 'email'])
+    .where('id', '=', grant.reconnect)
+    .where('user_id', '=', grant.userId)
+    .executeTakeFirst();
+  if (target?.subject === grant.subject) return;
+  throw new TidingsError(
+    'oauth_identity_invalid',
+    target
+      ? `This link reconnects ${target.email}, but Google signed in ${grant.email}. Nothing was stored: open the link again and pick ${target.email}, or use /connect to add another account.`
+      : `The account this link reconnects is gone. Nothing was stored: use /connect to add ${grant.email}.`,
+    { connectionId: grant.reconnect },
+  );
 }
 
 /** Reads the existing connection for (user, subject) and seals the grant for it. */
@@ -242,13 +278,20 @@ function writeRow(
   return insertNew(trx, deps, grant, prepared);
 }
 
-/** Keeps one default connection and queues the "connected" notice. */
+/** Keeps one default connection and queues the "connected" notice for a user with a chat. */
 async function announceGrant(
   trx: Transaction<Database>,
   grant: GrantInput,
   prepared: PreparedGrant,
 ): Promise<void> {
   await ensureDefault(trx, grant.userId);
+  const owner = await trx
+    .selectFrom('users')
+    .select('telegram_user_id')
+    .where('id', '=', grant.userId)
+    .executeTakeFirst();
+  // No chat, no one to tell: a notice that can never be delivered is not queued.
+  if (!owner?.telegram_user_id) return;
   await insertNotification(
     trx,
     {
@@ -273,7 +316,11 @@ function commitGrant(
 ): Promise<Stored> {
   return deps.db.transaction().execute(async (trx) => {
     await lockUser(trx, grant.userId);
-    const current = await findExisting(trx, grant);
+    // The row too: a refresh that failed at Google retires it without the user's lock, and
+    // must not slip between this reading and the write below.
+    const current = await findExisting(trx, grant).then((row) =>
+      row ? lockConnection(trx, row.id) : undefined,
+    );
     if (readingIsStale(current, prepared, grant)) return false;
     if (!(await writeRow(trx, deps, grant, prepared, current))) return false;
     await announceGrant(trx, grant, prepared);
@@ -286,6 +333,7 @@ export async function saveGrant(
   deps: SaveGrantDeps,
   grant: GrantInput,
 ): Promise<{ id: string; created: boolean }> {
+  await checkReconnect(deps, grant);
   for (let round = 0; round < MAX_ROUNDS; round++) {
     const prepared = await prepareGrant(deps, grant);
     const stored = await commitGrant(deps, grant, prepared);

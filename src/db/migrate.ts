@@ -14,6 +14,7 @@ import * as initial from './migrations/0001-initial.ts';
 import * as connectionsHardening from './migrations/0002-connections-hardening.ts';
 import * as telegramState from './migrations/0003-telegram-state.ts';
 import * as risc from './migrations/0004-risc.ts';
+import * as connectTicketBinding from './migrations/0005-connect-ticket-binding.ts';
 import type { Database } from './schema.ts';
 
 const MIGRATIONS: Record<string, Migration> = {
@@ -21,6 +22,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0002-connections-hardening': connectionsHardening,
   '0003-telegram-state': telegramState,
   '0004-risc': risc,
+  '0005-connect-ticket-binding': connectTicketBinding,
 };
 
 /** Any 64-bit number unique to this purpose. */

@@ -102,6 +102,8 @@ export interface ConnectTicketsTable {
   id: string;
   user_id: string;
   connection_id: string | null;
+  /** Issued in the chat: only this Telegram user's signed login data opens it. */
+  telegram_user_id: string | null;
   created_at: CreatedAt;
   expires_at: Timestamp;
 }

@@ -13,7 +13,7 @@ import { createInvoke } from './invoke.ts';
 export interface FrontDoorDeps {
   users: UserStore;
   connections: ConnectionStore;
-  tickets: Pick<TicketStore, 'create'>;
+  tickets: Pick<TicketStore, 'create' | 'unbind'>;
   /** False when no Google OAuth client is configured: connect links are then refused. */
   signInConfigured: boolean;
   /** Where people reach this server (the connect link's origin). */
@@ -53,9 +53,19 @@ export function createFrontDoor(deps: FrontDoorDeps): FrontDoor {
           settings: ['GOOGLE_CLIENT_ID', 'GOOGLE_CLIENT_SECRET'],
         });
       }
-      if (!(await users.get(userId))) throw new TidingsError('not_found', 'No such user.');
-      const { ticket, expiresAt } = await deps.tickets.create(userId, options.connectionId ?? null);
+      const user = await users.get(userId);
+      if (!user) throw new TidingsError('not_found', 'No such user.');
+      const { ticket, expiresAt } = await deps.tickets.create(
+        userId,
+        options.connectionId ?? null,
+        options.telegramLogin ? user.telegramUserId : null,
+      );
       return { url: `${deps.publicUrl()}${START_PATH}?ticket=${ticket}`, expiresAt };
+    },
+    async unbindConnectLink(url) {
+      const start = `${deps.publicUrl()}${START_PATH}?`;
+      if (!url.startsWith(start)) return;
+      await deps.tickets.unbind(new URLSearchParams(url.slice(start.length)).get('ticket'));
     },
     invoke: createInvoke(deps),
   };

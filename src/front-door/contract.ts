@@ -50,7 +50,19 @@ export type Invoke = <C extends AnyCapability>(
 export interface FrontDoor {
   users: FrontDoorUsers;
   connections: FrontDoorConnections;
-  /** A one-time browser link that starts the Google consent for this user (throws not_configured). */
-  connectLink(userId: string, options?: { connectionId?: string }): Promise<ConnectLink>;
+  /**
+   * A one-time browser link that starts the Google consent for this user (throws
+   * not_configured). With `telegramLogin` (a chat's login button), it opens only with
+   * Telegram's signed login data for the user's own Telegram account.
+   */
+  connectLink(
+    userId: string,
+    options?: { connectionId?: string; telegramLogin?: boolean },
+  ): Promise<ConnectLink>;
+  /**
+   * Lets a `telegramLogin` link open without Telegram's login data, when Telegram refused
+   * to send it as a login button and it goes out as a plain link instead.
+   */
+  unbindConnectLink?(url: string): Promise<void>;
   invoke: Invoke;
 }

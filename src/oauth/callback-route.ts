@@ -1,13 +1,16 @@
 /**
- * `GET /oauth/google/callback`: the cookie must bind this browser to the `state`; the
- * state is consumed atomically (a replay finds nothing); Google's `?error=` becomes a
- * friendly page; the code is exchanged with PKCE and the nonce, the ID token's signature
- * and claims are validated, the email must be verified, and the encrypted grant is
- * stored. Every outcome is a page; none is a 500. The steps are in `callback-steps.ts`.
+ * `GET /oauth/google/callback`: a cookie must bind this browser to the `state`, and only
+ * that cookie is cleared (a stray or cross-site hit, or another sign-in in the same
+ * browser, leaves the others alone); the state is consumed atomically (a replay finds
+ * nothing); Google's `?error=` becomes a friendly page; the code is exchanged with PKCE and
+ * the nonce, the ID token's signature and claims are validated, the email must be
+ * verified, and the encrypted grant is stored. Every outcome is a page; none is a 500. The
+ * steps are in `callback-steps.ts`.
  */
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { CALLBACK_PATH, clearedCookie } from './browser-binding.ts';
 import {
+  boundState,
   checkIdentity,
   consumeState,
   exchangeCode,
@@ -25,12 +28,14 @@ function sendFailed(reply: FastifyReply, failed: Failed) {
 export function registerCallbackRoute(app: FastifyInstance, deps: ConnectRouteDeps): void {
   app.get(CALLBACK_PATH, async (request, reply) => {
     reply.header('referrer-policy', 'no-referrer').header('cache-control', 'no-store');
-    reply.header('set-cookie', clearedCookie(deps.publicUrl()));
     const oidc = deps.oidc();
     if (!oidc) return sendFailure(reply, 'not_configured');
     const query = (request.query ?? {}) as Record<string, unknown>;
-
-    const consumed = await consumeState(deps, request.headers.cookie, query);
+    const bound = boundState(deps, request.headers.cookie, query);
+    if (!bound.ok) return sendFailed(reply, bound);
+    // This sign-in ends here, however it ends: its binding is spent.
+    reply.header('set-cookie', clearedCookie(bound.value, deps.publicUrl()));
+    const consumed = await consumeState(deps, bound.value);
     if (!consumed.ok) return sendFailed(reply, consumed);
     const refusal = googleRefusal(query);
     if (refusal) return sendFailed(reply, refusal);

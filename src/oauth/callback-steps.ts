@@ -1,9 +1,10 @@
 /**
- * The steps of `GET /oauth/google/callback`, in the order the route takes them: consume the
- * state this browser is bound to, read Google's answer, exchange the code, check the
- * identity, store the grant. Each step answers a value or the failure page to show
- * instead (`ok: false`); the route only sends. Failures expected from a browser or from
- * Google are values here; anything else propagates.
+ * The steps of `GET /oauth/google/callback`, in the order the route takes them: find the
+ * state this browser is bound to, consume it, read Google's answer, exchange the code,
+ * check the identity, store the grant (a reconnect only over the account it reconnects).
+ * Each step answers a value or the failure page to show instead (`ok: false`); the route
+ * only sends. Failures expected from a browser or from Google are values here; anything
+ * else propagates.
  */
 import type { TokenFailure } from '../connections/index.ts';
 import { isTidingsError } from '../errors.ts';
@@ -49,16 +50,24 @@ function bindingFailure(binding: 'missing' | 'mismatch'): Failed {
     : failed('oauth_state_invalid', 'The sign-in answer does not belong to this browser session.');
 }
 
-/** Checks this browser's cookie binds it to the `state`, then uses the state up. */
-export async function consumeState(
-  deps: Pick<ConnectRouteDeps, 'cookieKey' | 'states'>,
+/** The `state` of Google's answer, when this browser's cookie binds it to that state. */
+export function boundState(
+  deps: Pick<ConnectRouteDeps, 'cookieKey'>,
   cookieHeader: string | undefined,
   query: Record<string, unknown>,
-): Promise<Step<ConsumedState>> {
+): Step<string> {
   const state = typeof query.state === 'string' ? query.state : null;
   if (!state) return failed('oauth_state_invalid', 'The answer from Google carried no state.');
   const binding = checkBinding(deps.cookieKey, cookieHeader, state);
   if (binding !== 'ok') return bindingFailure(binding);
+  return done(state);
+}
+
+/** Uses the state up: a replayed answer finds nothing. */
+export async function consumeState(
+  deps: Pick<ConnectRouteDeps, 'states'>,
+  state: string,
+): Promise<Step<ConsumedState>> {
   const consumed = await deps.states.consume(state);
   if (consumed.status === 'expired') return failed('oauth_state_expired');
   if (consumed.status !== 'ok')
@@ -146,14 +155,17 @@ export function checkIdentity(tokens: CodeExchange): Step<GoogleIdentity> {
 
 /** Stores the encrypted grant; answers what the success page shows. */
 export async function storeGrant(
-  deps: Pick<ConnectRouteDeps, 'connections' | 'logger' | 'onConnected'>,
+  deps: Pick<ConnectRouteDeps, 'connections' | 'users' | 'logger' | 'onConnected'>,
   pending: PendingAuthorization,
   tokens: CodeExchange,
   identity: GoogleIdentity,
 ): Promise<Step<SuccessDetails>> {
+  const user = await deps.users.get(pending.userId);
+  if (!user) return failed('oauth_state_invalid', 'This account no longer exists.');
   try {
     const { connection, created } = await deps.connections.saveGrant({
       userId: pending.userId,
+      reconnect: pending.connectionId,
       subject: identity.subject,
       email: identity.email,
       displayName: identity.displayName,
@@ -172,9 +184,14 @@ export async function storeGrant(
       email: connection.email,
       capabilities: connection.capabilities,
       reconnected: !created,
+      account: { displayName: user.displayName, telegramUserId: user.telegramUserId },
     });
   } catch (error) {
     if (isTidingsError(error, 'oauth_no_refresh_token')) return failed('oauth_no_refresh_token');
+    // A reconnect link signed in to another Google account than the one it reconnects.
+    if (isTidingsError(error, 'oauth_identity_invalid')) {
+      return failed('oauth_identity_invalid', error.message);
+    }
     throw error;
   }
 }

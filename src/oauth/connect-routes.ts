@@ -1,17 +1,20 @@
 /**
  * The browser half of connecting a Google account. `GET /oauth/google/start?ticket=…` (the
- * URL people are given) only shows a "Continue to Google" button, so a link preview or a
- * mail scanner fetching it burns nothing; the button's `POST` consumes the ticket,
- * creates the OAuth state (PKCE, nonce, expiry), binds it to this browser with a signed
- * cookie and redirects to Google. The callback (`callback-route.ts`) finishes. Every
- * outcome is a page; none is a 500.
+ * URL people are given) only shows a "Continue to Google" button naming the Tidings
+ * account the Google account will join, so a link preview or a mail scanner fetching it
+ * burns nothing; the button's `POST` consumes the ticket, creates the OAuth state (PKCE,
+ * nonce, expiry), binds it to this browser with a signed cookie and redirects to Google.
+ * A chat-issued link takes both steps only with Telegram's login data for the user it was
+ * issued to (`link-holder.ts`). The callback (`callback-route.ts`) finishes. Every outcome
+ * is a page; none is a 500.
  */
 import formbody from '@fastify/formbody';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import * as client from 'openid-client';
-import { bindingCookie, CALLBACK_PATH } from './browser-binding.ts';
+import { bindingCookies, CALLBACK_PATH } from './browser-binding.ts';
 import { registerCallbackRoute } from './callback-route.ts';
 import { translateTokenError } from './google-oidc.ts';
+import { openLink } from './link-holder.ts';
 import { continuePage, sendFailure } from './result-pages.ts';
 import type { ConnectRouteDeps } from './route-deps.ts';
 
@@ -47,9 +50,11 @@ export function registerConnectRoutes(app: FastifyInstance, deps: ConnectRouteDe
   app.get(START_PATH, async (request, reply) => {
     const config = await discovered(reply);
     if (!config) return reply;
-    const { ticket } = (request.query ?? {}) as { ticket?: unknown };
-    const known = await deps.tickets.peek(ticket);
+    const query = (request.query ?? {}) as Record<string, unknown>;
+    const known = await deps.tickets.peek(query.ticket);
     if (known.status !== 'ok') return ticketFailure(reply, known.status);
+    const opened = await openLink(deps, known.value, query);
+    if (!opened.ok) return sendFailure(reply, opened.failure, opened.hint);
     // The button posts here, and the answer redirects to Google: allow both for the form.
     const google = new URL(config.serverMetadata().authorization_endpoint ?? deps.publicUrl());
     return reply
@@ -59,7 +64,13 @@ export function registerConnectRoutes(app: FastifyInstance, deps: ConnectRouteDe
         `default-src 'none'; style-src 'unsafe-inline'; form-action 'self' ${google.origin}; frame-ancestors 'none'; base-uri 'none'`,
       )
       .type('text/html; charset=utf-8')
-      .send(continuePage({ action: `${deps.publicUrl()}${START_PATH}`, ticket: String(ticket) }));
+      .send(
+        continuePage({
+          action: `${deps.publicUrl()}${START_PATH}`,
+          ticket: String(query.ticket),
+          ...opened.value,
+        }),
+      );
   });
 
   app.register(async (scope) => {
@@ -67,9 +78,12 @@ export function registerConnectRoutes(app: FastifyInstance, deps: ConnectRouteDe
     scope.post(START_PATH, async (request, reply) => {
       const config = await discovered(reply);
       if (!config) return reply;
-      const { ticket } = (request.body ?? {}) as { ticket?: unknown };
-      const consumed = await deps.tickets.consume(ticket);
+      const form = (request.body ?? {}) as Record<string, unknown>;
+      // A refused holder uses the ticket up too: a forwarded link dies at its first misuse.
+      const consumed = await deps.tickets.consume(form.ticket);
       if (consumed.status !== 'ok') return ticketFailure(reply, consumed.status);
+      const opened = await openLink(deps, consumed.value, form);
+      if (!opened.ok) return sendFailure(reply, opened.failure, opened.hint);
       const { userId, connectionId } = consumed.value;
       let loginHint: string | null = null;
       if (connectionId) {
@@ -100,7 +114,14 @@ export function registerConnectRoutes(app: FastifyInstance, deps: ConnectRouteDe
       };
       if (loginHint) parameters.login_hint = loginHint;
       return reply
-        .header('set-cookie', bindingCookie(deps.cookieKey, state, deps.publicUrl()))
+        .header(
+          'set-cookie',
+          bindingCookies(deps.cookieKey, state, {
+            publicUrl: deps.publicUrl(),
+            cookieHeader: request.headers.cookie,
+            now: deps.now(),
+          }),
+        )
         .header('cache-control', 'no-store')
         .redirect(client.buildAuthorizationUrl(config, parameters).href, 303);
     });

@@ -1,9 +1,10 @@
 /**
  * Google OAuth: the OpenID Connect client (discovery, code exchange with PKCE and nonce, ID
  * token checks, refresh, revocation), connect tickets and OAuth states, the browser-binding
- * cookie, and the connect routes with their result pages. Stores a completed consent
- * through `connections/`. Imports `connections/`, `vault/`, `db/`, `common/`, `errors.ts`
- * and `log.ts`.
+ * cookies, Telegram's login data on chat-issued links, and the connect routes with their
+ * result pages (which name the Tidings account a Google account joins). Stores a completed
+ * consent through `connections/`. Imports `connections/`, `users/` (types), `vault/`,
+ * `db/`, `common/`, `errors.ts` and `log.ts`.
  */
 export { CALLBACK_PATH, cookiePath } from './browser-binding.ts';
 export { type ConnectRouteDeps, registerConnectRoutes, START_PATH } from './connect-routes.ts';

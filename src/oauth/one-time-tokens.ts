@@ -2,14 +2,16 @@
  * One-time values: connect tickets (a chat button → a browser session) and OAuth states
  * (a browser session → Google → back). Only their SHA-256 hashes are stored; each is
  * consumed atomically with `delete … returning`, so a replay finds nothing. Expired rows
- * are deleted by a periodic job (`sweepExpired`).
+ * are deleted by a periodic job (`sweepExpired`). A ticket issued in the Telegram chat
+ * names the Telegram user it was issued to: only that user's signed login data opens it.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/index.ts';
 import type { Vault } from '../vault/index.ts';
 
-export const TICKET_TTL_MS = 15 * 60_000;
+/** A connect link lives this long: long enough to open it, short enough to be little use to pass on. */
+export const TICKET_TTL_MS = 10 * 60_000;
 export const STATE_TTL_MS = 10 * 60_000;
 const STATE_PURPOSE = 'oauth-state';
 
@@ -34,14 +36,20 @@ export type Consumed<T> =
 export interface TicketTarget {
   userId: string;
   connectionId: string | null;
+  /** Issued in the chat: the Telegram user whose signed login data alone opens it. */
+  telegramUserId: string | null;
 }
 
 /** One-time connect tickets: what turns a chat button or a printed link into a consent. */
 export interface TicketStore {
-  /** A new ticket for the user (and the connection to reconnect, if any). */
+  /**
+   * A new ticket for the user (and the connection to reconnect, if any); with
+   * `telegramUserId`, only that Telegram user's signed login data opens it.
+   */
   create(
     userId: string,
     connectionId?: string | null,
+    telegramUserId?: string | null,
   ): Promise<{ ticket: string; expiresAt: Date }>;
   /** Whether a ticket would be accepted, without using it up (a link prefetch is harmless). */
   peek(ticket: unknown): Promise<Consumed<TicketTarget>>;
@@ -49,11 +57,28 @@ export interface TicketStore {
   sweepExpired(): Promise<number>;
   /** Uses a ticket up: a second use finds nothing. */
   consume(ticket: unknown): Promise<Consumed<TicketTarget>>;
+  /**
+   * Lets a chat-issued ticket open without Telegram's login data (Telegram refused to send
+   * it as a login button); answers whether there was such a ticket.
+   */
+  unbind(ticket: unknown): Promise<boolean>;
+}
+
+function targetOf(row: {
+  user_id: string;
+  connection_id: string | null;
+  telegram_user_id: string | null;
+}): TicketTarget {
+  return {
+    userId: row.user_id,
+    connectionId: row.connection_id,
+    telegramUserId: row.telegram_user_id,
+  };
 }
 
 export function createTicketStore(db: Kysely<Database>, now: () => Date): TicketStore {
   return {
-    async create(userId, connectionId = null) {
+    async create(userId, connectionId = null, telegramUserId = null) {
       const ticket = randomToken();
       const expiresAt = new Date(now().getTime() + TICKET_TTL_MS);
       await db
@@ -62,6 +87,7 @@ export function createTicketStore(db: Kysely<Database>, now: () => Date): Ticket
           id: hashToken(ticket),
           user_id: userId,
           connection_id: connectionId,
+          telegram_user_id: telegramUserId,
           expires_at: expiresAt,
           created_at: now(),
         })
@@ -77,7 +103,7 @@ export function createTicketStore(db: Kysely<Database>, now: () => Date): Ticket
         .executeTakeFirst();
       if (!row) return { status: 'unknown' };
       if (row.expires_at.getTime() <= now().getTime()) return { status: 'expired' };
-      return { status: 'ok', value: { userId: row.user_id, connectionId: row.connection_id } };
+      return { status: 'ok', value: targetOf(row) };
     },
     async sweepExpired() {
       const result = await db
@@ -85,6 +111,15 @@ export function createTicketStore(db: Kysely<Database>, now: () => Date): Ticket
         .where('expires_at', '<', now())
         .executeTakeFirst();
       return Number(result.numDeletedRows);
+    },
+    async unbind(ticket) {
+      if (!looksLikeToken(ticket)) return false;
+      const result = await db
+        .updateTable('connect_tickets')
+        .set({ telegram_user_id: null })
+        .where('id', '=', hashToken(ticket))
+        .executeTakeFirst();
+      return Number(result.numUpdatedRows) > 0;
     },
     async consume(ticket) {
       if (!looksLikeToken(ticket)) return { status: 'unknown' };
@@ -95,7 +130,7 @@ export function createTicketStore(db: Kysely<Database>, now: () => Date): Ticket
         .executeTakeFirst();
       if (!row) return { status: 'unknown' };
       if (row.expires_at.getTime() <= now().getTime()) return { status: 'expired' };
-      return { status: 'ok', value: { userId: row.user_id, connectionId: row.connection_id } };
+      return { status: 'ok', value: targetOf(row) };
     },
   };
 }

@@ -1,11 +1,30 @@
 /**
  * The pages a person sees while connecting: the "continue to Google" step, one clean,
  * accessible page for success and one per failure, each with a stable error code and
- * what to do next.
+ * what to do next. The continue and success pages name the Tidings account the Google
+ * account joins, and warn that only its owner should go on.
  */
 import type { FastifyReply } from 'fastify';
 import type { ErrorCode } from '../errors.ts';
 import { escapeHtml } from '../common/index.ts';
+import { TICKET_TTL_MS } from './one-time-tokens.ts';
+
+/** The Tidings account a Google account joins, as the users table knows it. */
+export interface AccountLabel {
+  displayName: string;
+  telegramUserId: string | null;
+}
+
+const LINK_MINUTES = TICKET_TTL_MS / 60_000;
+const WARNING_STYLE =
+  'background:#fff8c5;border:1px solid #d4a72c;border-radius:8px;padding:.75rem 1rem';
+
+function accountHtml(account: AccountLabel): string {
+  const telegram = account.telegramUserId
+    ? ` <span class="muted">(Telegram user ${escapeHtml(account.telegramUserId)})</span>`
+    : '';
+  return `<strong>${escapeHtml(account.displayName)}</strong>${telegram}`;
+}
 
 function page(title: string, body: string, tone: 'ok' | 'warn' | 'error'): string {
   const accent = tone === 'ok' ? '#1a7f37' : tone === 'warn' ? '#9a6700' : '#cf222e';
@@ -21,19 +40,36 @@ ul{padding-left:1.2rem}.muted{color:#59636e;font-size:.9rem}
 }
 
 /**
- * The page a connect link opens: one button that posts the ticket. The ticket is used up
- * only by that post, so a link preview or a mail scanner fetching the link burns nothing.
+ * The page a connect link opens: whose Tidings account the Google account will join, a
+ * warning, and one button that posts the ticket (with Telegram's login data, for a
+ * chat-issued link). The ticket is used up only by that post, so a link preview or a mail
+ * scanner fetching the link burns nothing.
  */
-export function continuePage(details: { action: string; ticket: string }): string {
+export function continuePage(details: {
+  action: string;
+  ticket: string;
+  account: AccountLabel;
+  login: Record<string, string> | null;
+}): string {
+  const login = Object.entries(details.login ?? {})
+    .map(
+      ([name, value]) =>
+        `<input type="hidden" name="${escapeHtml(name)}" value="${escapeHtml(value)}">`,
+    )
+    .join('\n');
   return page(
     'Connect Google',
     `<h1>Connect your Google account</h1>
+<p>The Google account you pick will join this Tidings account:</p>
+<p style="font-size:1.15rem">${accountHtml(details.account)}</p>
+<p role="alert" style="${WARNING_STYLE}"><strong>Only continue if this is you.</strong> Whoever uses this Tidings account will read the mail and calendar of the Google account you pick. If someone sent you this link, close this page.</p>
 <p>Tidings will ask Google for read-only access to your Gmail and Google Calendar. You choose the account and what to share on Google's page.</p>
 <form method="post" action="${escapeHtml(details.action)}">
 <input type="hidden" name="ticket" value="${escapeHtml(details.ticket)}">
+${login}
 <button type="submit" style="font:inherit;padding:.6rem 1.2rem;border-radius:8px;border:1px solid #1a7f37;background:#1a7f37;color:#fff;cursor:pointer">Continue to Google</button>
 </form>
-<p class="muted">This link works once, for a few minutes.</p>`,
+<p class="muted">This link works once, for ${LINK_MINUTES} minutes.</p>`,
     'ok',
   );
 }
@@ -42,6 +78,7 @@ export interface SuccessDetails {
   email: string;
   capabilities: Array<'gmail' | 'calendar'>;
   reconnected: boolean;
+  account: AccountLabel;
 }
 
 export function successPage(details: SuccessDetails): string {
@@ -61,9 +98,12 @@ export function successPage(details: SuccessDetails): string {
   return page(
     'Connected',
     `<h1>${details.reconnected ? 'Reconnected' : 'Connected'} ${escapeHtml(details.email)}</h1>
+<p>It is part of this Tidings account now:</p>
+<p style="font-size:1.15rem">${accountHtml(details.account)}</p>
 <p>Tidings can now read:</p><ul>${items}</ul>${warning}
+<p role="alert" style="${WARNING_STYLE}"><strong>Not you?</strong> If this is not your Tidings account, someone else can now read this Google account: remove Tidings under Third-party apps at myaccount.google.com/permissions right away.</p>
 <p>You can close this page and go back to the chat.</p>
-<p class="muted">Tokens are stored encrypted. Disconnect any time with <code>/disconnect</code>.</p>`,
+<p class="muted">Tokens are stored encrypted. Disconnect any time with <code>/disconnect ${escapeHtml(details.email)}</code>.</p>`,
     missing.length > 0 ? 'warn' : 'ok',
   );
 }
@@ -85,6 +125,7 @@ export type ConnectFailure = Extract<
   | 'oauth_identity_invalid'
   | 'provider_unavailable'
   | 'not_configured'
+  | 'forbidden'
 >;
 
 export function failureText(code: ConnectFailure, hint?: string): FailureText {
@@ -101,7 +142,8 @@ export function failureText(code: ConnectFailure, hint?: string): FailureText {
     case 'oauth_state_expired':
       return {
         title: 'This sign-in link has expired',
-        explain: 'Sign-in links work for a few minutes only, to keep your account safe.',
+        explain:
+          hint ?? `Sign-in links work for ${LINK_MINUTES} minutes only, to keep your account safe.`,
         next: 'Ask the bot for a fresh link with /connect.',
         status: 400,
       };
@@ -149,6 +191,13 @@ export function failureText(code: ConnectFailure, hint?: string): FailureText {
         explain: 'This Tidings server has no Google OAuth client configured.',
         next: 'The administrator needs to set GOOGLE_CLIENT_ID and GOOGLE_CLIENT_SECRET (see the README), then restart.',
         status: 503,
+      };
+    case 'forbidden':
+      return {
+        title: 'This link is not for this Telegram account',
+        explain: hint ?? 'This connect link was made for someone else.',
+        next: 'Never connect your Google account through a link someone else sent you. To connect your own, send /connect to the bot and press the button it answers with.',
+        status: 403,
       };
     default: {
       const unreachable: never = code;

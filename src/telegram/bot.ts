@@ -4,8 +4,10 @@
  * outbox delivery (on a timer and on demand) and the daily briefing. Built from its
  * dependencies; no globals.
  *
- * Updates are answered in order per chat (`chat-queue.ts`); a failing update is logged as
- * the Bot API method, error code and description only, never with its context. Flood
+ * Updates are answered in order per chat (`chat-queue.ts`); one of a shape the bot cannot
+ * read is ignored with a debug line naming only its id and why (`update-shape.ts`), so
+ * neither the webhook nor polling fails on it. A failing update is logged as the Bot API
+ * method, error code and description only, never with its context. Flood
  * control (429) is waited out when Telegram asks for at most `maxRetryDelaySeconds`.
  * Seen update ids and expired button state are pruned on a timer. Stopping waits a bounded
  * time for the updates being answered.
@@ -16,8 +18,8 @@ import type { Update } from 'grammy/types';
 import type { Outbox } from '../connections/index.ts';
 import type { FrontDoor } from '../front-door/index.ts';
 import type { Logger } from '../log.ts';
-import { chatKeyOf, createChatQueue } from './transport/index.ts';
-import { COMMANDS } from './render/index.ts';
+import { checkUpdate, chatKeyOf, createChatQueue } from './transport/index.ts';
+import { COMMANDS, plainConnectButtons } from './render/index.ts';
 import { loggableError } from './transport/index.ts';
 import { createOutboxDelivery, turnForUser } from './dialogue/index.ts';
 import { createOutboxLoop } from './dialogue/index.ts';
@@ -80,7 +82,10 @@ export interface TelegramBot {
   setWebhook(url: string, secret: string): Promise<void>;
   /** Answers one update completely, now (tests); throws what answering it threw. */
   handleUpdate(update: Update): Promise<void>;
-  /** Queues an update behind the earlier ones of its chat and answers it in the background. */
+  /**
+   * Queues an update behind the earlier ones of its chat and answers it in the background;
+   * never throws (an update of any other shape is ignored).
+   */
   receive(update: Update): void;
   /** Resolves once every received update is answered. */
   idle(): Promise<void>;
@@ -99,6 +104,10 @@ export function createTelegramBot(deps: TelegramBotDeps): TelegramBot {
   });
   bot.api.config.use(
     autoRetry({ maxRetryAttempts: 3, maxDelaySeconds: deps.maxRetryDelaySeconds ?? 30 }),
+    plainConnectButtons({
+      warn: (message) => deps.logger.warn(message),
+      unbind: async (url) => deps.frontDoor.unbindConnectLink?.(url),
+    }),
   );
   const services: BotServices = {
     frontDoor: deps.frontDoor,
@@ -126,15 +135,30 @@ export function createTelegramBot(deps: TelegramBotDeps): TelegramBot {
     });
     return ready;
   };
-  const handleUpdate = async (update: Update) => {
+  /** The update to answer, or null (logged at debug, without its content) to ignore. */
+  const readable = (update: unknown): Update | null => {
+    const checked = checkUpdate(update);
+    if (checked.ok) return checked.update;
+    deps.logger.debug(
+      { updateId: checked.updateId, reason: checked.reason },
+      'ignored a Telegram update the bot cannot read',
+    );
+    return null;
+  };
+  const answer = async (update: Update) => {
     await init();
     await bot.handleUpdate(update);
+  };
+  const handleUpdate = async (update: Update) => {
+    const checked = readable(update);
+    if (checked) await answer(checked);
   };
   const queue = createChatQueue((error, key) =>
     deps.logger.error({ err: loggableError(error), chat: key }, 'telegram update failed'),
   );
   const receive = (update: Update) => {
-    void queue.run(chatKeyOf(update), () => handleUpdate(update));
+    const checked = readable(update);
+    if (checked) void queue.run(chatKeyOf(checked), () => answer(checked));
   };
 
   let poller: Poller | null = null;

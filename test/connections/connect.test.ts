@@ -26,12 +26,18 @@ for (const database of DATABASES) {
     }
 
     it('connects an account through the real consent page and stores the grant encrypted', async () => {
-      const user = await newUser();
+      // A chat, so connecting queues its "connected" notice.
+      const user = await stack.app.parts.frontDoor.users.create({
+        displayName: 'Alex',
+        telegramUserId: '5101',
+      });
       const link = await stack.app.parts.frontDoor.connectLink(user.id);
       const start = await startConnect(link.url);
       expect(start.status).toBe(303);
       const cookie = start.setCookie!;
-      expect(cookie).toMatch(/; Path=\/oauth\/google\/callback; HttpOnly; SameSite=Lax$/);
+      expect(cookie).toMatch(
+        /^tidings_oauth_[\w-]{16}=[^;]+; Max-Age=600; Path=\/oauth\/google; HttpOnly; SameSite=Lax$/,
+      );
       const authorizeUrl = new URL(start.authorizeUrl!);
       expect(Object.fromEntries(authorizeUrl.searchParams)).toMatchObject({
         access_type: 'offline',

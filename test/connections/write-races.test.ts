@@ -79,7 +79,11 @@ for (const database of DATABASES) {
     }
 
     it('a refresh still at Google when the person disconnects and reconnects leaves the new grant standing', async () => {
-      const user = await stack.app.parts.frontDoor.users.create({ displayName: 'Racer' });
+      const user = await stack.app.parts.frontDoor.users.create({
+        displayName: 'Racer',
+        // A chat, so connecting queues its notice in the same transaction.
+        telegramUserId: '7101',
+      });
       await connectWithAutoApprove(stack, user.id, 'alex@example.com');
       const [connection] = await stack.app.parts.frontDoor.connections.list(user.id);
       await stack.control('/faults', { body: { path: '/token', latencyMs: 600, count: 1 } });
@@ -168,7 +172,11 @@ for (const database of DATABASES) {
     });
 
     it('a broken grant whose notice cannot be written stays as it was, and is told once on the next try', async () => {
-      const user = await stack.app.parts.frontDoor.users.create({ displayName: 'Crash' });
+      const user = await stack.app.parts.frontDoor.users.create({
+        displayName: 'Crash',
+        // A chat, so connecting queues its notice in the same transaction.
+        telegramUserId: '7102',
+      });
       await connectWithAutoApprove(stack, user.id, 'sam@example.com');
       const [connection] = await stack.app.parts.frontDoor.connections.list(user.id);
       await stack.control('/users/sam@example.com/revoke', { body: {} });
@@ -192,7 +200,11 @@ for (const database of DATABASES) {
     });
 
     it('a consent whose notice cannot be written stores nothing', async () => {
-      const user = await stack.app.parts.frontDoor.users.create({ displayName: 'Half' });
+      const user = await stack.app.parts.frontDoor.users.create({
+        displayName: 'Half',
+        // A chat, so connecting queues its notice in the same transaction.
+        telegramUserId: '7103',
+      });
       const restore = await injectFailure('notifications');
       try {
         const result = await connectWithAutoApprove(stack, user.id, 'alex@example.com');

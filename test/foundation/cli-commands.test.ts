@@ -125,7 +125,7 @@ describe('tidings --help', () => {
       alive: true,
       foundation: [
         // The server applied the migrations when it started: nothing left to apply.
-        ['already up to date', 'schema version: 0004-risc'],
+        ['already up to date', 'schema version: 0005-connect-ticket-binding'],
         ['v1  current  0 record(s)'],
         ROTATE_LINES,
         ['vault key version 1 retired'],

@@ -68,13 +68,13 @@ describe('tidings migrate', () => {
       first: {
         code: 0,
         stdout: [
-          'applied: 0001-initial, 0002-connections-hardening, 0003-telegram-state, 0004-risc',
-          'schema version: 0004-risc',
+          'applied: 0001-initial, 0002-connections-hardening, 0003-telegram-state, 0004-risc, 0005-connect-ticket-binding',
+          'schema version: 0005-connect-ticket-binding',
         ],
       },
       second: {
         code: 0,
-        stdout: ['already up to date', 'schema version: 0004-risc'],
+        stdout: ['already up to date', 'schema version: 0005-connect-ticket-binding'],
         stderr: '',
       },
     });
@@ -89,7 +89,7 @@ describe('tidings migrate', () => {
     await stopServer(cli);
     expect(migrate).toStrictEqual({
       code: 0,
-      stdout: ['already up to date', 'schema version: 0004-risc'],
+      stdout: ['already up to date', 'schema version: 0005-connect-ticket-binding'],
       stderr: '',
     });
   });

@@ -238,7 +238,7 @@ for (const database of DATABASES) {
       expect(page.status).toBe(200);
       const connected = await stack.chat!.inbox(ALEX, { count: before + 1, timeoutMs: 15_000 });
       expect(connected.at(-1)!.text).toBe(
-        '✅ Connected as alex@example.com — Gmail and Calendar.\n\nTry "What\'s on today?" or /help.',
+        '✅ Connected as alex@example.com — Gmail and Calendar.\n\nTry "What\'s on today?" or /help.\n\nNot you? If you did not connect this Google account, remove it now with /disconnect alex@example.com',
       );
 
       const [tomorrowReply] = await say("what's on tomorrow?");
@@ -335,7 +335,7 @@ for (const database of DATABASES) {
       // so that it is not taken for the answer below.
       const reconnected = await stack.chat!.inbox(ALEX, { count: before + 2, timeoutMs: 15_000 });
       expect(reconnected.at(-1)!.text).toBe(
-        '✅ Connected as alex@example.com — Gmail and Calendar.\n\nTry "What\'s on today?" or /help.',
+        '✅ Connected as alex@example.com — Gmail and Calendar.\n\nTry "What\'s on today?" or /help.\n\nNot you? If you did not connect this Google account, remove it now with /disconnect alex@example.com',
       );
       const [answer] = await say('/unread', 1);
       // The seed inbox: 21 unread messages in 18 conversations.

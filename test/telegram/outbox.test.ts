@@ -123,7 +123,7 @@ describe('notifications from the outbox', () => {
     });
   });
 
-  it('says which account and services a new connection brings', async () => {
+  it('says which account and services a new connection brings, and how to remove it', async () => {
     const user = await f.door.signUp(4002, 'Sam');
     await f.ask(4002, '/help');
     await f.door.outbox.enqueue({
@@ -133,8 +133,38 @@ describe('notifications from the outbox', () => {
     });
     expect(await f.bot.deliverOutbox()).toStrictEqual(1);
     expect((await f.control.inbox(4002)).at(-1)?.text).toStrictEqual(
-      '✅ Connected as alex@example.com — Gmail and Calendar.\n\nTry "What\'s on today?" or /help.',
+      '✅ Connected as alex@example.com — Gmail and Calendar.\n\nTry "What\'s on today?" or /help.\n\nNot you? If you did not connect this Google account, remove it now with /disconnect alex@example.com',
     );
+  });
+
+  it('settles at once, without sending, a notice for a user with no Telegram chat', async () => {
+    const runtimeOnly = await f.door.users.create({ displayName: 'Runtime only' });
+    // Known to Telegram by id, but never wrote to the bot: Telegram knows no such chat.
+    const neverWrote = await f.door.users.create({ displayName: 'Quiet', telegramUserId: '4099' });
+    for (const user of [runtimeOnly, neverWrote]) {
+      await f.door.outbox.enqueue({
+        userId: user.id,
+        kind: 'connected',
+        payload: { email: 'alex@example.com', capabilities: ['gmail'] },
+      });
+    }
+    const sentBefore = f.calls.filter((c) => c.method === 'sendMessage').length;
+    const delivered = [await f.bot.deliverOutbox(), await f.bot.deliverOutbox()];
+    const sent = f.calls.filter((c) => c.method === 'sendMessage').slice(sentBefore);
+    const items = [runtimeOnly, neverWrote].map((u) =>
+      f.door.outbox_.find((o) => o.userId === u.id),
+    );
+    expect({
+      delivered,
+      sentTo: sent.map((c) => c.params.chat_id),
+      attempts: items.map((item) => item?.attempts),
+      errors: items.map((item) => item?.errors),
+    }).toStrictEqual({
+      delivered: [0, 0],
+      sentTo: [4099],
+      attempts: [1, 1],
+      errors: [['not_found'], ['telegram 400: Bad Request: chat not found']],
+    });
   });
 
   it("builds the daily briefing from today's agenda, unread mail and action items", async () => {

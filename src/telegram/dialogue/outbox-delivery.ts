@@ -1,9 +1,10 @@
 /**
  * Delivers the notification outbox: a broken grant (with a reconnect button, and why when
- * Google reported the account disabled), a new
- * connection, and the daily briefing (built by asking the capabilities). A user who
- * blocked the bot (Telegram 403) gets the item marked failed and is not tried again by
- * this process, so a blocked chat never turns into a retry storm.
+ * Google reported the account disabled), a new connection (which account, and how to
+ * remove it when it was not the user who connected it), and the daily briefing (built by
+ * asking the capabilities). An item that can never be delivered — a user without a
+ * Telegram chat, a chat Telegram does not know, a user who blocked the bot (403) — is
+ * settled as failed at once and not tried again, so it never turns into retries.
  */
 import type { Api } from 'grammy';
 import { GrammyError } from 'grammy';
@@ -60,7 +61,7 @@ export async function notificationReply(turn: Turn, item: OutboxItem): Promise<R
     }
     case 'connected':
       return {
-        html: `✅ Connected as ${bold(email)} — ${escapeHtml(capabilityNames(item.payload.capabilities))}.\n\nTry "What's on today?" or /help.`,
+        html: `✅ Connected as ${bold(email)} — ${escapeHtml(capabilityNames(item.payload.capabilities))}.\n\nTry "What's on today?" or /help.\n\nNot you? If you did not connect this Google account, remove it now with /disconnect ${escapeHtml(email)}`,
       };
     case 'briefing':
       return briefingOrError(turn);
@@ -71,11 +72,20 @@ export async function notificationReply(turn: Turn, item: OutboxItem): Promise<R
   }
 }
 
+/** Telegram's 400 for a chat it does not know: the user never opened one with the bot. */
+function isUnknownChat(error: unknown): boolean {
+  return (
+    error instanceof GrammyError &&
+    error.error_code === 400 &&
+    error.description.includes('chat not found')
+  );
+}
+
 /** A turn for a user who did not write: their private chat is their Telegram id. */
 export async function turnForUser(services: BotServices, api: Api, userId: string): Promise<Turn> {
   const user = await services.frontDoor.users.get(userId);
-  const chatId = Number(user?.telegramUserId);
-  if (!user || !Number.isSafeInteger(chatId)) {
+  const chatId = user?.telegramUserId ? Number(user.telegramUserId) : Number.NaN;
+  if (!user || !Number.isSafeInteger(chatId) || chatId <= 0) {
     throw new TidingsError('not_found', 'the user has no Telegram chat');
   }
   return createTurn(services, api, user, chatId);
@@ -110,13 +120,17 @@ export function createOutboxDelivery(services: BotServices, api: Api): () => Pro
         delivered += 1;
       } catch (error) {
         const blocked = error instanceof GrammyError && error.error_code === 403;
+        // Our own database going away for a moment is transient like a Telegram 5xx.
+        const transient = error instanceof TidingsError && error.code === 'database_unavailable';
+        const permanent =
+          blocked || (error instanceof TidingsError && !transient) || isUnknownChat(error);
         const reason =
           error instanceof GrammyError
             ? `telegram ${error.error_code}: ${error.description}`
             : error instanceof TidingsError
               ? error.code
               : 'delivery failed';
-        if (blocked || error instanceof TidingsError) {
+        if (permanent) {
           givenUp.add(item.id);
           if (blocked) blockedNow.add(item.userId);
         }
@@ -124,9 +138,7 @@ export function createOutboxDelivery(services: BotServices, api: Api): () => Pro
           { notification: item.id, kind: item.kind, reason },
           'notification not delivered',
         );
-        await outbox.failed(item.id, reason, {
-          permanent: blocked || error instanceof TidingsError,
-        });
+        await outbox.failed(item.id, reason, { permanent });
       }
     }
     return delivered;

@@ -4,6 +4,7 @@
  * remembered) and how to turn any failure into a sentence with the right button.
  */
 import type { Api } from 'grammy';
+import type { InlineKeyboardButton } from 'grammy/types';
 import { IANAZone } from 'luxon';
 import {
   type AnyCapability,
@@ -19,7 +20,7 @@ import type { UserRecord } from '../../users/index.ts';
 import { createButtons } from '../store/index.ts';
 import type { Buttons } from '../store/index.ts';
 import type { TelegramStore } from '../store/index.ts';
-import { errorSentence, UNEXPECTED_SENTENCE } from '../render/index.ts';
+import { errorSentence, loginButton, UNEXPECTED_SENTENCE } from '../render/index.ts';
 import { plain, sendReply } from '../render/index.ts';
 import type { Reply, View } from '../render/index.ts';
 import { DEFAULT_LOCALE } from '../render/index.ts';
@@ -138,18 +139,21 @@ export async function errorReply(turn: Turn, error: unknown): Promise<Reply> {
   return plain(sentence.text, button ? [[button]] : undefined);
 }
 
-/** A URL button to the Google consent for this user, or null when connecting is not set up. */
+/**
+ * A login button to the Google consent for this user, whose link opens only for their own
+ * Telegram account; null when connecting is not set up.
+ */
 export async function connectButton(
   turn: Turn,
   text: string,
   connectionId?: string,
-): Promise<{ text: string; url: string } | null> {
+): Promise<InlineKeyboardButton | null> {
   try {
-    const link = await turn.services.frontDoor.connectLink(
-      turn.user.id,
-      connectionId ? { connectionId } : undefined,
-    );
-    return { text, url: link.url };
+    const link = await turn.services.frontDoor.connectLink(turn.user.id, {
+      ...(connectionId ? { connectionId } : {}),
+      telegramLogin: true,
+    });
+    return loginButton(text, link.url);
   } catch (error) {
     if (isTidingsError(error)) return null;
     throw error;

@@ -1,8 +1,9 @@
 /**
  * Turning results into Telegram messages: HTML that Telegram accepts, long answers split,
  * dates and times in the user's zone and locale, the sentence for every error code, help
- * texts, and the reply shape (text, buttons) every handler answers with. Imports
- * `capabilities/` (output types) and `errors.ts`; nothing of the bot's other folders.
+ * texts, and the reply shape (text, buttons) every handler answers with, stripped of
+ * invisible characters on its way out. Imports `capabilities/` (output types),
+ * `agent-tools/` (`neutralise`) and `errors.ts`; nothing of the bot's other folders.
  */
 export {
   type ErrorSentence,
@@ -10,6 +11,7 @@ export {
   reauthClause,
   UNEXPECTED_SENTENCE,
 } from './error-sentences.ts';
+export { LOGIN_BUTTON_REFUSED, loginButton, plainConnectButtons } from './connect-button.ts';
 export { bold, escapeHtml } from './format/index.ts';
 export { COMMANDS, helpReply, notUnderstoodReply, privacyReply } from './help-text.ts';
 export { DEFAULT_LOCALE, localeOf } from './locale.ts';
