@@ -82,6 +82,9 @@ export function translateGoogleFailure(failure: GoogleFailure): TidingsError {
   }
 }
 
+/** What a rate-limit answer without `Retry-After` tells the caller to wait, in seconds. */
+const RATE_LIMIT_RETRY_SECONDS = 5;
+
 function translateHttp(failure: GoogleFailure & { kind: 'http' }): TidingsError {
   const { operation: op, status, reason } = failure;
   const said = `Google answered ${status}${reason ? ` (${reason})` : ''} to ${op}`;
@@ -92,11 +95,11 @@ function translateHttp(failure: GoogleFailure & { kind: 'http' }): TidingsError 
     });
   }
   if (isRateLimit(failure) || (status === 403 && QUOTA_REASONS.includes(reason))) {
-    return new TidingsError(
-      'provider_rate_limited',
-      said,
-      failure.retryAfterSeconds === null ? {} : { retryAfterSeconds: failure.retryAfterSeconds },
-    );
+    // Gmail's refusals for concurrency and its quota 403s carry no `Retry-After`; a caller
+    // is still told when to try again.
+    return new TidingsError('provider_rate_limited', said, {
+      retryAfterSeconds: failure.retryAfterSeconds ?? RATE_LIMIT_RETRY_SECONDS,
+    });
   }
   if (status === 403 && reason === 'insufficientPermissions') {
     return new TidingsError('scope_missing', said, { scopes: scopeFor(op) });

@@ -167,15 +167,27 @@ for (const database of DATABASES) {
           reason: 'rateLimitExceeded',
         },
       });
-      const answer = await v1(key, '/gmail/messages?pageSize=10');
+      const response = await fetch(`${stack.app.url}/v1/gmail/messages?pageSize=10`, {
+        headers: { authorization: `Bearer ${key}` },
+      });
+      const answer = {
+        status: response.status,
+        retryAfter: response.headers.get('retry-after'),
+        body: (await response.json()) as Record<string, unknown>,
+      };
+      // Gmail sends no Retry-After with this refusal; the answer still says when to retry.
       expect({
         status: answer.status,
         code: answer.body.code,
         detail: answer.body.detail,
+        retryAfter: answer.retryAfter,
+        retry_after: answer.body.retry_after,
       }).toStrictEqual({
         status: 429,
         code: 'provider_rate_limited',
         detail: 'Google answered 429 (rateLimitExceeded) to gmail.messages.get',
+        retryAfter: '5',
+        retry_after: 5,
       });
     });
   });
