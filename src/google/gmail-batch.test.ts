@@ -214,6 +214,31 @@ describe('listing through the batch endpoint', () => {
     });
   });
 
+  it('refreshes again when a 401 comes after other failures took their time', async () => {
+    const replies: Record<number, PartReply> = {
+      0: { status: 401, body: googleError(401, 'authError') },
+      1: { status: 503, body: googleError(503, 'backendError') },
+      2: { status: 401, body: googleError(401, 'authError') },
+    };
+    const h = harness(LIST, (round, id) => (id === 'c' && replies[round]) || ok(id));
+    const result = await h.api.gmail.listMessagesWith({}, { format: 'minimal' });
+    expect({
+      ids: result.messages.map((m) => m.id),
+      refreshes: h.refreshes.length,
+    }).toStrictEqual({ ids: ['a', 'b', 'c'], refreshes: 2 });
+  });
+
+  it('asks for reauthorisation when the part is refused right after a refresh', async () => {
+    const h = harness(LIST, (_round, id) =>
+      id === 'c' ? { status: 401, body: googleError(401, 'authError') } : ok(id),
+    );
+    const error = await h.api.gmail.listMessagesWith({}, { format: 'minimal' }).catch((e) => e);
+    expect([error instanceof TidingsError ? error.code : error, h.refreshes.length]).toStrictEqual([
+      'reauth_required',
+      1,
+    ]);
+  });
+
   it('fails the listing with the mapped code when a part keeps failing', async () => {
     const h = harness(LIST, (_round, id) =>
       id === 'a' ? { status: 503, body: googleError(503, 'backendError') } : ok(id),

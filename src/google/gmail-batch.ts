@@ -178,7 +178,7 @@ interface Round {
   refused: Array<{ index: number; failure: GoogleFailure }>;
   /** Failed transiently otherwise: each counts as a failed attempt. */
   failed: Array<{ index: number; failure: GoogleFailure }>;
-  /** Answered 401: sent again once after a forced refresh. */
+  /** Answered 401: sent again after a forced refresh (refused for good right after one). */
   rejected: number[];
 }
 
@@ -261,7 +261,7 @@ export async function batchGet<T>(
         }).then((parts) => ({ ids, parts })),
       ),
     );
-    const round = readRound(deps, schema, operation, answers, results, refreshed);
+    const round: Round = readRound(deps, schema, operation, answers, results, refreshed);
     if (round.refused.length > 0) deps.gate.narrow(deps.connectionId, round.accepted);
     const throttled = round.accepted > 0;
     const counted = throttled ? round.failed : [...round.failed, ...round.refused];
@@ -277,10 +277,11 @@ export async function batchGet<T>(
       again.push(index);
       wait = Math.max(wait ?? 0, delay);
     }
-    if (round.rejected.length > 0) {
-      refreshed = true;
-      await deps.tokens.refreshAfterRejection(deps.connectionId, usedToken);
-    }
+    // Only a part refused again in the round right after a refresh is refused for good: a
+    // 401 that comes later, after other failures took their time, may only mean the token
+    // ran out meanwhile (those failures use up the retries, so this ends).
+    refreshed = round.rejected.length > 0;
+    if (refreshed) await deps.tokens.refreshAfterRejection(deps.connectionId, usedToken);
     const fatal = results.find((result) => result?.ok === false && !tolerate(result.failure));
     if (fatal?.ok === false) throw translateGoogleFailure(fatal.failure);
     if (wait !== null) await deps.sleep(wait);
