@@ -1,8 +1,8 @@
 /**
  * `gmail.search`: messages matching a Gmail query, newest first, one page at a time, with
- * sender, recipients, subject, date in the user's zone, snippet and a link. Costs two
- * sequential round trips (list, then one wave of metadata gets; the profile and the time
- * zone are asked alongside the list).
+ * sender, recipients, subject, date in the user's zone, snippet and a link. Costs the
+ * list, then one batch of metadata gets per 10 messages, one after another (Gmail's
+ * per-user concurrency limit); the profile and the time zone are asked alongside the list.
  */
 import { z } from 'zod';
 import { defineCapability } from './define-capability.ts';
