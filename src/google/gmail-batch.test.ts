@@ -4,6 +4,7 @@ import { createConnectionGate, NARROWED_FOR_MS } from './connection-gate.ts';
 import type { ConnectionGate } from './connection-gate.ts';
 import { createGoogleApi } from './google-api.ts';
 import { formatBatchRequest, parseBatchResponse } from './gmail-batch.ts';
+import { MAX_REFRESHES } from './google-request.ts';
 import type { TokenSource } from './token-source.ts';
 
 /** What the fake batch endpoint answers for one inner call: status and JSON body. */
@@ -228,14 +229,14 @@ describe('listing through the batch endpoint', () => {
     }).toStrictEqual({ ids: ['a', 'b', 'c'], refreshes: 2 });
   });
 
-  it('asks for reauthorisation when the part is refused right after a refresh', async () => {
+  it('asks for reauthorisation when the part is still refused right after its last refresh', async () => {
     const h = harness(LIST, (_round, id) =>
       id === 'c' ? { status: 401, body: googleError(401, 'authError') } : ok(id),
     );
     const error = await h.api.gmail.listMessagesWith({}, { format: 'minimal' }).catch((e) => e);
     expect([error instanceof TidingsError ? error.code : error, h.refreshes.length]).toStrictEqual([
       'reauth_required',
-      1,
+      MAX_REFRESHES,
     ]);
   });
 

@@ -14,6 +14,7 @@ import { isRetryable, translateGoogleFailure } from './google-failure.ts';
 import type { GoogleFailure } from './google-failure.ts';
 import {
   buildUrl,
+  MAX_REFRESHES,
   httpFailure,
   parseSuccess,
   retryDelayMs,
@@ -238,6 +239,7 @@ export async function batchGet<T>(
   const attempts = new Array<number>(calls.length).fill(0);
   let pending = calls.map((_call, index) => index);
   let refreshed = false;
+  let refreshes = 0;
   while (pending.length > 0) {
     const room = Math.max(1, deps.gate.capacity(deps.connectionId));
     const width = Math.min(MAX_BATCH_CALLS, room);
@@ -261,7 +263,14 @@ export async function batchGet<T>(
         }).then((parts) => ({ ids, parts })),
       ),
     );
-    const round: Round = readRound(deps, schema, operation, answers, results, refreshed);
+    const round: Round = readRound(
+      deps,
+      schema,
+      operation,
+      answers,
+      results,
+      refreshed && refreshes >= MAX_REFRESHES,
+    );
     if (round.refused.length > 0) deps.gate.narrow(deps.connectionId, round.accepted);
     const throttled = round.accepted > 0;
     const counted = throttled ? round.failed : [...round.failed, ...round.refused];
@@ -281,7 +290,10 @@ export async function batchGet<T>(
     // 401 that comes later, after other failures took their time, may only mean the token
     // ran out meanwhile (those failures use up the retries, so this ends).
     refreshed = round.rejected.length > 0;
-    if (refreshed) await deps.tokens.refreshAfterRejection(deps.connectionId, usedToken);
+    if (refreshed) {
+      refreshes += 1;
+      await deps.tokens.refreshAfterRejection(deps.connectionId, usedToken);
+    }
     const fatal = results.find((result) => result?.ok === false && !tolerate(result.failure));
     if (fatal?.ok === false) throw translateGoogleFailure(fatal.failure);
     if (wait !== null) await deps.sleep(wait);

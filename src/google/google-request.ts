@@ -87,19 +87,30 @@ export type Attempt<T> = { ok: true; value: T } | { ok: false; failure: GoogleFa
  * answers, `Retry-After` waits), may only mean the token ran out meanwhile: it is refreshed
  * again. Those failures use up the retries, so the loop still ends.
  */
+/**
+ * Forced refreshes one request may make before a token refused right after its refresh
+ * counts as a refused grant: a token can also run out between its refresh and its use when
+ * answers are slow, and a grant that is really gone fails the refresh itself.
+ */
+export const MAX_REFRESHES = 3;
+
 export async function withRetries<T>(
   deps: RequestDeps,
   attempt: (token: string) => Promise<Attempt<T>>,
 ): Promise<T> {
   let token = await deps.tokens.accessToken(deps.connectionId);
   let justRefreshed = false;
+  let refreshes = 0;
   for (let round = 0; ; round++) {
     const result = await attempt(token);
     if (result.ok) return result.value;
     const failure = result.failure;
     if (failure.kind === 'http' && failure.status === 401) {
-      if (justRefreshed) throw translateGoogleFailure({ ...failure, afterRefresh: true });
+      if (justRefreshed && refreshes >= MAX_REFRESHES) {
+        throw translateGoogleFailure({ ...failure, afterRefresh: true });
+      }
       justRefreshed = true;
+      refreshes += 1;
       token = await deps.tokens.refreshAfterRejection(deps.connectionId, token);
       round--;
       continue;
