@@ -1,4 +1,6 @@
+import { DateTime } from 'luxon';
 import { afterEach, describe, expect, it } from 'vitest';
+import { usHolidaysOn } from '../seed/us-holidays.ts';
 import { seedShift } from './seed.ts';
 import { startGoogleSandbox } from './start.ts';
 import type { GoogleSandbox } from './start.ts';
@@ -60,20 +62,77 @@ async function mailDates(base: string, token: string): Promise<number[]> {
   return dates.sort((a, b) => b - a);
 }
 
-/** The summaries of a user's primary-calendar events starting in [from, to). */
-async function summaries(base: string, token: string, from: string, to: string) {
+const HOLIDAYS = 'en.usa#holiday@group.v.calendar.google.com';
+const FAMILY = 'c_5d1f3a8e9b2c47f6@group.calendar.google.com';
+
+/** The summaries of a user's events on one calendar (primary by default) in [from, to). */
+async function summaries(
+  base: string,
+  token: string,
+  from: string,
+  to: string,
+  calendarId = 'primary',
+) {
   const query = new URLSearchParams({
     timeMin: from,
     timeMax: to,
     singleEvents: 'true',
     orderBy: 'startTime',
+    maxResults: '2500',
   });
   const list = await api<{ items: { summary: string; start: Record<string, string> }[] }>(
     base,
     token,
-    `/calendar/v3/calendars/primary/events?${query}`,
+    `/calendar/v3/calendars/${encodeURIComponent(calendarId)}/events?${query}`,
   );
   return list.items.map((item) => [item.start.dateTime ?? item.start.date, item.summary]);
+}
+
+/** Every message's subject and snippet, with its date as `yyyy-MM-dd` in New York. */
+async function mailTexts(base: string, token: string) {
+  const list = await api<{ messages: { id: string }[] }>(
+    base,
+    token,
+    '/gmail/v1/users/me/messages?includeSpamTrash=true&maxResults=500',
+  );
+  const texts: Array<{ day: DateTime; text: string }> = [];
+  for (const { id } of list.messages) {
+    const message = await api<{
+      internalDate: string;
+      snippet: string;
+      payload: { headers: { name: string; value: string }[] };
+    }>(base, token, `/gmail/v1/users/me/messages/${id}?format=metadata&metadataHeaders=Subject`);
+    const subject = message.payload.headers.find((h) => h.name === 'Subject')?.value ?? '';
+    const day = DateTime.fromMillis(Number(message.internalDate), { zone: 'America/New_York' });
+    texts.push({ day, text: `${subject} ${message.snippet}` });
+  }
+  return texts;
+}
+
+const MONTHS = [
+  'january',
+  'february',
+  'march',
+  'april',
+  'may',
+  'june',
+  'july',
+  'august',
+  'september',
+  'october',
+  'november',
+  'december',
+];
+
+/** Month names a message names that are not within a month before or after its own date. */
+function monthsOutOfPlace(day: DateTime, text: string): string[] {
+  const named = text.toLowerCase().match(/\b[a-z]+\b/g) ?? [];
+  return named.filter((word) => {
+    const month = MONTHS.indexOf(word) + 1;
+    if (month === 0) return false;
+    const distance = Math.abs(((month - day.month + 18) % 12) - 6);
+    return distance > 1;
+  });
 }
 
 describe('seed shift', () => {
@@ -158,5 +217,79 @@ describe('the seed loaded on a Sunday, UTC noon', () => {
       alex: [['2026-03-03T12:30:00-05:00', 'Lunch with Alice Chen']],
       sam: [['2026-03-09T08:00:00+13:00', 'Coffee with Mere']],
     });
+  });
+});
+
+describe('the seed loaded in December and in July', () => {
+  it('has no seasonal event out of season in a December week, and the holidays of December', async () => {
+    // Saturday 5 December 2026, 10:00 in New York.
+    sandbox = await startGoogleSandbox({ port: 0, now: () => new Date('2026-12-05T15:00:00Z') });
+    const token = await demoToken(sandbox.url, 'alex@example.com');
+    const between = (from: string, to: string, calendarId?: string) =>
+      summaries(sandbox?.url ?? '', token, from, to, calendarId);
+    expect({
+      week: await between('2026-11-30T00:00:00-05:00', '2026-12-07T00:00:00-05:00', HOLIDAYS),
+      season: await between('2026-11-20T00:00:00-05:00', '2027-01-05T00:00:00-05:00', HOLIDAYS),
+      sunday: [
+        ...(await between('2026-12-06T00:00:00-05:00', '2026-12-07T00:00:00-05:00', FAMILY)),
+        ...(await between('2026-12-06T00:00:00-05:00', '2026-12-07T00:00:00-05:00')),
+      ],
+    }).toStrictEqual({
+      week: [],
+      season: [
+        ['2026-11-26', 'Thanksgiving Day'],
+        ['2026-12-24', 'Christmas Eve'],
+        ['2026-12-25', 'Christmas Day'],
+        ['2026-12-31', "New Year's Eve"],
+        ['2027-01-01', "New Year's Day"],
+      ],
+      sunday: [
+        ['2026-12-06', "Grandma Rosa's birthday"],
+        ['2026-12-06T10:00:00-05:00', 'Yoga class'],
+      ],
+    });
+  });
+
+  it('puts every holiday on its real date for a year either side of a July load', async () => {
+    // Wednesday 15 July 2026, 10:00 in New York.
+    sandbox = await startGoogleSandbox({ port: 0, now: () => new Date('2026-07-15T14:00:00Z') });
+    const token = await demoToken(sandbox.url, 'alex@example.com');
+    const listed = await summaries(
+      sandbox.url,
+      token,
+      '2025-07-01T00:00:00-04:00',
+      '2027-07-01T00:00:00-04:00',
+      HOLIDAYS,
+    );
+    const expected: string[][] = [];
+    for (
+      let day = DateTime.fromISO('2025-07-01', { zone: 'America/New_York' });
+      day.year < 2027 || day.month < 7;
+      day = day.plus({ days: 1 })
+    ) {
+      for (const title of usHolidaysOn(day)) expected.push([day.toISODate() ?? '', title]);
+    }
+    expect({
+      july: listed.filter(([date]) => date?.startsWith('2026-07')),
+      all: listed,
+    }).toStrictEqual({ july: [['2026-07-04', 'Independence Day']], all: expected });
+  });
+
+  it('names in its mail no month far from the date the mail arrives, nor a season', async () => {
+    for (const at of ['2026-07-15T14:00:00Z', '2026-12-05T15:00:00Z']) {
+      await sandbox?.close();
+      sandbox = await startGoogleSandbox({ port: 0, now: () => new Date(at) });
+      const texts = [
+        ...(await mailTexts(sandbox.url, await demoToken(sandbox.url, 'alex@example.com'))),
+        ...(await mailTexts(sandbox.url, await demoToken(sandbox.url, 'sam@example.com'))),
+      ];
+      expect({
+        at,
+        months: texts.flatMap(({ day, text }) => monthsOutOfPlace(day, text)),
+        seasons: texts.filter(({ text }) =>
+          /\b(?:winter|spring|summer|autumn|christmas)\b/i.test(text),
+        ),
+      }).toStrictEqual({ at, months: [], seasons: [] });
+    }
   });
 });

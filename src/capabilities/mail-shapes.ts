@@ -41,6 +41,24 @@ export type FullMessage = z.infer<typeof FullMessageSchema>;
 
 export const SUMMARY_HEADERS = ['From', 'To', 'Subject', 'Date'] as const;
 
+/**
+ * Reply and forward markers that mail programs put before a subject, in the languages
+ * they are most often met in: Re, Fwd, Fw (English), Aw, Wg (German), Sv, Vs (Nordic),
+ * Antw, Doorst (Dutch), Tr, Réf (French), Rif (Italian), Res, Enc (Portuguese), Odp, Pd
+ * (Polish), Ynt (Turkish), 回复, 转发, 答复 (Chinese); with an optional count ("Re[2]:").
+ */
+const SUBJECT_PREFIX =
+  /^\s*(?:re|fwd?|fw|aw|wg|sv|vs|antw|doorst|tr|réf|rif|res|enc|odp|pd|ynt|回复|回覆|转发|轉寄|答复)\s*(?:\[\d+\]|\(\d+\))?\s*[:：]\s*/iu;
+
+/** A subject without its "Re:", "Fwd:", "AW:"… prefixes, however many: "Re: RE: Fwd: Dinner" → "Dinner". */
+export function normaliseSubject(subject: string): string {
+  let rest = subject.trim();
+  for (let m = SUBJECT_PREFIX.exec(rest); m; m = SUBJECT_PREFIX.exec(rest)) {
+    rest = rest.slice(m[0].length);
+  }
+  return rest;
+}
+
 export function messageLink(mailbox: string, id: string): string {
   return `https://mail.google.com/mail/u/${mailbox.replace(/[/#?\s]/g, '')}/#all/${id}`;
 }

@@ -3,7 +3,8 @@
  * "the weekend", "on March 5", "5/3", "in 3 days") and resolves it to a half-open range
  * in the user's zone. Relative words are resolved with Luxon; explicit dates are found by
  * chrono-node, of which only the day, month and year are used, so its process-zone
- * arithmetic never touches the result.
+ * arithmetic never touches the result. Today's own weekday name means today, unless what
+ * it asks about is over ("friday afternoon" on Friday evening is next Friday's).
  */
 import * as chrono from 'chrono-node';
 import type { DateTime } from 'luxon';
@@ -21,6 +22,11 @@ export interface DayMatch {
   day: DateTime | null;
   /** Where the phrase sits in the text, to remove it before other parsing. */
   spans: Array<[number, number]>;
+  /**
+   * For a weekday name that is today ("friday" on a Friday): the same day next week, which
+   * is the day meant when the time asked about has already passed today.
+   */
+  sameDayNextWeek?: DateTime;
 }
 
 const WEEKDAY_NAMES: Record<string, number> = {
@@ -184,7 +190,33 @@ function weekSpan(text: string, now: DateTime, weekStartsOn: 1 | 7): DayMatch | 
   return null;
 }
 
-function relativeDay(text: string, today: DateTime, weekStartsOn: 1 | 7): DayMatch | null {
+function weekdayMatch(
+  text: string,
+  m: RegExpExecArray,
+  now: DateTime,
+  weekStartsOn: 1 | 7,
+): DayMatch {
+  const today = now.startOf('day');
+  const target = WEEKDAY_NAMES[m[2] ?? ''] ?? 1;
+  const ahead = (target - today.weekday + 7) % 7;
+  const at = (day: DateTime) =>
+    dayMatch(text, day, dayLabel(day), span(m), (w) => `${dayLabel(day)} ${w}`);
+  if (m[1] === 'next') {
+    const nextWeek = startOfWeek(today, weekStartsOn).plus({ days: 7 });
+    return at(nextWeek.plus({ days: (target - nextWeek.weekday + 7) % 7 }));
+  }
+  if (m[1] === 'last') return at(today.minus({ days: (today.weekday - target + 7) % 7 || 7 }));
+  if (ahead > 0 || m[1] === 'this') return at(today.plus({ days: ahead }));
+  // Today's own name: "coming friday" is next week's; "friday afternoon" asked on Friday
+  // evening is too, as a person would read it.
+  const nextWeek = today.plus({ days: 7 });
+  const match = at(today);
+  if (m[1] === 'coming' || match.to <= now) return at(nextWeek);
+  return { ...match, sameDayNextWeek: nextWeek };
+}
+
+function relativeDay(text: string, now: DateTime, weekStartsOn: 1 | 7): DayMatch | null {
+  const today = now.startOf('day');
   let m = new RegExp(`\\b(?:in|within)\\s+(${COUNT})\\s+(days?|weeks?)\\b`).exec(text);
   if (m?.[1] && m[2]) {
     const n = parseCount(m[1]);
@@ -193,26 +225,13 @@ function relativeDay(text: string, today: DateTime, weekStartsOn: 1 | 7): DayMat
       return dayMatch(text, day, dayLabel(day), span(m), (w) => `${dayLabel(day)} ${w}`);
     }
   }
-  m = new RegExp(`\\b(?:(on|this|next|last|coming)\\s+)?(${WEEKDAY_PATTERN})\\b`).exec(text);
-  while (m) {
+  const weekday = new RegExp(`\\b(?:(on|this|next|last|coming)\\s+)?(${WEEKDAY_PATTERN})\\b`, 'g');
+  for (m = weekday.exec(text); m; m = weekday.exec(text)) {
     const name = m[2] ?? '';
     const isAbbreviation = name.length <= 5 && !name.endsWith('day');
     if (!isAbbreviation || m[1] || text.trim() === name) {
-      const target = WEEKDAY_NAMES[name] ?? 1;
-      let day: DateTime;
-      if (m[1] === 'next') {
-        const nextWeek = startOfWeek(today, weekStartsOn).plus({ days: 7 });
-        day = nextWeek.plus({ days: (target - nextWeek.weekday + 7) % 7 });
-      } else if (m[1] === 'last') {
-        day = today.minus({ days: (today.weekday - target + 7) % 7 || 7 });
-      } else {
-        day = today.plus({ days: (target - today.weekday + 7) % 7 });
-      }
-      return dayMatch(text, day, dayLabel(day), span(m), (w) => `${dayLabel(day)} ${w}`);
+      return weekdayMatch(text, m, now, weekStartsOn);
     }
-    const rest = new RegExp(`\\b(?:(on|this|next|last|coming)\\s+)?(${WEEKDAY_PATTERN})\\b`, 'g');
-    rest.lastIndex = m.index + m[0].length;
-    m = rest.exec(text);
   }
   return null;
 }
@@ -252,7 +271,7 @@ export function findDayPhrase(text: string, ctx: RouteContext): DayMatch | null 
   return (
     namedDay(text, today) ??
     weekSpan(text, now, weekStartsOn) ??
-    relativeDay(text, today, weekStartsOn) ??
+    relativeDay(text, now, weekStartsOn) ??
     explicitDate(text, today, ctx.locale)
   );
 }

@@ -1,6 +1,7 @@
 import { describe } from 'vitest';
 import { B, berlin, freeAt, slots, routesAll } from './intent-router.harness.ts';
 import type { RouteCase } from './intent-router.harness.ts';
+import type { RouteContext } from './intent.ts';
 
 const CASES: RouteCase[] = [
   // Free at a time.
@@ -91,4 +92,107 @@ const CASES: RouteCase[] = [
 
 describe('routeIntent: free time', () => {
   routesAll(CASES);
+});
+
+/** Friday 6 March 2026, 19:00 in Berlin: three o'clock today is four hours gone. */
+const fridayEvening: RouteContext = { ...berlin, now: new Date('2026-03-06T18:00:00Z') };
+const EVENING = 'Berlin, Friday 19:00';
+
+const PAST_CASES: RouteCase[] = [
+  [
+    'am I free friday at 3?',
+    fridayEvening,
+    EVENING,
+    freeAt(`2026-03-13T15:00:00${B}`, 'Friday 13 March at 15:00'),
+  ],
+  [
+    'am I free on friday at 3?',
+    fridayEvening,
+    EVENING,
+    freeAt(`2026-03-13T15:00:00${B}`, 'Friday 13 March at 15:00'),
+  ],
+  [
+    'am I free friday at 8pm?',
+    fridayEvening,
+    EVENING,
+    freeAt(`2026-03-06T20:00:00${B}`, 'Friday 6 March at 20:00'),
+  ],
+  [
+    'am I free at 3?',
+    fridayEvening,
+    EVENING,
+    freeAt(`2026-03-07T15:00:00${B}`, 'tomorrow at 15:00'),
+  ],
+  // A day named outright keeps the time asked about: the reply says it has passed.
+  [
+    'am I free today at 3?',
+    fridayEvening,
+    EVENING,
+    freeAt(`2026-03-06T15:00:00${B}`, 'today at 15:00'),
+  ],
+  [
+    'am I free this friday at 3?',
+    fridayEvening,
+    EVENING,
+    freeAt(`2026-03-06T15:00:00${B}`, 'Friday 6 March at 15:00'),
+  ],
+  [
+    'busy tonight at 9?',
+    fridayEvening,
+    EVENING,
+    freeAt(`2026-03-06T21:00:00${B}`, 'tonight at 21:00'),
+  ],
+  [
+    'free tomorrow morning at 7?',
+    fridayEvening,
+    EVENING,
+    freeAt(`2026-03-07T07:00:00${B}`, 'tomorrow morning at 07:00'),
+  ],
+  [
+    'free tomorrow evening at 10:30?',
+    fridayEvening,
+    EVENING,
+    freeAt(`2026-03-07T22:30:00${B}`, 'tomorrow evening at 22:30'),
+  ],
+  [
+    'when am I free friday afternoon?',
+    fridayEvening,
+    EVENING,
+    slots(`2026-03-13T12:00:00${B}`, `2026-03-13T18:00:00${B}`, 'Friday 13 March afternoon'),
+  ],
+  [
+    'when am I free friday?',
+    fridayEvening,
+    EVENING,
+    slots(`2026-03-06T19:00:00${B}`, `2026-03-07T00:00:00${B}`, 'Friday 6 March'),
+  ],
+  [
+    'when am I free coming friday?',
+    fridayEvening,
+    EVENING,
+    slots(`2026-03-13T00:00:00${B}`, `2026-03-14T00:00:00${B}`, 'Friday 13 March'),
+  ],
+  [
+    'when am I free this week?',
+    fridayEvening,
+    EVENING,
+    slots(`2026-03-06T19:00:00${B}`, `2026-03-09T00:00:00${B}`, 'this week'),
+  ],
+  [
+    'when am I free this evening?',
+    fridayEvening,
+    EVENING,
+    slots(`2026-03-06T19:00:00${B}`, `2026-03-07T00:00:00${B}`, 'this evening'),
+  ],
+  // Over already: left as asked, for the reply to say so rather than search the past.
+  [
+    'when am I free this afternoon?',
+    fridayEvening,
+    EVENING,
+    slots(`2026-03-06T12:00:00${B}`, `2026-03-06T18:00:00${B}`, 'this afternoon'),
+  ],
+];
+
+describe('routeIntent: free time asked about once it has passed', () => {
+  routesAll(PAST_CASES);
 });

@@ -1,7 +1,9 @@
 /**
  * Clock times ("at 3", "10am", "14:30", "noon") and durations ("an hour", "30 minute",
  * "half an hour") in a message. A bare hour from 1 to 7 means the afternoon: people ask
- * about working hours, so "free at 3" is 15:00.
+ * about working hours, so "free at 3" is 15:00. A time written without am/pm that could
+ * be either half of the day is marked ambiguous, for the part of the day named beside it
+ * to settle ("tonight at 9" is 21:00, "tomorrow morning at 7" is 07:00).
  */
 import { COUNT_PATTERN, parseCount } from './numbers.ts';
 
@@ -10,12 +12,19 @@ export interface ClockTime {
   minute: number;
   /** True for "now" / "right now": the current minute, not a clock reading. */
   isNow: boolean;
+  /** True when `hour` ± 12 is as likely a reading ("at 9", "3:30", "10:30"; not "09:30"). */
+  ambiguous: boolean;
   span: [number, number];
 }
 
-function clock(hour: number, minute: number, m: RegExpExecArray): ClockTime | null {
+function clock(
+  hour: number,
+  minute: number,
+  m: RegExpExecArray,
+  ambiguous = false,
+): ClockTime | null {
   if (hour > 23 || minute > 59) return null;
-  return { hour, minute, isNow: false, span: [m.index, m.index + m[0].length] };
+  return { hour, minute, isNow: false, ambiguous, span: [m.index, m.index + m[0].length] };
 }
 
 function withMeridiem(hour: number, meridiem: string): number {
@@ -29,10 +38,24 @@ function bareHour(hour: number): number {
   return hour >= 1 && hour <= 7 ? hour + 12 : hour;
 }
 
+/** An hour written as on a 12-hour clock: 1 to 12, without a leading zero. */
+function twelveHour(digits: string): boolean {
+  const hour = Number(digits);
+  return hour >= 1 && hour <= 12 && !digits.startsWith('0');
+}
+
 /** The first clock time in `text` (lower-cased), or null. */
 export function findClockTime(text: string): ClockTime | null {
   let m = /\b(?:right\s+)?now\b/.exec(text);
-  if (m) return { hour: 0, minute: 0, isNow: true, span: [m.index, m.index + m[0].length] };
+  if (m) {
+    return {
+      hour: 0,
+      minute: 0,
+      isNow: true,
+      ambiguous: false,
+      span: [m.index, m.index + m[0].length],
+    };
+  }
   m = /\b(?:at\s+)?(noon|midday|midnight)\b/.exec(text);
   if (m) return clock(m[1] === 'midnight' ? 0 : 12, 0, m);
   m = /\b(?:at\s+|@\s*)?(\d{1,2})(?:[:.](\d{2}))?\s*([ap])\.?m\.?(?![a-z])/.exec(text);
@@ -43,15 +66,15 @@ export function findClockTime(text: string): ClockTime | null {
   m = /\b(?:at\s+|@\s*|around\s+)?(\d{1,2})[:h](\d{2})\b/.exec(text);
   if (m?.[1] && m[2]) {
     const hour = Number(m[1]);
-    return clock(m[1].length === 1 ? bareHour(hour) : hour, Number(m[2]), m);
+    return clock(m[1].length === 1 ? bareHour(hour) : hour, Number(m[2]), m, twelveHour(m[1]));
   }
   m =
     /\b(?:at|@|around)\s*(\d{1,2})(?:\s*o'?clock)?\b(?!\s*(?:days?|weeks?|hours?|hrs?|h\b|min|minutes?|[/.-]\d))/.exec(
       text,
     );
-  if (m?.[1]) return clock(bareHour(Number(m[1])), 0, m);
+  if (m?.[1]) return clock(bareHour(Number(m[1])), 0, m, twelveHour(m[1]));
   m = /\b(\d{1,2})\s*o'?clock\b/.exec(text);
-  if (m?.[1]) return clock(bareHour(Number(m[1])), 0, m);
+  if (m?.[1]) return clock(bareHour(Number(m[1])), 0, m, twelveHour(m[1]));
   return null;
 }
 

@@ -101,6 +101,39 @@ beforeAll(async () => {
     ),
     'INBOX,UNREAD',
   );
+  await add(
+    'dinner',
+    mail(
+      'dinner',
+      'Maya Lopez <maya@example.org>',
+      'Re: Re: Dinner on Friday?',
+      'Thu, 19 Nov 2026 10:00:00 +1300',
+      'Table booked at Lina for 7:30pm on Friday. Can you RSVP?',
+    ),
+    'INBOX,UNREAD',
+  );
+  await add(
+    'form',
+    mail(
+      'form',
+      'School Office <office@example.org>',
+      'Camp form',
+      'Fri, 20 Nov 2026 09:00:00 +1300',
+      'Please sign the camp form by Monday.',
+    ),
+    'INBOX,UNREAD',
+  );
+  await add(
+    'lunch',
+    mail(
+      'lunch',
+      'Ana Lima <ana@example.org>',
+      'RE: Fwd: Re: Team lunch',
+      'Tue, 24 Nov 2026 10:00:00 +1300',
+      'Team lunch on Friday 27 November at 12:30. Can you RSVP by Thursday?',
+    ),
+    'INBOX,UNREAD',
+  );
 });
 afterAll(async () => {
   await session?.close();
@@ -122,6 +155,17 @@ describe('actions.extract', () => {
           dueText: 'by end of day Thursday',
           why: '"need you to …"; deadline "by end of day Thursday"',
           link: `https://mail.google.com/mail/u/${ME}/#all/${ids.review}`,
+        },
+        {
+          messageId: ids.lunch,
+          from: { name: 'Ana Lima', email: 'ana@example.org' },
+          subject: 'Team lunch',
+          date: '2026-11-24T10:00:00+13:00',
+          ask: 'Can you RSVP by Thursday?',
+          due: '2026-11-26T23:59:00+13:00',
+          dueText: 'by Thursday',
+          why: 'asks for an RSVP; deadline "by Thursday"',
+          link: `https://mail.google.com/mail/u/${ME}/#all/${ids.lunch}`,
         },
         {
           messageId: ids.slides,
@@ -154,5 +198,28 @@ describe('actions.extract', () => {
     expect(result.actions.map((a) => a.ask)).toStrictEqual([
       'We need you to review the contract by end of day Thursday.',
     ]);
+  });
+
+  it("leaves out an ask whose deadline has passed and an RSVP for last week's dinner", async () => {
+    const result = await runCapability(actionsExtract, session.context(), {});
+    const listed = result.actions.map((a) => a.messageId);
+    expect({
+      form: listed.includes(ids.form ?? ''),
+      dinner: listed.includes(ids.dinner ?? ''),
+      // A week before, both were still to do.
+      before: (
+        await runCapability(
+          actionsExtract,
+          session.context({ now: () => new Date('2026-11-19T20:00:00Z') }),
+          {},
+        )
+      ).actions
+        .filter((a) => a.messageId === ids.dinner)
+        .map((a) => [a.subject, a.ask]),
+    }).toStrictEqual({
+      form: false,
+      dinner: false,
+      before: [['Dinner on Friday?', 'Can you RSVP?']],
+    });
   });
 });

@@ -40,7 +40,7 @@ describe('the seed mailbox', () => {
           subject: 'Re: Invoice NW-4471 - Lumen Health brochure print run',
           date: '2026-02-24T13:15:04-05:00',
           snippet:
-            "Hi Alex, Just a friendly reminder about invoice NW-4471 ($2,480.00). Could you please pay it by Friday? Our books for the quarter close next week and I'd love to have it settled before then. Thanks so",
+            "Hi Alex, Just a friendly reminder about invoice NW-4471 ($2,480.00). Could you please pay it by Friday? Our books close next week and I'd love to have it settled before then. Thanks so much, Alice",
           labels: ['INBOX', 'UNREAD', 'STARRED', 'IMPORTANT', 'CATEGORY_PERSONAL', 'Label_1'],
           unread: true,
           link: link('19c90dca0400002a'),
@@ -158,7 +158,7 @@ describe('the seed mailbox', () => {
         ],
       ],
       reminder:
-        "Hi Alex,\n\nJust a friendly reminder about invoice NW-4471 ($2,480.00). Could you please\npay it by Friday? Our books for the quarter close next week and I'd love to\nhave it settled before then.\n\nThanks so much,\nAlice",
+        "Hi Alex,\n\nJust a friendly reminder about invoice NW-4471 ($2,480.00). Could you please\npay it by Friday? Our books close next week and I'd love to\nhave it settled before then.\n\nThanks so much,\nAlice",
     });
   });
 });

@@ -114,7 +114,7 @@ describe('seeded calendar', () => {
       ],
       ["Grandma Rosa's birthday", '2026-03-08', '2026-03-08', 'Family', false],
       [
-        'Yoga in the park',
+        'Yoga class',
         '2026-03-08T10:00:00-04:00',
         '2026-03-08T11:00:00-04:00',
         'Alex Rivera',

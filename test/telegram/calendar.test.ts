@@ -93,9 +93,44 @@ describe('calendar questions', () => {
         '<b>Sunday 8 March</b>',
         'all day  Daylight Saving Time starts',
         "all day  Grandma Rosa's birthday",
-        '10:00–11:00  Yoga in the park',
-        '   📍 Prospect Park, Long Meadow',
+        '10:00–11:00  Yoga class',
+        '   📍 Bend &amp; Bloom Yoga, 7th Ave',
       ],
     });
+  });
+
+  it("reads today's weekday at a time already past as next week's: the dentist on Tuesday 10 March", async () => {
+    expect([await html('am I free tuesday at 8?'), await html('/free tuesday at 8')]).toStrictEqual(
+      [
+        '❌ You are busy Tuesday 10 March at 08:00: <b>Dentist check-up</b>.',
+        '❌ You are busy Tuesday 10 March at 08:00: <b>Dentist check-up</b>.',
+      ],
+    );
+  });
+
+  it('says a time asked about today has passed and offers what is still free today', async () => {
+    const later = [
+      '🟢 <b>Free time later today</b>',
+      '',
+      '<b>Tuesday 3 March</b>: 09:15–11:00, 12:00–12:30, 13:30–18:00',
+    ];
+    expect([
+      await html('am I free today at 8?'),
+      await html('/free today at 4am'),
+      await html('when am I free yesterday?'),
+    ]).toStrictEqual([
+      ['⌛ Today at 08:00 has passed (it is 09:00 now).', '', ...later].join('\n'),
+      ['⌛ Today at 04:00 has passed (it is 09:00 now).', '', ...later].join('\n'),
+      ['⌛ Yesterday is over (it is 09:00 now).', '', ...later].join('\n'),
+    ]);
+  });
+
+  it("marks today's finished events as ended", async () => {
+    expect((await html('/today'))?.split('\n').slice(0, 4)).toStrictEqual([
+      '📅 <b>Today</b> · Tuesday 3 March',
+      '',
+      '04:00–04:30  Call with Ellis Park (London print studio) (maybe, ended)',
+      '09:00–09:15  Daily stand-up',
+    ]);
   });
 });

@@ -76,11 +76,10 @@ describe('commands', () => {
       heading: [
         '✅ <b>To do</b> (the last 7 days)',
         '',
-        '<b>1.</b> Friendly reminder: timesheets for February 16 - February 27 are due today at 5pm so invoices can go out on Monday.',
-        '<i>from Jess Moreau</i> · was due Friday 27 February at 17:00 ⚠️ · re: Timesheets due today at 5pm',
-        '',
+        '<b>1.</b> If you only have time for one section, please look at that one first.',
+        '<i>from Dana Whitfield</i> · re: Master services agreement v3 for review',
       ],
-      numbers: ['1', '2', '3', '4', '5', '6', '7'],
+      numbers: ['1'],
       opens: true,
     });
   });

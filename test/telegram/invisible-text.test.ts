@@ -158,7 +158,7 @@ describe('invisible characters from mail and invitations', () => {
       ],
       event: ['15:00–15:30  Board review', '   📍 Room 4'],
       busy: '❌ You are busy today at 15:00: Board review.',
-      action: ['5. Hello Alex, Could you send the signed form back by Friday?'],
+      action: ['1. Hello Alex, Could you send the signed form back by Friday?'],
       sent: true,
       invisible: [],
     });

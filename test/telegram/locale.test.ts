@@ -31,7 +31,7 @@ describe('dates and times in the language of the Telegram app', () => {
       today: [
         '📅 Today · Tuesday, March 3',
         '',
-        '4:00 – 4:30 AM  Call with Ellis Park (London print studio) (maybe)',
+        '4:00 – 4:30 AM  Call with Ellis Park (London print studio) (maybe, ended)',
         '9:00 – 9:15 AM  Daily stand-up',
       ],
       free: '✅ You are free Friday, March 6 at 3:00 PM.',
@@ -48,7 +48,7 @@ describe('dates and times in the language of the Telegram app', () => {
       today: [
         '📅 Today · Dienstag, 3. März',
         '',
-        '04:00–04:30 Uhr  Call with Ellis Park (London print studio) (maybe)',
+        '04:00–04:30 Uhr  Call with Ellis Park (London print studio) (maybe, ended)',
         '09:00–09:15 Uhr  Daily stand-up',
       ],
       slots: '🟢 Free time tomorrow\n\nMittwoch, 4. März: 09:15–18:00 Uhr',

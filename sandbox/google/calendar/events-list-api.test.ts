@@ -184,7 +184,7 @@ describe('events.list', () => {
       ['Studio team meeting', '2026-02-27T14:00:00.000Z'],
       ['Studio drinks', '2026-02-27T19:00:00.000Z'],
       ["Dinner at Jordan's", '2026-02-28T14:00:00.000Z'],
-      ['Yoga in the park', '2026-02-28T14:05:00.000Z'],
+      ['Yoga class', '2026-02-28T14:05:00.000Z'],
     ]);
   });
 

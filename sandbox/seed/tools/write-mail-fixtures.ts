@@ -75,7 +75,7 @@ function write(name: string, labels: string, headers: string[], part: Part): voi
 const invoicePdf = buildPdf([
   'Northwind Print Co.  -  148 Harbour Road, Portland OR',
   '',
-  'INVOICE NW-4471                         Date: 23 February 2026',
+  'INVOICE NW-4471                         Job: LUM-02 print run ',
   'Bill to: Fernhill Studio, attn. Alex Rivera',
   'PO: 2026-118',
   '',
@@ -116,25 +116,21 @@ write(
   [
     'From: Canal Street Desks <billing@canalstreetdesks.example>',
     `To: ${ALEX}`,
-    'Subject: Invoice CSD-2026-03 for March membership',
+    'Subject: Invoice CSD-{{2026-03-08|yyyy-MM}} for {{2026-03-08|MMMM}} membership',
     'Date: Sun, 1 Mar 2026 06:00:00 -0500',
     'Message-ID: <inv-2026-03-0112@canalstreetdesks.example>',
   ],
   multipart('multipart/mixed', 'csd-0112', [
     text(
       'utf-8',
-      'Hello Alex,\n\nYour invoice for March is attached: dedicated desk, 1 month, $420.00.\n' +
+      'Hello Alex,\n\nYour invoice for {{2026-03-08|MMMM}} is attached: dedicated desk, 1 month, $420.00.\n' +
         'It will be charged to the card on file on {{2026-03-05|d MMMM}}.\n\nCanal Street Desks\n',
       '8bit',
     ),
     attachment(
       'application/pdf',
-      'CSD-2026-03.pdf',
-      buildPdf([
-        'Canal Street Desks',
-        'Invoice CSD-2026-03',
-        'Dedicated desk, March 2026   $420.00',
-      ]),
+      'CSD-{{2026-03-08|yyyy-MM}}.pdf',
+      buildPdf(['Canal Street Desks', 'Membership invoice', 'Dedicated desk, 1 month   $420.00']),
     ),
   ]),
 );
@@ -216,16 +212,16 @@ write(
   [
     `From: ${encodedWord('佐藤 健二', 'Shift_JIS', 'B')} <kenji.sato@hoshi-books.example>`,
     `To: ${ALEX}`,
-    `Subject: ${encodedWord('表紙デザインのご相談（春の新刊）', 'Shift_JIS', 'B')}`,
+    `Subject: ${encodedWord('表紙デザインのご相談（新刊）', 'Shift_JIS', 'B')}`,
     'Date: Tue, 24 Feb 2026 18:20:00 +0900',
     'Message-ID: <20260224182000.kenji@hoshi-books.example>',
   ],
   text(
     'Shift_JIS',
     'Alex様\n\nいつもお世話になっております。星書房の佐藤です。\n' +
-      '春の新刊「海辺の図書館」の表紙デザインをお願いしたく、ご連絡いたしました。\n' +
+      '新刊「海辺の図書館」の表紙デザインをお願いしたく、ご連絡いたしました。\n' +
       '締め切りは{{2026-03-20|M}}月{{2026-03-20|d}}日、判型は四六判です。\n\n' +
-      '(English summary: we would like you to design the cover of our spring title,\n' +
+      '(English summary: we would like you to design the cover of our new title,\n' +
       '"The Library by the Sea". Deadline {{2026-03-20|d MMMM}}.)\n\nよろしくお願いいたします。\n佐藤 健二\n',
     '8bit',
   ),
@@ -237,7 +233,7 @@ write(
   [
     `From: ${encodedWord('佐藤 健二', 'UTF-8', 'B')} <kenji.sato@hoshi-books.example>`,
     `To: ${ALEX}`,
-    `Subject: Re: ${encodedWord('表紙デザインのご相談（春の新刊）', 'UTF-8', 'B')}`,
+    `Subject: Re: ${encodedWord('表紙デザインのご相談（新刊）', 'UTF-8', 'B')}`,
     'Date: Wed, 4 Mar 2026 09:05:00 +0900',
     'Message-ID: <20260304090500.kenji@hoshi-books.example>',
     'In-Reply-To: <CAFh7R2m1q-alex-reply-hoshi@mail.example.com>',

@@ -2,6 +2,8 @@
  * The calendar in the chat: `/today`, `/tomorrow`, `/week`, `/agenda <day>`,
  * `/free <when>`, `/next`, and the calendar questions of free text. Dates are read in the
  * user's zone by the assistant's parsers; a day that is not understood gets usage help.
+ * A free/busy question about a time already gone is answered as such, with what is
+ * still free today, never checked as if it were to come.
  */
 import { DateTime } from 'luxon';
 import { calendarAgenda, calendarFreebusy, calendarNext } from '../../capabilities/index.ts';
@@ -45,18 +47,14 @@ function onlyWeekend(range: { from: string; to: string }): boolean {
   return true;
 }
 
-export async function freeTime(turn: Turn, intent: FreeAtIntent | FreeSlotsIntent): Promise<Reply> {
+/** The answer to a duration `calendar.freebusy` cannot look for or check, if it is one. */
+function unsupported(intent: FreeAtIntent | FreeSlotsIntent): Reply | null {
   if (intent.kind === 'free_at') {
-    if (intent.durationMinutes > LONGEST_SPAN) {
-      return plain(
-        'I can check up to 24 hours at a time. Try "am I free friday at 3 for 2 hours?", or /free friday for the free time that day.',
-      );
-    }
-    const output = await turn.run(calendarFreebusy, {
-      at: intent.at,
-      durationMinutes: intent.durationMinutes,
-    });
-    return renderFreeAt(output, intent.label);
+    return intent.durationMinutes > LONGEST_SPAN
+      ? plain(
+          'I can check up to 24 hours at a time. Try "am I free friday at 3 for 2 hours?", or /free friday for the free time that day.',
+        )
+      : null;
   }
   if (intent.minMinutes < SHORTEST_SLOT) {
     return plain(
@@ -67,6 +65,48 @@ export async function freeTime(turn: Turn, intent: FreeAtIntent | FreeSlotsInten
     return plain(
       'A free slot is at most a day long, inside working hours. Try "when am I free this week for 2 hours?"',
     );
+  }
+  return null;
+}
+
+/** True when the moment asked about began before this minute, or the span has ended. */
+function isOver(intent: FreeAtIntent | FreeSlotsIntent, now: Date): boolean {
+  if (intent.kind === 'free_slots') return Date.parse(intent.to) <= now.getTime();
+  return Date.parse(intent.at) < Math.floor(now.getTime() / 60_000) * 60_000;
+}
+
+/**
+ * A question about a time already gone is never checked as if it were to come: the reply
+ * says it has passed and offers the free time left today instead.
+ */
+async function passedTime(turn: Turn, intent: FreeAtIntent | FreeSlotsIntent): Promise<Reply> {
+  const view = await turn.view();
+  const now = DateTime.fromJSDate(view.now, { zone: view.zone }).startOf('minute');
+  const minMinutes =
+    intent.kind === 'free_at' ? Math.max(SHORTEST_SLOT, intent.durationMinutes) : intent.minMinutes;
+  const rest = {
+    from: now.toISO({ suppressMilliseconds: true }) ?? '',
+    to: now.startOf('day').plus({ days: 1 }).toISO({ suppressMilliseconds: true }) ?? '',
+  };
+  const output = await turn.run(calendarFreebusy, {
+    ...rest,
+    minMinutes,
+    ...(onlyWeekend(rest) ? { includeWeekends: true } : {}),
+  });
+  const passed = { label: intent.label, moment: intent.kind === 'free_at' };
+  return renderFreeSlots(output, 'later today', minMinutes, view, passed);
+}
+
+export async function freeTime(turn: Turn, intent: FreeAtIntent | FreeSlotsIntent): Promise<Reply> {
+  const refusal = unsupported(intent);
+  if (refusal) return refusal;
+  if (isOver(intent, turn.services.now())) return passedTime(turn, intent);
+  if (intent.kind === 'free_at') {
+    const output = await turn.run(calendarFreebusy, {
+      at: intent.at,
+      durationMinutes: intent.durationMinutes,
+    });
+    return renderFreeAt(output, intent.label);
   }
   const output = await turn.run(calendarFreebusy, {
     from: intent.from,

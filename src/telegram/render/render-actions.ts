@@ -1,6 +1,8 @@
 /**
- * Action items found in mail, as a numbered list: what is asked, by whom, by when, and a
- * button per item to open the message it came from.
+ * Action items found in mail, as a numbered list: what is asked, by whom, by when, about
+ * what (the subject, which `actions.extract` gives without "Re:" prefixes), and a button
+ * per item to open the message it came from. Items are still open when extracted; one
+ * whose deadline passes before it is shown reads "was due".
  */
 import type { InlineKeyboardButton } from 'grammy/types';
 import type { actionsExtract, CapabilityOutput } from '../../capabilities/index.ts';
@@ -17,9 +19,11 @@ export function actionLines(action: Action, view: View): string {
   const due = action.due
     ? ` · ${overdue ? 'was due' : 'due'} ${escapeHtml(formatWhen(action.due, view))}${overdue ? ' ⚠️' : ''}`
     : '';
+  const subject = action.subject.trim();
+  const about = subject ? ` · re: ${escapeHtml(truncate(subject, 80))}` : '';
   return [
     escapeHtml(truncate(action.ask.replace(/\s+/g, ' ').trim(), 300)),
-    `${italic(`from ${truncate(who, 60)}`)}${due} · re: ${escapeHtml(truncate(action.subject, 80))}`,
+    `${italic(`from ${truncate(who, 60)}`)}${due}${about}`,
   ].join('\n');
 }
 

@@ -1,7 +1,9 @@
 /**
  * Calendar answers as chat messages: an agenda (one day, or a range grouped by day),
  * "am I free at …", free slots, and the next event. Times are shown in the user's zone
- * and locale; titles and places come from invitations and are escaped.
+ * and locale; titles and places come from invitations and are escaped. An agenda that
+ * runs through the present marks the events already over "(ended)"; free time asked
+ * about a moment or span already gone says so before offering what is left of today.
  */
 import { DateTime } from 'luxon';
 import type {
@@ -26,13 +28,21 @@ export type AgendaOutput = CapabilityOutput<typeof calendarAgenda>;
 export type FreebusyOutput = CapabilityOutput<typeof calendarFreebusy>;
 export type NextOutput = CapabilityOutput<typeof calendarNext>;
 
-function eventLine(event: AgendaEvent, view: View): string {
+/** True when the event is over at `now`: an all-day event once its last day has ended. */
+function hasEnded(event: AgendaEvent, now: Date, zone: string): boolean {
+  if (!event.allDay) return Date.parse(event.end) <= now.getTime();
+  const today = DateTime.fromJSDate(now, { zone }).toISODate() ?? '';
+  return event.end.localeCompare(today) <= 0;
+}
+
+function eventLine(event: AgendaEvent, view: View, markEnded = false): string {
   const time = formatTimeRange(event.start, event.end, view.zone, view.locale);
   const title = escapeHtml(event.title.trim() || '(no title)');
   const notes: string[] = [];
   if (event.declined) notes.push('declined');
   else if (event.myResponse === 'tentative') notes.push('maybe');
   else if (event.myResponse === 'needsAction') notes.push('not answered');
+  if (markEnded && hasEnded(event, view.now, view.zone)) notes.push('ended');
   const suffix = notes.length > 0 ? ` (${notes.join(', ')})` : '';
   const lines = [`${escapeHtml(time)}  ${event.declined ? `<s>${title}</s>` : title}${suffix}`];
   if (event.location?.trim()) lines.push(`   📍 ${escapeHtml(event.location.trim())}`);
@@ -49,6 +59,10 @@ function localDay(iso: string, zone: string): string {
 export function renderAgenda(output: AgendaOutput, label: string, view: View): Reply {
   const zone = output.timeZone;
   const v = { ...view, zone };
+  const nowMs = view.now.getTime();
+  // Only a range that runs through the present has events worth marking as over.
+  const current = Date.parse(output.from) <= nowMs && nowMs < Date.parse(output.to);
+  const line = (event: AgendaEvent) => eventLine(event, v, current);
   const fromDay = localDay(output.from, zone);
   const lastDay =
     DateTime.fromISO(output.to, { zone }).minus({ milliseconds: 1 }).toISODate() ?? fromDay;
@@ -58,7 +72,7 @@ export function renderAgenda(output: AgendaOutput, label: string, view: View): R
     : `📅 ${bold(sentence(label))}`;
   if (output.events.length === 0) return { html: `${heading}\n\nNothing on your calendar.` };
   if (oneDay) {
-    return { html: `${heading}\n\n${output.events.map((e) => eventLine(e, v)).join('\n')}` };
+    return { html: `${heading}\n\n${output.events.map(line).join('\n')}` };
   }
   const days = new Map<string, AgendaEvent[]>();
   for (const event of output.events) {
@@ -68,7 +82,7 @@ export function renderAgenda(output: AgendaOutput, label: string, view: View): R
   }
   const sections = [...days.entries()].map(
     ([day, events]) =>
-      `${bold(formatDayHeading(day, zone, view.locale))}\n${events.map((e) => eventLine(e, v)).join('\n')}`,
+      `${bold(formatDayHeading(day, zone, view.locale))}\n${events.map(line).join('\n')}`,
   );
   return { html: `${heading}\n\n${sections.join('\n\n')}` };
 }
@@ -85,15 +99,34 @@ export function renderFreeAt(output: FreebusyOutput, label: string): Reply {
   return { html: `❌ You are busy ${escapeHtml(label)}: ${what}.` };
 }
 
-/** Free slots in a range, grouped by day. */
+/** A free/busy question about a time already gone: a moment ("today at 15:00") or a span. */
+export interface Passed {
+  label: string;
+  moment: boolean;
+}
+
+/** "⌛ Today at 15:00 has passed (it is 19:00 now)." */
+function passedLine(passed: Passed, view: View, zone: string): string {
+  const now = DateTime.fromJSDate(view.now, { zone }).setLocale(view.locale);
+  const time = now.toLocaleString(DateTime.TIME_SIMPLE).replace(/[\u202f\u2009\u00a0]/g, ' ');
+  const verb = passed.moment ? 'has passed' : 'is over';
+  return `⌛ ${escapeHtml(`${sentence(passed.label)} ${verb} (it is ${time} now).`)}`;
+}
+
+/**
+ * Free slots in a range, grouped by day; with `passed`, first the sentence that the time
+ * asked about is gone (the slots are then what is left of today).
+ */
 export function renderFreeSlots(
   output: FreebusyOutput,
   label: string,
   minMinutes: number,
   view: View,
+  passed?: Passed,
 ): Reply {
   const zone = output.timeZone;
-  const heading = `🟢 ${bold(`Free time ${label}`)}`;
+  const intro = passed ? `${passedLine(passed, view, zone)}\n\n` : '';
+  const heading = `${intro}🟢 ${bold(`Free time ${label}`)}`;
   if (output.freeSlots.length === 0) {
     return {
       html: `${heading}\n\nNo free slot of ${minMinutes} min or more inside working hours.`,
