@@ -58,5 +58,7 @@ export class AssistantUnavailable extends Error {
 export interface Assistant {
   /** The model's name, for logs and `/privacy`. */
   readonly model: string;
+  /** Where the model runs (the host of its URL), for `/privacy`. */
+  readonly host: string;
   answer(request: AssistantRequest): Promise<AssistantAnswer>;
 }

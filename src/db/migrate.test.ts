@@ -16,6 +16,8 @@ const TABLES = [
   'oauth_states',
   'risc_events',
   'telegram_button_state',
+  'telegram_chat_context',
+  'telegram_connect_buttons',
   'telegram_updates',
   'users',
   'vault_keys',
@@ -27,8 +29,9 @@ const ALL = [
   '0003-telegram-state',
   '0004-risc',
   '0005-connect-ticket-binding',
+  '0006-chat-context',
 ];
-const LATEST = '0005-connect-ticket-binding';
+const LATEST = '0006-chat-context';
 
 async function tablesOf(handle: TestDatabaseHandle): Promise<string[]> {
   const result = await sql<{ table_name: string }>`

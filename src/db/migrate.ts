@@ -15,6 +15,7 @@ import * as connectionsHardening from './migrations/0002-connections-hardening.t
 import * as telegramState from './migrations/0003-telegram-state.ts';
 import * as risc from './migrations/0004-risc.ts';
 import * as connectTicketBinding from './migrations/0005-connect-ticket-binding.ts';
+import * as chatContext from './migrations/0006-chat-context.ts';
 import type { Database } from './schema.ts';
 
 const MIGRATIONS: Record<string, Migration> = {
@@ -23,6 +24,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0003-telegram-state': telegramState,
   '0004-risc': risc,
   '0005-connect-ticket-binding': connectTicketBinding,
+  '0006-chat-context': chatContext,
 };
 
 /** Any 64-bit number unique to this purpose. */

@@ -140,6 +140,26 @@ export interface TelegramButtonStateTable {
   expires_at: Timestamp;
 }
 
+/** A user's chat context (`telegram/store/chat-context.ts`), kept briefly. */
+export interface TelegramChatContextTable {
+  user_id: string;
+  chat_id: string;
+  context: Json<unknown>;
+  updated_at: Timestamp;
+  expires_at: Timestamp;
+}
+
+/** A bot message that carries a connect button, until an account is connected. */
+export interface TelegramConnectButtonsTable {
+  chat_id: string;
+  message_id: number;
+  user_id: string;
+  /** The message's keyboard without its connect buttons; null when nothing is left. */
+  keyboard: ColumnType<unknown, string | null, string | null>;
+  created_at: CreatedAt;
+  expires_at: Timestamp;
+}
+
 export interface RiscEventsTable {
   jti: string;
   /** Each event of the token: its type URI and what Tidings did with it. */
@@ -158,6 +178,8 @@ export interface Database {
   vault_keys: VaultKeysTable;
   telegram_updates: TelegramUpdatesTable;
   telegram_button_state: TelegramButtonStateTable;
+  telegram_chat_context: TelegramChatContextTable;
+  telegram_connect_buttons: TelegramConnectButtonsTable;
   risc_events: RiscEventsTable;
 }
 

@@ -9,13 +9,14 @@
  * neither the webhook nor polling fails on it. A failing update is logged as the Bot API
  * method, error code and description only, never with its context. Flood
  * control (429) is waited out when Telegram asks for at most `maxRetryDelaySeconds`.
- * Seen update ids and expired button state are pruned on a timer. Stopping waits a bounded
- * time for the updates being answered.
+ * Seen update ids, and expired button state, chat context and connect-button notes, are
+ * pruned on a timer. Stopping waits a bounded time for the updates being answered.
  */
 import { autoRetry } from '@grammyjs/auto-retry';
 import { Bot, GrammyError } from 'grammy';
 import type { Update } from 'grammy/types';
 import type { Outbox } from '../connections/index.ts';
+import type { Assistant } from '../assistant/contract.ts';
 import type { FrontDoor } from '../front-door/index.ts';
 import type { Logger } from '../log.ts';
 import { checkUpdate, chatKeyOf, createChatQueue } from './transport/index.ts';
@@ -40,7 +41,7 @@ export interface TelegramBotDeps {
   token: string;
   apiRoot: string;
   frontDoor: FrontDoor;
-  /** Updates seen and button state (`createTelegramStore`). */
+  /** Updates seen, button state, chat context (`createTelegramStore`). */
   store: TelegramStore;
   /** The notification outbox this bot delivers. */
   outbox: Pick<Outbox, 'claim' | 'delivered' | 'failed'>;
@@ -61,10 +62,15 @@ export interface TelegramBotDeps {
   drainTimeoutMs?: number;
   /** How often the outbox is delivered without a kick (default 2 s; null: only when kicked). */
   outboxIntervalMs?: number | null;
-  /** How often seen update ids and expired button state are pruned (default hourly). */
+  /**
+   * How often seen update ids and expired button state, chat context and connect-button
+   * notes are pruned (default every 15 minutes, the life of a chat's context).
+   */
   pruneEveryMs?: number;
   /** How long a seen update id is kept (default 7 days; Telegram redelivers for 24 h). */
   keepUpdatesMs?: number;
+  /** The optional model path for questions the router cannot place (none by default). */
+  assistant?: Assistant | null;
 }
 
 export interface TelegramBot {
@@ -118,6 +124,7 @@ export function createTelegramBot(deps: TelegramBotDeps): TelegramBot {
     zones: createZoneMemory(),
     notices: createRecentNotices({ now }),
     typingAfterMs: deps.typingAfterMs ?? 400,
+    assistant: deps.assistant ?? null,
   };
   bot.use(
     createUpdateHandler({
@@ -183,7 +190,7 @@ export function createTelegramBot(deps: TelegramBotDeps): TelegramBot {
         );
       if (!pruning) {
         prune();
-        pruning = setInterval(prune, deps.pruneEveryMs ?? 3_600_000);
+        pruning = setInterval(prune, deps.pruneEveryMs ?? 15 * 60_000);
         pruning.unref();
       }
       outboxLoop.start();

@@ -68,13 +68,13 @@ describe('tidings migrate', () => {
       first: {
         code: 0,
         stdout: [
-          'applied: 0001-initial, 0002-connections-hardening, 0003-telegram-state, 0004-risc, 0005-connect-ticket-binding',
-          'schema version: 0005-connect-ticket-binding',
+          'applied: 0001-initial, 0002-connections-hardening, 0003-telegram-state, 0004-risc, 0005-connect-ticket-binding, 0006-chat-context',
+          'schema version: 0006-chat-context',
         ],
       },
       second: {
         code: 0,
-        stdout: ['already up to date', 'schema version: 0005-connect-ticket-binding'],
+        stdout: ['already up to date', 'schema version: 0006-chat-context'],
         stderr: '',
       },
     });
@@ -89,7 +89,7 @@ describe('tidings migrate', () => {
     await stopServer(cli);
     expect(migrate).toStrictEqual({
       code: 0,
-      stdout: ['already up to date', 'schema version: 0005-connect-ticket-binding'],
+      stdout: ['already up to date', 'schema version: 0006-chat-context'],
       stderr: '',
     });
   });

@@ -1,8 +1,10 @@
 /**
  * A FrontDoor for the bot's conversation tests, with the Telegram store and the outbox the
- * bot is also given: users, connections, seen update ids and the outbox live in memory, while `invoke` runs the real capabilities against the real
- * Google sandbox with a real access token. Tests can make the next run fail with any
- * error code, and read what the bot asked of it.
+ * bot is also given: users, connections, seen update ids, button state, chat context,
+ * connect-button notes and the outbox live in memory, while `invoke` runs the real
+ * capabilities against the real Google sandbox with a real access token. Tests can make
+ * the next run fail with any error code, make the next chat-context write fail, and read
+ * what the bot asked of it.
  */
 import { runCapability } from '../../src/capabilities/index.ts';
 import { grantTokens } from '../capabilities/sandbox-session.harness.ts';
@@ -16,6 +18,7 @@ import type {
 } from '../../src/connections/index.ts';
 import type { FrontDoor } from '../../src/front-door/index.ts';
 import type { TelegramStore } from '../../src/telegram/index.ts';
+import type { ConnectButtonsMessage } from '../../src/telegram/store/index.ts';
 import type { UserRecord } from '../../src/users/index.ts';
 import { createGoogleApi } from '../../src/google/index.ts';
 
@@ -36,6 +39,12 @@ export interface BotTestFrontDoor extends FrontDoor {
   invoked: string[];
   /** The `seenBefore` of every prune the bot asked for. */
   pruned: Date[];
+  /** Chat context kept, by user id, as written (with its expiry). */
+  contexts_: Map<string, { chatId: number; value: unknown; expiresAt: number }>;
+  /** Messages noted as carrying connect buttons, by `chatId:messageId`. */
+  connectButtons_: Map<string, { userId: string; message: ConnectButtonsMessage }>;
+  /** The next chat-context write fails (a database blip). */
+  contextWriteFailsNext(): void;
   /** The next capability run throws this error. */
   failNext(error: Error): void;
   /** The next disconnect deletes locally but Google does not confirm the revocation. */
@@ -56,6 +65,9 @@ export function createBotFrontDoor(deps: {
   const outbox: OutboxRecord[] = [];
   const seen = new Set<number>();
   const buttons = new Map<string, { userId: string; value: unknown; expiresAt: number }>();
+  const contexts = new Map<string, { chatId: number; value: unknown; expiresAt: number }>();
+  const connectButtons = new Map<string, { userId: string; message: ConnectButtonsMessage }>();
+  let contextWriteFails = false;
   const failures: Error[] = [];
   let revokeFails = false;
   const tokens = grantTokens(deps.apiRoot, deps.grant);
@@ -85,6 +97,11 @@ export function createBotFrontDoor(deps: {
     deleted: [],
     invoked: [],
     pruned: [],
+    contexts_: contexts,
+    connectButtons_: connectButtons,
+    contextWriteFailsNext: () => {
+      contextWriteFails = true;
+    },
     failNext: (error) => {
       failures.push(error);
     },
@@ -143,6 +160,7 @@ export function createBotFrontDoor(deps: {
       async deleteEverything(id) {
         door.deleted.push(id);
         users.delete(id);
+        contexts.delete(id);
         for (const c of connections.filter((c) => c.userId === id)) c.status = 'revoked';
       },
     },
@@ -206,6 +224,30 @@ export function createBotFrontDoor(deps: {
           ? kept.value
           : null;
       },
+      async chatContext(userId) {
+        const kept = contexts.get(userId);
+        return kept && kept.expiresAt > deps.now().getTime() ? kept.value : null;
+      },
+      async keepChatContext(userId, chatId, value, ttlMs) {
+        if (contextWriteFails) {
+          contextWriteFails = false;
+          throw new TidingsError('database_unavailable', 'the database did not answer');
+        }
+        // Kept as the database would: a copy, not the object the bot goes on changing.
+        const copy: unknown = JSON.parse(JSON.stringify(value));
+        contexts.set(userId, { chatId, value: copy, expiresAt: deps.now().getTime() + ttlMs });
+      },
+      async keepConnectButtons(userId, message) {
+        connectButtons.set(`${message.chatId}:${message.messageId}`, { userId, message });
+      },
+      async forgetConnectButtons(chatId, messageId) {
+        connectButtons.delete(`${chatId}:${messageId}`);
+      },
+      async takeConnectButtons(userId) {
+        const taken = [...connectButtons.entries()].filter(([, kept]) => kept.userId === userId);
+        for (const [key] of taken) connectButtons.delete(key);
+        return taken.map(([, kept]) => kept.message);
+      },
       async prune(seenBefore) {
         door.pruned.push(seenBefore);
         return 0;
@@ -232,7 +274,8 @@ export function createBotFrontDoor(deps: {
           id: `n-${++ids}`,
           userId: item.userId,
           connectionId:
-            typeof item.payload.connectionId === 'string' ? item.payload.connectionId : null,
+            item.connectionId ??
+            (typeof item.payload.connectionId === 'string' ? item.payload.connectionId : null),
           kind: item.kind,
           payload: item.payload,
           createdAt: deps.now(),

@@ -61,14 +61,16 @@ export interface BotFixture {
 
 export async function startBotFixture(
   options: Partial<
-    Pick<TelegramBotDeps, 'allowedUsers' | 'rateLimitPerMinute' | 'mode' | 'drainTimeoutMs'>
+    Pick<TelegramBotDeps, 'allowedUsers' | 'rateLimitPerMinute' | 'mode' | 'drainTimeoutMs' | 'now'>
   > = {},
 ): Promise<BotFixture> {
+  // The bot's clock (what it keeps expires by it); Google's stays at NOW.
+  const now = options.now ?? (() => NOW);
   const google = await startSession({ email: 'alex@example.com', now: () => NOW });
   const telegram = await startTelegramSandbox({ port: 0 });
   const control = createTelegramControl(telegram.url);
   await control.settings({ floodLimitPerChat: 0, floodLimitGlobal: 0 });
-  const door = createBotFrontDoor({ apiRoot: google.url, now: () => NOW, grant: google.grant });
+  const door = createBotFrontDoor({ apiRoot: google.url, now, grant: google.grant });
   const logs: string[] = [];
   const logWaiters: Array<{ text: string; resolve: (line: string) => void }> = [];
   const logger = createLogger(
@@ -133,7 +135,7 @@ export async function startBotFixture(
     outboxIntervalMs: null,
     logger,
     allowedUsers: options.allowedUsers ?? null,
-    now: () => NOW,
+    now,
     mode: options.mode ?? 'polling',
     ...(options.rateLimitPerMinute ? { rateLimitPerMinute: options.rateLimitPerMinute } : {}),
     ...(options.drainTimeoutMs ? { drainTimeoutMs: options.drainTimeoutMs } : {}),

@@ -79,7 +79,7 @@ for (const database of DATABASES) {
         continued: 303,
         result: [200, true],
         notice:
-          '✅ Connected as alex@example.com — Gmail and Calendar.\n\nTry "What\'s on today?" or /help.\n\nNot you? If you did not connect this Google account, remove it now with /disconnect alex@example.com',
+          '✅ Connected as alex@example.com — Gmail and Calendar.\n\nTry "What\'s on today?", "Any unread mail?" or /help.\n\nNot you? If you did not connect this Google account, remove it now with /disconnect alex@example.com',
       });
     });
 

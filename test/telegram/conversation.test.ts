@@ -43,7 +43,7 @@ describe('a conversation through the Telegram sandbox', () => {
       [
         '📅 <b>Today</b> · Tuesday 3 March',
         '',
-        '04:00–04:30  Call with Ellis Park (London print studio) (maybe)',
+        '04:00–04:30  Call with Ellis Park (London print studio) (maybe, ended)',
         '09:00–09:15  Daily stand-up',
         '   🎥 <a href="https://meet.google.com/kdr-mpqt-vzn">Join call</a>',
         '11:00–12:00  Studio team meeting',
@@ -190,17 +190,23 @@ describe('a conversation through the Telegram sandbox', () => {
     );
   });
 
-  it('answers a phrase it does not understand with examples', async () => {
+  it('answers a phrase it does not understand with what it can do and examples', async () => {
     expect((await f.ask(1001, 'blorp zing quux'))[0]?.text).toStrictEqual(
       [
-        'I did not understand that. You can ask things like:',
+        "I can't answer that one. Here is what I can do:",
         '',
+        '📅 Your calendar: a day or a week, free time, your next event',
+        '📬 Your mail: by sender or topic, unread mail, reading a message',
+        '✅ To-dos: what your recent mail asks of you',
+        '↩️ Follow-ups after a list: "open 1", "more", "and friday?", "anything else from her?"',
+        '',
+        'For example:',
         "• What's on my calendar today?",
         '• Am I free tomorrow at 3?',
         '• Any unread mail from Alice?',
         '• What do I need to reply to?',
         '',
-        '/help lists every command.',
+        'Commands: /today, /inbox, /unread, /free; /help lists them all.',
       ].join('\n'),
     );
   });

@@ -132,9 +132,51 @@ describe('notifications from the outbox', () => {
       payload: { email: 'alex@example.com', capabilities: ['gmail', 'calendar'] },
     });
     expect(await f.bot.deliverOutbox()).toStrictEqual(1);
-    expect((await f.control.inbox(4002)).at(-1)?.text).toStrictEqual(
-      '✅ Connected as alex@example.com — Gmail and Calendar.\n\nTry "What\'s on today?" or /help.\n\nNot you? If you did not connect this Google account, remove it now with /disconnect alex@example.com',
-    );
+    const notice = (await f.control.inbox(4002)).at(-1);
+    expect({ text: notice?.text, buttons: notice?.reply_markup ?? null }).toStrictEqual({
+      text: '✅ Connected as alex@example.com — Gmail and Calendar.\n\nTry "What\'s on today?", "Any unread mail?" or /help.\n\nNot you? If you did not connect this Google account, remove it now with /disconnect alex@example.com',
+      buttons: null,
+    });
+  });
+
+  it('suggests only what was granted, and says how to add what was left unticked', async () => {
+    const user = await f.door.signUp(4011, 'Ari');
+    await f.ask(4011, '/help');
+    for (const capabilities of [['gmail'], ['calendar'], []]) {
+      await f.door.outbox.enqueue({
+        userId: user.id,
+        kind: 'connected',
+        connectionId: 'conn-5',
+        payload: { email: 'ari@example.com', capabilities },
+      });
+    }
+    expect(await f.bot.deliverOutbox()).toStrictEqual(3);
+    const reconnect = {
+      inline_keyboard: [
+        [{ text: 'Reconnect Google', url: `${CONNECT_URL}?ticket=${user.id}-conn-5` }],
+      ],
+    };
+    const notYou =
+      'Not you? If you did not connect this Google account, remove it now with /disconnect ari@example.com';
+    expect(
+      (await f.control.inbox(4011))
+        .slice(1)
+        .map((m) => ({ text: m.text, buttons: m.reply_markup })),
+    ).toStrictEqual([
+      {
+        text: `✅ Connected as ari@example.com — Gmail.\n\nTry "Any unread mail?" or /help.\n\nGoogle Calendar was left unticked, so I cannot read your agenda. To add it, reconnect and tick Google Calendar on Google's page.\n\n${notYou}`,
+        // The earlier notices' buttons are spent once the next account is connected.
+        buttons: undefined,
+      },
+      {
+        text: `✅ Connected as ari@example.com — Calendar.\n\nTry "What's on today?" or /help.\n\nGmail was left unticked, so I cannot read your mail. To add it, reconnect and tick Gmail on Google's page.\n\n${notYou}`,
+        buttons: undefined,
+      },
+      {
+        text: `✅ Connected as ari@example.com — no services yet.\n\nNeither Gmail nor Google Calendar was ticked, so I cannot read anything yet. Reconnect and tick both on Google's page.\n\n${notYou}`,
+        buttons: reconnect,
+      },
+    ]);
   });
 
   it('settles at once, without sending, a notice for a user with no Telegram chat', async () => {

@@ -4,7 +4,7 @@
  * expired, or that this version does not know, gets a polite note instead.
  */
 import { disconnectAsk, disconnectConfirmed, makeDefault } from './account-handlers.ts';
-import { openMessage, pageByKey, unreadList } from './mail-handlers.ts';
+import { openMessage, pageByKey, unreadCommand } from './mail-handlers.ts';
 import { plain } from '../render/index.ts';
 import type { Reply } from '../render/index.ts';
 import { deleteAsk, deleteConfirmed } from './settings-handlers.ts';
@@ -34,7 +34,8 @@ export async function pressButton(turn: Turn, data: string): Promise<ButtonOutco
       return page ? { reply: page, mode: 'replace' } : expired;
     }
     case 'u':
-      return { reply: await unreadList(turn), mode: 'send' };
+      // "Show unread mail" under the unread counts of earlier versions.
+      return { reply: await unreadCommand(turn), mode: 'send' };
     case 'ad':
       return value ? { reply: await makeDefault(turn, value), mode: 'replace' } : expired;
     case 'dx':

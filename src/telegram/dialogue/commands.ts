@@ -1,7 +1,9 @@
 /**
  * Slash commands: reads `/name@bot argument` and runs the matching handler. An unknown
- * command gets a pointer to /help rather than silence.
+ * command gets a pointer to /help rather than silence. The day a calendar command asks
+ * about is noted for the follow-ups after it ("and friday?").
  */
+import { parseDayArg, parseWhenArg } from '../../intent/index.ts';
 import { escapeHtml } from '../render/index.ts';
 import {
   accountsCommand,
@@ -10,14 +12,33 @@ import {
   startCommand,
 } from './account-handlers.ts';
 import { actionsReply } from './briefing.ts';
-import { agendaCommand, freeCommand, nextCommand } from './calendar-handlers.ts';
+import { agendaCommand, freeCommand, nextCommand, routeContext } from './calendar-handlers.ts';
 import { helpReply, privacyReply } from '../render/index.ts';
 import { inboxCommand, unreadCommand } from './mail-handlers.ts';
 import type { Reply } from '../render/index.ts';
+import { CHAT_CONTEXT_TTL_MS } from '../store/index.ts';
 import { briefingCommand, timezoneCommand } from './settings-handlers.ts';
 import type { Turn } from './turn.ts';
 
 type Handler = (turn: Turn, arg: string) => Promise<Reply>;
+
+/** `/today`, `/tomorrow`, `/week` and `/agenda <day>`, with the day noted. */
+async function agendaAsked(turn: Turn, arg: string): Promise<Reply> {
+  const range = parseDayArg(arg, await routeContext(turn));
+  if (range) turn.notes.range = { ...range, asked: 'agenda' };
+  return agendaCommand(turn, arg);
+}
+
+/** `/free <when>`, with the day noted. */
+async function freeAsked(turn: Turn, arg: string): Promise<Reply> {
+  const intent = parseWhenArg(arg, await routeContext(turn));
+  if (intent?.kind === 'free_slots') {
+    turn.notes.range = { from: intent.from, to: intent.to, label: intent.label, asked: 'free' };
+  } else if (intent) {
+    turn.notes.range = { from: intent.at, to: intent.at, label: intent.label, asked: 'free' };
+  }
+  return freeCommand(turn, arg);
+}
 
 const HANDLERS: Readonly<Record<string, Handler>> = {
   start: startCommand,
@@ -27,16 +48,22 @@ const HANDLERS: Readonly<Record<string, Handler>> = {
   disconnect: disconnectCommand,
   inbox: inboxCommand,
   unread: unreadCommand,
-  today: (turn) => agendaCommand(turn, 'today'),
-  tomorrow: (turn) => agendaCommand(turn, 'tomorrow'),
-  week: (turn) => agendaCommand(turn, 'this week'),
-  agenda: agendaCommand,
-  free: freeCommand,
+  today: (turn) => agendaAsked(turn, 'today'),
+  tomorrow: (turn) => agendaAsked(turn, 'tomorrow'),
+  week: (turn) => agendaAsked(turn, 'this week'),
+  agenda: agendaAsked,
+  free: freeAsked,
   next: nextCommand,
   actions: (turn) => actionsReply(turn, 7, 'the last 7 days'),
   briefing: briefingCommand,
   timezone: timezoneCommand,
-  privacy: async () => privacyReply(),
+  privacy: async (turn) => {
+    const assistant = turn.services.assistant;
+    return privacyReply(
+      Math.round(CHAT_CONTEXT_TTL_MS / 60_000),
+      assistant ? { name: assistant.model, host: assistant.host } : null,
+    );
+  },
 };
 
 export interface ParsedCommand {

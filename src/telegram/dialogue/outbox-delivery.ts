@@ -1,10 +1,12 @@
 /**
  * Delivers the notification outbox: a broken grant (with a reconnect button, and why when
- * Google reported the account disabled), a new connection (which account, and how to
- * remove it when it was not the user who connected it), and the daily briefing (built by
- * asking the capabilities). An item that can never be delivered — a user without a
- * Telegram chat, a chat Telegram does not know, a user who blocked the bot (403) — is
- * settled as failed at once and not tried again, so it never turns into retries.
+ * Google reported the account disabled), a new connection (which account, what to try
+ * with what was granted, what was left unticked and how to add it, and how to remove the
+ * account when it was not the user who connected it — the connect buttons of earlier
+ * messages are removed first, being spent), and the daily briefing (built by asking the
+ * capabilities). An item that can never be delivered — a user without a Telegram chat, a
+ * chat Telegram does not know, a user who blocked the bot (403) — is settled as failed at
+ * once and not tried again, so it never turns into retries.
  */
 import type { Api } from 'grammy';
 import { GrammyError } from 'grammy';
@@ -14,19 +16,61 @@ import { buildBriefing } from './briefing.ts';
 import { reauthClause } from '../render/index.ts';
 import { bold, escapeHtml } from '../render/index.ts';
 import type { Reply } from '../render/index.ts';
+import { removeSpentConnectButtons, whereOf } from './connect-buttons.ts';
 import { connectButton, createTurn, errorReply } from './turn.ts';
 import type { BotServices, Turn } from './turn.ts';
 
 const BATCH = 50;
 const MAX_REMEMBERED = 10_000;
 
-function capabilityNames(value: unknown): string {
-  const list = Array.isArray(value) ? value : [];
-  const names = [
-    ...(list.includes('gmail') ? ['Gmail'] : []),
-    ...(list.includes('calendar') ? ['Calendar'] : []),
-  ];
+/** What a grant covers, from a notice's `capabilities`. */
+function servicesOf(value: unknown): { gmail: boolean; calendar: boolean } {
+  const list: unknown[] = Array.isArray(value) ? value : [];
+  return { gmail: list.includes('gmail'), calendar: list.includes('calendar') };
+}
+
+function capabilityNames(granted: { gmail: boolean; calendar: boolean }): string {
+  const names = [...(granted.gmail ? ['Gmail'] : []), ...(granted.calendar ? ['Calendar'] : [])];
   return names.length > 0 ? names.join(' and ') : 'no services yet';
+}
+
+/** "a, b or c". */
+function either(items: readonly string[]): string {
+  return items.length < 2
+    ? (items[0] ?? '')
+    : `${items.slice(0, -1).join(', ')} or ${items.at(-1)}`;
+}
+
+/** What was left unticked on Google's page, and how to add it; null when nothing was. */
+function missingSentence(granted: { gmail: boolean; calendar: boolean }): string | null {
+  if (granted.gmail && granted.calendar) return null;
+  if (granted.gmail) {
+    return "Google Calendar was left unticked, so I cannot read your agenda. To add it, reconnect and tick Google Calendar on Google's page.";
+  }
+  if (granted.calendar) {
+    return "Gmail was left unticked, so I cannot read your mail. To add it, reconnect and tick Gmail on Google's page.";
+  }
+  return "Neither Gmail nor Google Calendar was ticked, so I cannot read anything yet. Reconnect and tick both on Google's page.";
+}
+
+/** The "connected" notice: what to try with what was granted, and what is missing. */
+async function connectedReply(turn: Turn, item: OutboxItem, email: string): Promise<Reply> {
+  const granted = servicesOf(item.payload.capabilities);
+  const tries = [
+    ...(granted.calendar ? ['"What\'s on today?"'] : []),
+    ...(granted.gmail ? ['"Any unread mail?"'] : []),
+  ];
+  const missing = missingSentence(granted);
+  const paragraphs = [
+    `✅ Connected as ${bold(email)} — ${escapeHtml(capabilityNames(granted))}.`,
+    ...(tries.length > 0 ? [escapeHtml(`Try ${either([...tries, '/help'])}.`)] : []),
+    ...(missing ? [escapeHtml(missing)] : []),
+    `Not you? If you did not connect this Google account, remove it now with /disconnect ${escapeHtml(email)}`,
+  ];
+  const button = missing
+    ? await connectButton(turn, 'Reconnect Google', item.connectionId ?? undefined)
+    : null;
+  return { html: paragraphs.join('\n\n'), ...(button ? { buttons: [[button]] } : {}) };
 }
 
 async function briefingOrError(turn: Turn): Promise<Reply> {
@@ -60,9 +104,7 @@ export async function notificationReply(turn: Turn, item: OutboxItem): Promise<R
       };
     }
     case 'connected':
-      return {
-        html: `✅ Connected as ${bold(email)} — ${escapeHtml(capabilityNames(item.payload.capabilities))}.\n\nTry "What's on today?" or /help.\n\nNot you? If you did not connect this Google account, remove it now with /disconnect ${escapeHtml(email)}`,
-      };
+      return connectedReply(turn, item, email);
     case 'briefing':
       return briefingOrError(turn);
     default: {
@@ -115,7 +157,10 @@ export function createOutboxDelivery(services: BotServices, api: Api): () => Pro
       }
       try {
         const turn = await turnForUser(services, api, item.userId);
-        await turn.send(await notificationReply(turn, item));
+        const reply = await notificationReply(turn, item);
+        // Connected: the connect buttons sent before are spent (the new reply's are not).
+        if (item.kind === 'connected') await removeSpentConnectButtons(whereOf(turn), api);
+        await turn.send(reply);
         await outbox.delivered(item.id);
         delivered += 1;
       } catch (error) {

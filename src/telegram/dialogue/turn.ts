@@ -1,7 +1,10 @@
 /**
  * One exchange with one user: who they are, where their chat is, how to run a capability
  * for them (validated answer, typing indicator when Google is slow, their Calendar zone
- * remembered) and how to turn any failure into a sentence with the right button.
+ * remembered), what the chat kept from earlier exchanges and what this one shows
+ * (`chat-memory.ts`), and how to turn any failure into a sentence with the right button.
+ * Replies that carry connect buttons are noted, so the buttons can be removed once an
+ * account is connected (`connect-buttons.ts`).
  */
 import type { Api } from 'grammy';
 import type { InlineKeyboardButton } from 'grammy/types';
@@ -12,6 +15,7 @@ import {
   type CapabilityOutput,
   calendarAgenda,
 } from '../../capabilities/index.ts';
+import type { Assistant } from '../../assistant/contract.ts';
 import type { Outbox } from '../../connections/index.ts';
 import { isTidingsError } from '../../errors.ts';
 import type { FrontDoor } from '../../front-door/index.ts';
@@ -19,13 +23,16 @@ import type { Logger } from '../../log.ts';
 import type { UserRecord } from '../../users/index.ts';
 import { createButtons } from '../store/index.ts';
 import type { Buttons } from '../store/index.ts';
-import type { TelegramStore } from '../store/index.ts';
+import type { ChatContext, TelegramStore } from '../store/index.ts';
 import { errorSentence, loginButton, UNEXPECTED_SENTENCE } from '../render/index.ts';
 import { plain, sendReply } from '../render/index.ts';
 import type { Reply, View } from '../render/index.ts';
 import { DEFAULT_LOCALE } from '../render/index.ts';
 import { loggableError } from '../transport/index.ts';
 import { withTyping } from '../transport/index.ts';
+import { loadContext } from './chat-memory.ts';
+import type { TurnNotes } from './chat-memory.ts';
+import { noteConnectButtons, whereOf } from './connect-buttons.ts';
 import type { RecentNotices } from './recent-notices.ts';
 import type { ZoneMemory } from './zone-memory.ts';
 
@@ -34,7 +41,7 @@ export type { MailPageState } from '../store/index.ts';
 /** What every handler shares, built once per bot. */
 export interface BotServices {
   frontDoor: FrontDoor;
-  /** What the bot keeps in the database: updates seen, button state. */
+  /** What the bot keeps in the database: updates seen, button state, chat context. */
   store: TelegramStore;
   /** The notification outbox the bot delivers. */
   outbox: Pick<Outbox, 'claim' | 'delivered' | 'failed'>;
@@ -44,6 +51,8 @@ export interface BotServices {
   /** Broken connections just explained in an answer (the outbox then skips its notice). */
   notices: RecentNotices;
   typingAfterMs: number;
+  /** The optional model path for questions the router cannot place; none without LLM settings. */
+  assistant?: Assistant | null;
 }
 
 export interface Turn {
@@ -54,6 +63,10 @@ export interface Turn {
   locale: string;
   /** What this user's inline buttons stand for. */
   buttons: Buttons;
+  /** What this exchange shows and asks, noted by the handlers for the chat context. */
+  notes: TurnNotes;
+  /** What the chat kept from earlier exchanges (read once); null when nothing, or expired. */
+  context(): Promise<ChatContext | null>;
   /** The user's zone: their setting, else their Calendar's, else UTC. */
   zone(): Promise<string>;
   view(): Promise<View>;
@@ -62,11 +75,21 @@ export interface Turn {
     capability: C,
     input: CapabilityInput<C>,
   ): Promise<CapabilityOutput<C>>;
+  /** Sends a reply; answers the id of its last message. */
   send(reply: Reply): Promise<number>;
 }
 
 function validZone(zone: string | null | undefined): string | undefined {
   return zone && IANAZone.isValidZone(zone) ? zone : undefined;
+}
+
+/** An agenda asked for a range is the list "open 2" picks from: its events, in order. */
+function noteAgenda(notes: TurnNotes, capability: AnyCapability, input: unknown, output: unknown) {
+  if (capability.name !== calendarAgenda.name) return;
+  const asked = input as { from?: unknown };
+  const answer = output as CapabilityOutput<typeof calendarAgenda>;
+  if (typeof asked.from !== 'string') return;
+  notes.agenda = { from: answer.from, to: answer.to, eventIds: answer.events.map((e) => e.id) };
 }
 
 export function createTurn(
@@ -76,6 +99,17 @@ export function createTurn(
   chatId: number,
 ): Turn {
   const { frontDoor, zones } = services;
+  const invoke: Turn['run'] = async (capability, input) => {
+    const output = await withTyping(api, chatId, services.typingAfterMs, () =>
+      frontDoor.invoke(user.id, capability, input),
+    );
+    const reported = (output as { timeZone?: unknown }).timeZone;
+    if (typeof reported === 'string' && !validZone(user.timeZone) && validZone(reported)) {
+      zones.remember(user.id, reported);
+    }
+    return output;
+  };
+  let kept: Promise<ChatContext | null> | null = null;
   const turn: Turn = {
     services,
     api,
@@ -83,14 +117,14 @@ export function createTurn(
     user,
     locale: user.locale ?? DEFAULT_LOCALE,
     buttons: createButtons(services.store, user.id),
+    notes: {},
+    context() {
+      kept ??= loadContext(services, user.id);
+      return kept;
+    },
     async run(capability, input) {
-      const output = await withTyping(api, chatId, services.typingAfterMs, () =>
-        frontDoor.invoke(user.id, capability, input),
-      );
-      const reported = (output as { timeZone?: unknown }).timeZone;
-      if (typeof reported === 'string' && !validZone(user.timeZone) && validZone(reported)) {
-        zones.remember(user.id, reported);
-      }
+      const output = await invoke(capability, input);
+      noteAgenda(turn.notes, capability, input, output);
       return output;
     },
     async zone() {
@@ -98,7 +132,7 @@ export function createTurn(
       if (known) return known;
       const now = services.now();
       try {
-        const probe = await turn.run(calendarAgenda, {
+        const probe = await invoke(calendarAgenda, {
           from: now.toISOString(),
           to: new Date(now.getTime() + 60_000).toISOString(),
         });
@@ -113,7 +147,11 @@ export function createTurn(
     async view() {
       return { zone: await turn.zone(), locale: turn.locale, now: services.now() };
     },
-    send: (reply) => sendReply(api, chatId, reply),
+    async send(reply) {
+      const messageId = await sendReply(api, chatId, reply);
+      await noteConnectButtons(whereOf(turn), messageId, reply, false);
+      return messageId;
+    },
   };
   return turn;
 }
@@ -125,8 +163,10 @@ export async function errorReply(turn: Turn, error: unknown): Promise<Reply> {
       { err: loggableError(error), userId: turn.user.id },
       'telegram handler failed',
     );
+    turn.notes.said = 'Could not answer: something went wrong on our side.';
     return plain(UNEXPECTED_SENTENCE);
   }
+  turn.notes.said = `Could not answer: ${error.code}.`;
   const sentence = errorSentence(error.code, error.details);
   if (!sentence.button) return plain(sentence.text);
   const connectionId = error.details.connectionId;

@@ -3,13 +3,16 @@
  * (a polite refusal to commands in groups), per-user rate limit, the optional allow-list,
  * then the user is found or created (their locale following their Telegram app's language)
  * and the command, text or button is answered. Every failure becomes a sentence; nothing
- * a user sends can surface a stack trace.
+ * a user sends can surface a stack trace. What an exchange showed is kept for the chat's
+ * follow-ups before the answer goes out, so the next message finds it on any instance.
  */
 import type { Context } from 'grammy';
 import { UNEXPECTED_SENTENCE } from '../render/index.ts';
 import { EXPIRED_NOTE, pressButton } from './button-handlers.ts';
 import { forAnotherBot, parseCommand, runCommand } from './commands.ts';
 import type { ParsedCommand } from './commands.ts';
+import { rememberExchange } from './chat-memory.ts';
+import { noteConnectButtons, whereOf } from './connect-buttons.ts';
 import { answerText } from './conversation.ts';
 import { localeOf } from '../render/index.ts';
 import type { RateLimiter } from '../transport/index.ts';
@@ -52,8 +55,10 @@ async function answerButton(turn: Turn, ctx: Context, data: string): Promise<voi
   try {
     const outcome = await pressButton(turn, data);
     toast = outcome.toast;
+    await rememberExchange(turn, null);
     if (outcome.reply && outcome.mode === 'replace' && messageId !== undefined) {
-      await replaceReply(turn.api, turn.chatId, messageId, outcome.reply);
+      const shown = await replaceReply(turn.api, turn.chatId, messageId, outcome.reply);
+      await noteConnectButtons(whereOf(turn), shown, outcome.reply, shown === messageId);
     } else if (outcome.reply) {
       await turn.send(outcome.reply);
     }
@@ -126,6 +131,8 @@ export function createUpdateHandler(deps: UpdateHandlerDeps): (ctx: Context) => 
       await turn.send(plain(TEXT_ONLY));
       return;
     }
-    await turn.send(await answerMessage(turn, message.text, command));
+    const reply = await answerMessage(turn, message.text, command);
+    await rememberExchange(turn, message.text, command ? `Answered /${command.name}.` : undefined);
+    await turn.send(reply);
   };
 }

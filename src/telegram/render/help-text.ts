@@ -1,8 +1,8 @@
 /**
- * The fixed texts: the command list (also registered with Telegram), help, the answer to
- * a message that is not understood, and the privacy statement.
+ * The fixed texts: the command list (also registered with Telegram), help, what the bot
+ * can do (the answer to a message nothing else answers), and the privacy statement.
  */
-import { bold, escapeHtml } from './format/index.ts';
+import { bold, escapeHtml, italic } from './format/index.ts';
 import type { Reply } from './reply.ts';
 
 export const COMMANDS: ReadonlyArray<{ command: string; description: string }> = [
@@ -40,20 +40,56 @@ export function helpReply(): Reply {
     html: [
       `${bold('Ask me in your own words')}, for example:`,
       examples.join('\n'),
+      `${bold('Then follow up')} on what I showed: "open 1", "the second", "more", "and friday?", "anything else from her?", "unread ones?"`,
       bold('Or use a command:'),
       commands.join('\n'),
     ].join('\n\n'),
   };
 }
 
-export function notUnderstoodReply(suggestions: readonly string[]): Reply {
-  const list = (suggestions.length > 0 ? suggestions : EXAMPLES).map((s) => `• ${escapeHtml(s)}`);
+/**
+ * What the bot can do, for a message it cannot place: the kinds of questions, follow-ups
+ * and commands, with a few examples.
+ */
+/** Said before what the bot can do when the chat model gave no answer. */
+export const MODEL_UNAVAILABLE_NOTE =
+  'The model that answers open questions did not answer this time, so here is what I can do myself:';
+
+/**
+ * What the bot can do, with examples: the answer to what nothing understood, or (`note`)
+ * to what the chat model did not answer.
+ */
+export function canDoReply(examples: readonly string[], note?: string): Reply {
+  const shown = (examples.length > 0 ? examples : EXAMPLES).slice(0, 4);
   return {
-    html: `I did not understand that. You can ask things like:\n\n${list.join('\n')}\n\n/help lists every command.`,
+    html: [
+      note ? italic(note) : "I can't answer that one. Here is what I can do:",
+      [
+        `📅 ${bold('Your calendar')}: a day or a week, free time, your next event`,
+        `📬 ${bold('Your mail')}: by sender or topic, unread mail, reading a message`,
+        `✅ ${bold('To-dos')}: what your recent mail asks of you`,
+        `↩️ ${bold('Follow-ups')} after a list: "open 1", "more", "and friday?", "anything else from her?"`,
+      ].join('\n'),
+      `For example:\n${shown.map((e) => `• ${escapeHtml(e)}`).join('\n')}`,
+      'Commands: /today, /inbox, /unread, /free; /help lists them all.',
+    ].join('\n\n'),
   };
 }
 
-export function privacyReply(): Reply {
+/**
+ * The privacy statement; `contextMinutes`: how long the chat's context lasts; `model`:
+ * the chat model questions may go to, and where it runs, when one is set up.
+ */
+export function privacyReply(
+  contextMinutes: number,
+  model: { name: string; host: string } | null = null,
+): Reply {
+  const modelLines = model
+    ? [
+        bold('Questions a model answers'),
+        `When I cannot place a question myself, it goes to the chat model ${escapeHtml(model.name)} at ${escapeHtml(model.host)}, set up by whoever runs this Tidings, with your recent questions and the mail and events it reads to answer (read only; it cannot send, change or open links). What that server keeps is up to its operator.`,
+      ]
+    : [];
   return {
     html: [
       bold('What Tidings stores about you'),
@@ -61,9 +97,12 @@ export function privacyReply(): Reply {
         '• Your Telegram id, first name, time zone and briefing time.',
         '• For each Google account you connect: its email address, the permissions you granted and the sign-in tokens, encrypted.',
         '• A history of connection changes (connected, reconnected, revoked).',
+        `• For ${contextMinutes} minutes after your last message, so that "open 1", "more" or "and friday?" work: your last few questions (up to 6), which list I showed last (the ids of its messages or events), the day and the mail search you asked about, and the name and address of the sender of the mail you opened last. Then it is deleted.`,
+        '• For up to 2 days, which of my messages carry a "Connect Google" button, so I can remove those buttons once you have connected.',
       ].join('\n'),
       bold('What it does not store'),
-      'Your mail and calendar. They are read from Google when you ask, shown here, and not kept.',
+      'The text of your mail and calendar. It is read from Google when you ask, shown here, and not kept.',
+      ...modelLines,
       bold('Deleting it'),
       '/disconnect removes one Google account and revokes its access at Google. "Delete everything" below revokes every account and deletes all your data here. Messages already in this chat stay until you delete the chat.',
     ].join('\n\n'),

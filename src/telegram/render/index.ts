@@ -3,7 +3,8 @@
  * dates and times in the user's zone and locale, the sentence for every error code, help
  * texts, and the reply shape (text, buttons) every handler answers with, stripped of
  * invisible characters on its way out. Imports `capabilities/` (output types),
- * `agent-tools/` (`neutralise`) and `errors.ts`; nothing of the bot's other folders.
+ * `agent-tools/` (`neutralise`), `intent/` (follow-up types) and `errors.ts`; nothing of
+ * the bot's other folders.
  */
 export {
   type ErrorSentence,
@@ -13,10 +14,19 @@ export {
 } from './error-sentences.ts';
 export { LOGIN_BUTTON_REFUSED, loginButton, plainConnectButtons } from './connect-button.ts';
 export { bold, escapeHtml } from './format/index.ts';
-export { COMMANDS, helpReply, notUnderstoodReply, privacyReply } from './help-text.ts';
+export {
+  canDoReply,
+  COMMANDS,
+  helpReply,
+  MODEL_UNAVAILABLE_NOTE,
+  privacyReply,
+} from './help-text.ts';
+export { eventGoneReply, missingContextReply } from './follow-up-text.ts';
 export { DEFAULT_LOCALE, localeOf } from './locale.ts';
 export { renderActions } from './render-actions.ts';
 export { type Part, renderBriefing } from './render-briefing.ts';
 export { renderAgenda, renderFreeAt, renderFreeSlots, renderNext } from './render-calendar.ts';
-export { renderMailPage, renderMessage, renderUnread } from './render-mail.ts';
+export { renderEvent } from './render-event.ts';
+export { type MailPageButtons, renderMailPage, renderMessage } from './render-mail.ts';
+export { renderUnreadPage } from './render-unread.ts';
 export { plain, replaceReply, type Reply, sendReply, type View } from './reply.ts';

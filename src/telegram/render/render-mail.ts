@@ -1,7 +1,7 @@
 /**
  * Mail as chat messages: a page of search results (numbered, with buttons to open each
- * message and to page), one message read in full (with an "Open in Gmail" button), and
- * the unread counts. Every subject, name, snippet and body is untrusted and escaped.
+ * message and to page) and one message read in full (with an "Open in Gmail" button).
+ * Every subject, name, snippet and body is untrusted and escaped.
  */
 import type { InlineKeyboardButton } from 'grammy/types';
 import type {
@@ -22,7 +22,8 @@ export function sentence(label: string): string {
   return label.charAt(0).toUpperCase() + label.slice(1);
 }
 
-function sender(address: Address): string {
+/** Who a message is from, as the chat names them. */
+export function sender(address: Address): string {
   if (!address) return 'unknown sender';
   return address.name?.trim() || address.email;
 }
@@ -70,6 +71,18 @@ export function renderMailPage(
     if (snippet) lines.push(italic(snippet));
     return lines.join('\n');
   });
+  return {
+    html: `${heading}\n\n${items.join('\n\n')}`,
+    buttons: pageKeyboard(output, first, buttons),
+  };
+}
+
+/** A button per message, numbered as listed, then "‹ Back" and "More ›" when they apply. */
+export function pageKeyboard(
+  output: SearchOutput,
+  first: number,
+  buttons: MailPageButtons,
+): InlineKeyboardButton[][] {
   const openRow: InlineKeyboardButton[] = output.messages.map((m, i) => ({
     text: String(first + i),
     callback_data: buttons.open(m.id),
@@ -78,10 +91,7 @@ export function renderMailPage(
     ...(buttons.back ? [{ text: '‹ Back', callback_data: buttons.back }] : []),
     ...(buttons.next ? [{ text: 'More ›', callback_data: buttons.next }] : []),
   ];
-  return {
-    html: `${heading}\n\n${items.join('\n\n')}`,
-    buttons: navRow.length > 0 ? [openRow, navRow] : [openRow],
-  };
+  return navRow.length > 0 ? [openRow, navRow] : [openRow];
 }
 
 function size(bytes: number): string {
@@ -109,19 +119,5 @@ export function renderMessage(output: ReadOutput, view: View): Reply {
   return {
     html: parts.join('\n\n') || 'Nothing to show.',
     ...(last ? { buttons: [[{ text: 'Open in Gmail', url: last.link }]] } : {}),
-  };
-}
-
-/** Unread counts, with a button that lists the unread mail. */
-export function renderUnread(output: UnreadOutput, listData: string): Reply {
-  const { unreadMessages, unreadThreads } = output.inbox;
-  if (unreadMessages === 0) return { html: 'Inbox zero: no unread mail in your inbox. 🎉' };
-  const head = `📥 ${bold(`${unreadMessages} unread`)} in your inbox (${unreadThreads} ${unreadThreads === 1 ? 'conversation' : 'conversations'})`;
-  const labels = output.labels
-    .filter((l) => l.id !== 'INBOX')
-    .map((l) => `${escapeHtml(l.name)}: ${l.unread}`);
-  return {
-    html: labels.length > 0 ? `${head}\n\n${labels.join('\n')}` : head,
-    buttons: [[{ text: 'Show unread mail', callback_data: listData }]],
   };
 }

@@ -63,20 +63,18 @@ export async function sendReply(api: Api, chatId: number, given: Reply): Promise
 
 /**
  * Replaces a message in place when the reply fits in one message; else sends it anew. An
- * edit that changes nothing (a double tap) is a success.
+ * edit that changes nothing (a double tap) is a success. Answers the id of the message
+ * that now shows the reply (the last one, when sent anew).
  */
 export async function replaceReply(
   api: Api,
   chatId: number,
   messageId: number,
   given: Reply,
-): Promise<void> {
+): Promise<number> {
   const reply = visible(given);
   const parts = splitMessage(reply.html);
-  if (parts.length !== 1) {
-    await sendReply(api, chatId, reply);
-    return;
-  }
+  if (parts.length !== 1) return sendReply(api, chatId, reply);
   try {
     await api.editMessageText(chatId, messageId, reply.html, {
       parse_mode: 'HTML',
@@ -87,6 +85,7 @@ export async function replaceReply(
     // A second tap on the same button asks for what the message already shows.
     if (!isNotModified(error)) throw error;
   }
+  return messageId;
 }
 
 /** Telegram's 400 for an edit that would leave the message as it is. */

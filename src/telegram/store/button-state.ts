@@ -21,6 +21,8 @@ export interface MailPageState {
   first: number;
   /** Key of the previous page. */
   back: string | null;
+  /** Shown as the unread list: sender, subject and age, no snippet. */
+  unread?: boolean;
 }
 
 const MailPage = z.object({
@@ -29,6 +31,7 @@ const MailPage = z.object({
   pageToken: z.string().nullable(),
   first: z.number().int().positive(),
   back: z.string().nullable(),
+  unread: z.boolean().optional(),
 });
 
 export type Unpacked =
@@ -73,7 +76,9 @@ export function createButtons(
     keepPage: (page) => store.keepButtonState(userId, page, ttlMs),
     async page(key) {
       const parsed = MailPage.safeParse(await store.buttonState(userId, key));
-      return parsed.success ? parsed.data : null;
+      if (!parsed.success) return null;
+      const { unread, ...page } = parsed.data;
+      return unread ? { ...page, unread } : page;
     },
   };
 }
