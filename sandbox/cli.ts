@@ -14,8 +14,10 @@ export async function runSandboxCli(argv: string[]): Promise<number> {
     // Undefined: the arguments were wrong and the usage was printed.
     return (await runTelegramSandboxCli(rest)) === undefined ? 2 : 0;
   }
+  if (which === 'llm')
+    return (await (await import('./llm/index.ts')).runModelSandboxCli(rest)) ? 0 : 2;
   console.error(
-    'usage: tidings sandbox google [--port N] [--seed DIR] | tidings sandbox telegram [--port N]',
+    'usage: tidings sandbox google [--port N] [--seed DIR] | tidings sandbox telegram [--port N] | tidings sandbox llm [--port N] [--mode M]',
   );
   return 2;
 }

@@ -51,6 +51,7 @@ describe('tidings --help', () => {
     const served = await Promise.all([
       serveAndStop('sandbox google', ['sandbox', 'google', '--port', '0'], env),
       serveAndStop('sandbox telegram', ['sandbox', 'telegram', '--port', '0'], env),
+      serveAndStop('sandbox llm', ['sandbox', 'llm', '--port', '0'], env),
       serveAndStop('demo', ['demo', '--port', '0', '--google-port', '0', '--telegram-port', '0'], {
         ...env,
         DATA_DIR: await freshDataDir(),
@@ -125,7 +126,7 @@ describe('tidings --help', () => {
       alive: true,
       foundation: [
         // The server applied the migrations when it started: nothing left to apply.
-        ['already up to date', 'schema version: 0005-connect-ticket-binding'],
+        ['already up to date', 'schema version: 0006-chat-context'],
         ['v1  current  0 record(s)'],
         ROTATE_LINES,
         ['vault key version 1 retired'],
@@ -158,7 +159,7 @@ describe('tidings sandbox', () => {
         code: 2,
         stdout: [],
         stderr:
-          'usage: tidings sandbox google [--port N] [--seed DIR] | tidings sandbox telegram [--port N]\n',
+          'usage: tidings sandbox google [--port N] [--seed DIR] | tidings sandbox telegram [--port N] | tidings sandbox llm [--port N] [--mode M]\n',
       },
       {
         code: 1,
