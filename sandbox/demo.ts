@@ -15,6 +15,7 @@ import { createLogger } from '../src/log.ts';
 import { RISC_PATH } from '../src/risc/index.ts';
 import { resolveMasterKeys } from '../src/vault/index.ts';
 import { startGoogleSandbox } from './google/index.ts';
+import { DEFAULT_MODEL, startModelSandbox } from './llm/index.ts';
 import { createTelegramControl, startTelegramSandbox } from './telegram/index.ts';
 
 /** A well-formed bot token for the Telegram sandbox (it accepts any). */
@@ -42,6 +43,36 @@ async function listening<T>(flag: string, chosen: number, start: () => Promise<T
   }
 }
 
+const MODEL_SETTINGS = [
+  'LLM_BASE_URL',
+  'LLM_MODEL',
+  'LLM_API_KEY',
+  'LLM_MAX_STEPS',
+  'LLM_TIMEOUT_SECONDS',
+  'LLM_MAX_OUTPUT_TOKENS',
+] as const;
+
+/** The model settings of the environment, as `npm start` would read them. */
+function modelSettings(env: Record<string, string | undefined>): Record<string, string> {
+  const settings: Record<string, string> = {};
+  for (const name of MODEL_SETTINGS) {
+    const value = env[name];
+    if (value !== undefined) settings[name] = value;
+  }
+  return settings;
+}
+
+/** `--model scripted`: the offline stand-in for a chat model, cooperative like a good one. */
+async function scriptedModel(chosen: number) {
+  const sandbox = await listening('--model-port', chosen, () =>
+    startModelSandbox({ port: chosen, mode: 'cooperative' }),
+  );
+  return {
+    sandbox,
+    settings: { LLM_BASE_URL: sandbox.url, LLM_MODEL: DEFAULT_MODEL },
+  };
+}
+
 export async function runDemo(
   argv: string[],
   env: Record<string, string | undefined>,
@@ -53,6 +84,8 @@ export async function runDemo(
       'google-port': { type: 'string' },
       'telegram-port': { type: 'string' },
       'data-dir': { type: 'string' },
+      model: { type: 'string' },
+      'model-port': { type: 'string' },
     },
     strict: true,
   });
@@ -60,7 +93,11 @@ export async function runDemo(
     app: port(values.port, 8080, '--port'),
     google: port(values['google-port'], 4010, '--google-port'),
     telegram: port(values['telegram-port'], 4020, '--telegram-port'),
+    model: port(values['model-port'], 4030, '--model-port'),
   };
+  if (values.model !== undefined && values.model !== 'scripted') {
+    throw new Error('--model takes one value, scripted (or set LLM_BASE_URL and LLM_MODEL)');
+  }
   const base = env.DATA_DIR ?? '.data';
   const dataDir =
     values['data-dir'] ?? path.join(base, `demo-${new Date().toISOString().replace(/[:.]/g, '-')}`);
@@ -82,6 +119,8 @@ export async function runDemo(
       startTelegramSandbox({ port: ports.telegram }),
     );
     running.push(() => telegram.close());
+    const model = values.model === 'scripted' ? await scriptedModel(ports.model) : null;
+    if (model) running.push(() => model.sandbox.close());
     const config = loadConfig({
       PORT: String(ports.app),
       DATA_DIR: dataDir,
@@ -94,6 +133,9 @@ export async function runDemo(
       TELEGRAM_BOT_TOKEN: DEMO_BOT_TOKEN,
       TELEGRAM_API_ROOT: telegram.url,
       LOG_LEVEL: env.LOG_LEVEL ?? 'warn',
+      // A model answers what the intent router cannot: the one given, or the scripted one.
+      ...modelSettings(env),
+      ...(model ? model.settings : {}),
     });
     const app = await listening('--port', ports.app, () =>
       startApp(config, { logger: createLogger(config.logLevel) }),
@@ -113,6 +155,7 @@ export async function runDemo(
     console.log(`google sandbox: ${google.url}`);
     console.log(`telegram sandbox: ${telegram.url}`);
     console.log(`web chat: ${telegram.url}/chat`);
+    if (config.llm) console.log(`model: ${config.llm.model} at ${config.llm.baseUrl}`);
     console.log('ready');
     console.log(`
 Open the web chat and try:
@@ -121,7 +164,14 @@ Open the web chat and try:
   what's on tomorrow?
   anything from Alice about the invoice?
   am I free friday at 3?
-  /unread   /actions   /week   /help
+  /unread   /actions   /week   /help${
+    config.llm
+      ? `
+With the model, questions the router cannot place:
+  How much is the Northwind invoice?
+  Where is lunch with Alice Chen?`
+      : ''
+  }
 Revoke the grant at Google, and the chat says so within seconds (Cross-Account Protection):
   curl -X POST -H 'content-type: application/json' -d '{}' ${google.url}/__sandbox/users/alex@example.com/revoke
 Data: ${path.resolve(dataDir)} (embedded database; delete the folder to start over)

@@ -5,6 +5,7 @@
  */
 import { type AdminSocketServer, listenAdminSocket, runAdminCommand } from './admin/index.ts';
 import { createApiKeyStore } from './api-keys/index.ts';
+import { createAssistant } from './assistant/index.ts';
 import { type Config, disabledFeatures, publicUrlOf } from './config.ts';
 import {
   createHttpServer,
@@ -102,6 +103,10 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
   }
   logger.info({ url, database: database.kind }, 'tidings is listening');
   for (const line of disabledFeatures(config)) logger.info(line);
+  if (config.llm && telegram) {
+    const host = new URL(config.llm.baseUrl).host;
+    logger.info({ model: config.llm.model, host }, 'model answers are on');
+  }
 
   let stopping: Promise<void> | null = null;
   return {
@@ -129,6 +134,15 @@ function buildTelegramBot(config: Config, services: Services, parts: Parts): Tel
     allowedUsers: config.telegram.allowedUsers,
     now: services.now,
     mode: config.telegram.mode,
+    // Questions the intent router cannot place go to the chat model, when one is set up.
+    assistant: config.llm
+      ? createAssistant({
+          settings: config.llm,
+          frontDoor: parts.frontDoor,
+          logger: services.logger.child({ part: 'assistant' }),
+          now: services.now,
+        })
+      : null,
   });
 }
 

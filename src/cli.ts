@@ -50,10 +50,15 @@ Commands:
   mcp                         MCP over stdio for desktop agents: tools run on the Tidings
                               at TIDINGS_URL with TIDINGS_API_KEY
   demo [--port N] [--google-port N] [--telegram-port N] [--data-dir DIR]
-                              the whole product offline: sandboxes, seed data, web chat
+       [--model scripted] [--model-port N]
+                              the whole product offline: sandboxes, seed data, web chat;
+                              LLM_* settings (or the scripted model) answer what the
+                              intent router cannot
   sandbox google [--port N] [--seed DIR]
                               run the offline Google stand-in
   sandbox telegram [--port N] run the offline Telegram Bot API stand-in
+  sandbox llm [--port N] [--mode cooperative|gullible|failing|slow]
+                              run the scripted OpenAI-compatible model
   help                        this text
 
 Settings come from the environment; see the README's configuration table.`;

@@ -79,6 +79,29 @@ describe('loadConfig', () => {
       'GOOGLE_CLIENT_SECRET must be set together with its pair (both come from the same Google OAuth client)',
     ],
     [
+      { LLM_BASE_URL: 'localhost:11434', LLM_MODEL: 'qwen2.5:7b-instruct' },
+      'LLM_BASE_URL must be an http(s) URL, e.g. http://127.0.0.1:11434/v1 (Ollama)',
+    ],
+    [
+      { LLM_BASE_URL: 'http://127.0.0.1:11434/v1' },
+      'LLM_MODEL must be set together with LLM_BASE_URL: the name of a model that server serves, e.g. qwen2.5:7b-instruct',
+    ],
+    [
+      { LLM_MODEL: 'qwen2.5:7b-instruct' },
+      "LLM_BASE_URL must be set together with LLM_MODEL: the model server's OpenAI-compatible address, e.g. http://127.0.0.1:11434/v1",
+    ],
+    [{ LLM_MAX_STEPS: '0' }, 'LLM_MAX_STEPS must be a whole number from 1 to 8, e.g. 4'],
+    [{ LLM_MAX_STEPS: '9' }, 'LLM_MAX_STEPS must be a whole number from 1 to 8, e.g. 4'],
+    [{ LLM_MAX_STEPS: 'four' }, 'LLM_MAX_STEPS must be a whole number from 1 to 8, e.g. 4'],
+    [
+      { LLM_TIMEOUT_SECONDS: '2.5' },
+      'LLM_TIMEOUT_SECONDS must be a whole number from 1 to 600, e.g. 30',
+    ],
+    [
+      { LLM_MAX_OUTPUT_TOKENS: '10' },
+      'LLM_MAX_OUTPUT_TOKENS must be a whole number from 64 to 16384, e.g. 800',
+    ],
+    [
       { TELEGRAM_MODE: 'webhook' },
       'TELEGRAM_WEBHOOK_SECRET is required when TELEGRAM_MODE=webhook (use: openssl rand -hex 32)',
     ],
@@ -125,11 +148,70 @@ describe('loadConfig', () => {
     expect(config.google.issuer).toBe('http://127.0.0.1:4010');
   });
 
+  it('leaves the model path off without LLM settings', () => {
+    expect(loadConfig({}).llm).toBeNull();
+  });
+
+  it('reads the model settings with their defaults', () => {
+    const config = loadConfig({
+      LLM_BASE_URL: 'http://127.0.0.1:11434/v1/',
+      LLM_MODEL: ' qwen2.5:7b-instruct ',
+    });
+    expect(config.llm).toStrictEqual({
+      baseUrl: 'http://127.0.0.1:11434/v1',
+      model: 'qwen2.5:7b-instruct',
+      apiKey: null,
+      maxSteps: 4,
+      timeoutMs: 30_000,
+      maxOutputTokens: 800,
+    });
+    expect(Object.isFrozen(config.llm)).toBe(true);
+  });
+
+  it('reads every model setting when given', () => {
+    const config = loadConfig({
+      LLM_BASE_URL: 'https://llm.example.com/v1',
+      LLM_MODEL: 'mistral-small',
+      LLM_API_KEY: 'sk-test-not-a-real-key',
+      LLM_MAX_STEPS: '8',
+      LLM_TIMEOUT_SECONDS: '45',
+      LLM_MAX_OUTPUT_TOKENS: '1200',
+    });
+    expect(config.llm).toStrictEqual({
+      baseUrl: 'https://llm.example.com/v1',
+      model: 'mistral-small',
+      apiKey: 'sk-test-not-a-real-key',
+      maxSteps: 8,
+      timeoutMs: 45_000,
+      maxOutputTokens: 1200,
+    });
+  });
+
+  it('never puts the model API key in a problem message', () => {
+    const key = 'sk-secret-value-1234567890';
+    const problems = problemsOf({ LLM_API_KEY: key, LLM_MODEL: 'm', LLM_MAX_STEPS: '99' });
+    expect(problems).toHaveLength(2);
+    expect(problems.join('\n')).not.toContain(key);
+  });
+
   it('says which features stay off and which settings turn them on', () => {
     expect(disabledFeatures(loadConfig({}))).toStrictEqual([
       'Google connect is off: set GOOGLE_CLIENT_ID and GOOGLE_CLIENT_SECRET',
       'Telegram bot is off: set TELEGRAM_BOT_TOKEN',
       '/metrics is off: set METRICS_TOKEN',
     ]);
+  });
+
+  it('says model answers are off only where a bot could give them', () => {
+    const bot = { TELEGRAM_BOT_TOKEN: '123456789:AAbbccddeeffgghhiijjkkllmm' };
+    expect(disabledFeatures(loadConfig(bot))).toContain(
+      'Model answers are off (the intent router answers alone): set LLM_BASE_URL and LLM_MODEL',
+    );
+    const withModel = loadConfig({
+      ...bot,
+      LLM_BASE_URL: 'http://127.0.0.1:11434/v1',
+      LLM_MODEL: 'qwen3:8b',
+    });
+    expect(disabledFeatures(withModel).join('\n')).not.toContain('Model answers');
   });
 });

@@ -38,6 +38,20 @@ const httpUrl = (hint: string) =>
 const withDefault = <T extends z.ZodType>(inner: T, value: z.input<T>) =>
   z.preprocess(emptyToUndefined, inner.default(value as never));
 
+/** A whole number in [min, max] with a default; the message names the range and an example. */
+const wholeNumber = (min: number, max: number, fallback: number, example: string) => {
+  const message = `must be a whole number from ${min} to ${max}, e.g. ${example}`;
+  return z.preprocess(
+    emptyToUndefined,
+    z.coerce
+      .number({ error: message })
+      .int(message)
+      .min(min, message)
+      .max(max, message)
+      .default(fallback),
+  );
+};
+
 const schema = z
   .object({
     NODE_ENV: z.preprocess(
@@ -110,6 +124,12 @@ const schema = z
         .transform((value) => value.split(',').map((id) => id.trim()))
         .optional(),
     ),
+    LLM_BASE_URL: optional(httpUrl('e.g. http://127.0.0.1:11434/v1 (Ollama)')),
+    LLM_MODEL: optional(z.string().trim().max(200, 'must be at most 200 characters')),
+    LLM_API_KEY: optionalString,
+    LLM_MAX_STEPS: wholeNumber(1, 8, 4, '4'),
+    LLM_TIMEOUT_SECONDS: wholeNumber(1, 600, 30, '30'),
+    LLM_MAX_OUTPUT_TOKENS: wholeNumber(64, 16_384, 800, '800'),
     METRICS_TOKEN: optional(
       z.string().min(16, 'must be at least 16 characters (use: openssl rand -hex 24)'),
     ),
@@ -143,6 +163,23 @@ const schema = z
         message: 'must be set together with its pair (both come from the same Google OAuth client)',
       });
     }
+    if (Boolean(env.LLM_BASE_URL) !== Boolean(env.LLM_MODEL)) {
+      ctx.addIssue(
+        env.LLM_BASE_URL
+          ? {
+              code: 'custom',
+              path: ['LLM_MODEL'],
+              message:
+                'must be set together with LLM_BASE_URL: the name of a model that server serves, e.g. qwen2.5:7b-instruct',
+            }
+          : {
+              code: 'custom',
+              path: ['LLM_BASE_URL'],
+              message:
+                "must be set together with LLM_MODEL: the model server's OpenAI-compatible address, e.g. http://127.0.0.1:11434/v1",
+            },
+      );
+    }
     if (env.TELEGRAM_MODE === 'webhook' && !env.TELEGRAM_WEBHOOK_SECRET) {
       ctx.addIssue({
         code: 'custom',
@@ -158,6 +195,21 @@ const schema = z
       });
     }
   });
+
+/** The optional model behind free-text questions (`src/assistant/`). */
+export interface LlmSettings {
+  /** An OpenAI-compatible API root, usually ending in `/v1`, without trailing slash. */
+  readonly baseUrl: string;
+  readonly model: string;
+  /** Sent as `Authorization: Bearer`; never logged. Null for local servers without keys. */
+  readonly apiKey: string | null;
+  /** Model calls per answer (tool rounds plus the final answer). */
+  readonly maxSteps: number;
+  /** The whole answer, every model call and tool run included. */
+  readonly timeoutMs: number;
+  /** Per model call. */
+  readonly maxOutputTokens: number;
+}
 
 export interface Config {
   readonly env: 'development' | 'production' | 'test';
@@ -184,6 +236,8 @@ export interface Config {
     readonly webhookSecret: string | null;
     readonly allowedUsers: readonly string[] | null;
   };
+  /** Null when LLM_BASE_URL and LLM_MODEL are unset: free text goes to the intent router only. */
+  readonly llm: LlmSettings | null;
   readonly metricsToken: string | null;
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 }
@@ -260,6 +314,17 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       webhookSecret: e.TELEGRAM_WEBHOOK_SECRET ?? null,
       allowedUsers: e.TELEGRAM_ALLOWED_USERS ?? null,
     },
+    llm:
+      e.LLM_BASE_URL && e.LLM_MODEL
+        ? {
+            baseUrl: e.LLM_BASE_URL,
+            model: e.LLM_MODEL,
+            apiKey: e.LLM_API_KEY ?? null,
+            maxSteps: e.LLM_MAX_STEPS,
+            timeoutMs: e.LLM_TIMEOUT_SECONDS * 1000,
+            maxOutputTokens: e.LLM_MAX_OUTPUT_TOKENS,
+          }
+        : null,
     metricsToken: e.METRICS_TOKEN ?? null,
     logLevel: e.LOG_LEVEL,
   });
@@ -280,5 +345,10 @@ export function disabledFeatures(config: Config): string[] {
   }
   if (!config.telegram.botToken) off.push('Telegram bot is off: set TELEGRAM_BOT_TOKEN');
   if (!config.metricsToken) off.push('/metrics is off: set METRICS_TOKEN');
+  if (config.telegram.botToken && !config.llm) {
+    off.push(
+      'Model answers are off (the intent router answers alone): set LLM_BASE_URL and LLM_MODEL',
+    );
+  }
   return off;
 }

@@ -16,7 +16,7 @@ import { autoRetry } from '@grammyjs/auto-retry';
 import { Bot, GrammyError } from 'grammy';
 import type { Update } from 'grammy/types';
 import type { Outbox } from '../connections/index.ts';
-import type { Assistant } from '../assistant/contract.ts';
+import type { Assistant } from '../assistant/index.ts';
 import type { FrontDoor } from '../front-door/index.ts';
 import type { Logger } from '../log.ts';
 import { checkUpdate, chatKeyOf, createChatQueue } from './transport/index.ts';

@@ -2,6 +2,7 @@ import { createServer, type Server } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { createTelegramControl } from '../../sandbox/telegram/index.ts';
 import { cleanUpCliProcesses, freshDataDir, spawnCli } from '../support/cli.harness.ts';
+import { connectThrough, createBrowser } from '../connections/browser.harness.ts';
 
 cleanUpCliProcesses();
 
@@ -81,6 +82,47 @@ describe('npm run demo', () => {
       'Ask me in your own words, for example:',
       'Ask me in your own words, for example:',
     ]);
+  });
+
+  it('with --model scripted, hands what the router cannot place to the scripted model', {
+    timeout: 120_000,
+  }, async () => {
+    const demo = spawnCli(
+      [
+        'demo',
+        ...['--port', '0', '--google-port', '0', '--telegram-port', '0'],
+        ...['--model', 'scripted', '--model-port', '0', '--data-dir', await freshDataDir()],
+      ],
+      {},
+    );
+    try {
+      await demo.line((line) => line === 'ready');
+      const telegram = /^telegram sandbox: (\S+)$/.exec(demo.stdout[2] ?? '')?.[1] ?? '';
+      const model = /^model: tidings-scripted at (\S+)\/v1$/.exec(demo.stdout[4] ?? '')?.[1];
+      const google = /^google sandbox: (\S+)$/.exec(demo.stdout[1] ?? '')?.[1] ?? '';
+      const chat = createTelegramControl(telegram);
+      // Connect alex@example.com through the chat's button, consenting without the page.
+      await chat.write(1002, '/connect', 'Alex');
+      const [prompt] = await chat.inbox(1002, { count: 1, timeoutMs: 20_000 });
+      await fetch(`${google}/__sandbox/auto-approve`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ email: 'alex@example.com' }),
+      });
+      const { url } = await chat.openLoginUrl(1002, prompt?.message_id ?? 0);
+      expect((await connectThrough(createBrowser(), url)).status).toBe(200);
+      await chat.inbox(1002, { count: 2, timeoutMs: 20_000 });
+      await chat.write(1002, 'Where is lunch with Alice Chen?', 'Alex');
+      const reply = (await chat.inbox(1002, { count: 3, timeoutMs: 20_000 }))[2];
+      const requests = (await (await fetch(`${model}/__sandbox/requests`)).json()) as unknown[];
+      expect({
+        answered: typeof reply?.text === 'string' && reply.text.length > 0,
+        askedTheModel: JSON.stringify(requests).includes('Where is lunch with Alice Chen?'),
+      }).toStrictEqual({ answered: true, askedTheModel: true });
+    } finally {
+      demo.child.kill('SIGINT');
+      await demo.exited;
+    }
   });
 
   it('says which port is taken and exits with an error instead of hanging', {

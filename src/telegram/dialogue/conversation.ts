@@ -6,7 +6,7 @@
  * goes to the chat model when one is set up, else gets what the bot can do
  * (`fallbackReply`).
  */
-import { AssistantUnavailable } from '../../assistant/contract.ts';
+import { AssistantUnavailable } from '../../assistant/index.ts';
 import { readFollowUp, routeIntent } from '../../intent/index.ts';
 import type { Intent } from '../../intent/index.ts';
 import { canDoReply, escapeHtml, helpReply, MODEL_UNAVAILABLE_NOTE } from '../render/index.ts';

@@ -15,7 +15,7 @@ import {
   type CapabilityOutput,
   calendarAgenda,
 } from '../../capabilities/index.ts';
-import type { Assistant } from '../../assistant/contract.ts';
+import type { Assistant } from '../../assistant/index.ts';
 import type { Outbox } from '../../connections/index.ts';
 import { isTidingsError } from '../../errors.ts';
 import type { FrontDoor } from '../../front-door/index.ts';

@@ -9,7 +9,7 @@
  * exchange. `historyOf` gives the model path its `history`.
  */
 import { z } from 'zod';
-import type { HistoryEntry } from '../../assistant/contract.ts';
+import type { HistoryEntry } from '../../assistant/index.ts';
 
 /** How long a chat's context lasts after its last exchange. */
 export const CHAT_CONTEXT_TTL_MS = 15 * 60_000;
