@@ -6,10 +6,12 @@
  * 1", "read the first one", "the second", "more"), on an agenda ("and friday?") and on a
  * sender ("anything else from her?"), `/unread` with senders and subjects before the
  * totals, follow-ups with nothing kept, the answer to a message nothing understands, the
- * context expiring on an injected clock, and, on PostgreSQL, another instance answering
+ * context expiring on an injected clock, "friday at 3" asked on a Friday evening (next
+ * Friday) and "today at 3" after 3 (passed), and, on PostgreSQL, another instance answering
  * "open 1" from the context the first one kept.
  */
 import { Writable } from 'node:stream';
+import { DateTime } from 'luxon';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { InboxItem } from '../../sandbox/telegram/index.ts';
 import { type RunningApp, startApp } from '../../src/app.ts';
@@ -20,7 +22,15 @@ import { type Stack, startConnect, startStack } from '../support/stack.harness.t
 const ALEX = 7401;
 const SAM = 7402;
 /** Each conversation has a person of its own: the bot answers 20 messages a minute each. */
-const PEOPLE = { list: 7411, days: 7412, sender: 7413, unread: 7414, expiry: 7415, other: 7416 };
+const PEOPLE = {
+  list: 7411,
+  days: 7412,
+  sender: 7413,
+  unread: 7414,
+  expiry: 7415,
+  other: 7416,
+  time: 7417,
+};
 const SECRET = 'conversation-journey-secret_0123456789';
 const GMAIL_ONLY = ['openid', 'email', 'profile', 'https://www.googleapis.com/auth/gmail.readonly'];
 const MODES = ['polling', 'webhook'] as const;
@@ -291,6 +301,34 @@ for (const database of DATABASES) {
             'From: Alice Chen <alice@northwind.example>',
             NO_LIST,
           ]);
+        } finally {
+          ahead = 0;
+        }
+      });
+
+      it('reads "friday at 3" asked on a Friday evening as next Friday, and "today at 3" as passed', async () => {
+        const me = await connected(PEOPLE.time);
+        // The app's clock on the coming Friday at 19:00 in Alex's calendar zone.
+        const real = DateTime.now().setZone('America/New_York');
+        const evening = real.plus({ days: (5 - real.weekday + 7) % 7 }).set({
+          hour: 19,
+          minute: 0,
+          second: 0,
+          millisecond: 0,
+        });
+        const friday = evening < real ? evening.plus({ days: 7 }) : evening;
+        ahead = Math.max(0, friday.toMillis() - Date.now());
+        try {
+          const next = await answer('am I free friday at 3?', me);
+          const today = await answer('am I free today at 3?', me);
+          const nextFriday = friday.plus({ days: 7 }).setLocale('en-GB').toFormat('cccc d LLLL');
+          expect({
+            next: next?.text.includes(`${nextFriday} at 15:00`),
+            today: today?.text.split('\n')[0],
+          }).toStrictEqual({
+            next: true,
+            today: '⌛ Today at 15:00 has passed (it is 19:00 now).',
+          });
         } finally {
           ahead = 0;
         }
