@@ -3,7 +3,8 @@
  * (`parameters.retry_after`) and 5xx at a fixed rate per chat while a few chats send many
  * messages, press buttons and receive outbox notices. Counting what the Telegram sandbox
  * recorded, every answer and every notice reaches its chat exactly once and in order, and
- * every button press edits its message exactly once.
+ * every button press edits its message exactly once (the "connected" notices also take
+ * the connect buttons off earlier messages: those edits are counted apart).
  */
 import type { InboxItem, TelegramControl } from '../../sandbox/telegram/index.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -162,6 +163,10 @@ for (const database of DATABASES) {
       const sendCalls = calls('sendMessage');
       const editCalls = calls('editMessageText') + calls('editMessageReplyMarkup');
       const editFaults = faulted('editMessageText') + faulted('editMessageReplyMarkup');
+      // A press replaces its message's text; a "connected" notice takes the connect buttons
+      // off the chat's earlier messages (reply markup only).
+      const pressEdits = calls('editMessageText') - faulted('editMessageText');
+      const buttonRemovals = calls('editMessageReplyMarkup') - faulted('editMessageReplyMarkup');
       reportFigures('telegram-faults', {
         database: database.name,
         chats: CHATS.length,
@@ -174,18 +179,19 @@ for (const database of DATABASES) {
         send_faults: faulted('sendMessage'),
         edit_calls: editCalls,
         edit_faults: editFaults,
+        connect_buttons_removed: buttonRemovals,
         duplicates_or_gaps: problems.length,
       });
       expect(problems).toStrictEqual([]);
       expect({
         // Every successful sendMessage is one message in a chat: none lost, none twice.
         delivered: sendCalls - faulted('sendMessage'),
-        edits: editCalls - editFaults,
+        pressEdits,
         answers,
         notices,
       }).toStrictEqual({
         delivered: answers + notices,
-        edits: CHATS.length * PRESSES.length,
+        pressEdits: CHATS.length * PRESSES.length,
         answers: CHATS.length * (MESSAGES_PER_CHAT + 1 + PRESSES.length),
         notices: CHATS.length * NOTICES_PER_CHAT,
       });
