@@ -27,7 +27,8 @@ import type { Logger } from '../log.ts';
 import type { ToolCallRecord } from './contract.ts';
 import { type AllowedLinks, collectLinks, emptyAllowedLinks } from './links.ts';
 import { createProvenance, type GatedCall } from './provenance.ts';
-import { type AssistantFrontDoor, assistantBackend, toolProblemOfError } from './tool-backend.ts';
+import { toolProblemOfError } from '../front-door/index.ts';
+import { type AssistantFrontDoor, assistantBackend, unexpectedProblem } from './tool-backend.ts';
 
 export type RefusalCode =
   | 'call_limit'
@@ -195,9 +196,7 @@ export function createToolTurn(deps: ToolTurnDeps): ToolTurn {
       const problem =
         error instanceof TidingsError
           ? toolProblemOfError(error)
-          : { code: 'internal_error', detail: 'Tidings failed unexpectedly; try again later.' };
-      if (!(error instanceof TidingsError))
-        deps.logger.error({ err: error }, 'assistant tool check failed');
+          : unexpectedProblem(deps.logger, error, 'assistant tool check failed');
       return {
         ok: false,
         code: problem.code,

@@ -6,23 +6,17 @@
  */
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import {
-  createToolRunner,
-  type Outcome,
-  type ToolBackend,
-  toolProblemOf,
-} from '../agent-tools/index.ts';
+import { createToolRunner, type ToolBackend } from '../agent-tools/index.ts';
 import type { ApiKeyStore } from '../api-keys/index.ts';
 import { type AnyCapability, CAPABILITIES } from '../capabilities/index.ts';
-import { TidingsError } from '../errors.ts';
 import {
-  connectionJson,
   connectLinkJson,
   type FrontDoor,
+  frontDoorToolBackend,
   toolCatalogue,
+  toolOutcome,
 } from '../front-door/index.ts';
 import { createMcpServer } from '../mcp/index.ts';
-import { problemOf } from './problem.ts';
 import { type RateLimitSettings, registerApiKeyGuard } from './v1/guard.ts';
 
 export const MCP_PATH = '/mcp';
@@ -36,47 +30,25 @@ export interface McpEndpointDeps {
   capabilities?: readonly AnyCapability[];
 }
 
-/** Runs tools in this process for one user; our errors become problems with their code. */
-function frontDoorBackend(
+/** Runs tools in this process for the key's user; unexpected failures name the request. */
+function mcpBackend(
   frontDoor: FrontDoor,
   userId: string,
   capabilities: ReadonlyMap<string, AnyCapability>,
   request: FastifyRequest,
 ): ToolBackend {
-  async function attempt(run: () => Promise<Record<string, unknown>>): Promise<Outcome> {
-    try {
-      return { ok: true, value: await run() };
-    } catch (error) {
-      if (error instanceof TidingsError) {
-        // The same translation as a `/v1` problem reaching the runtime client.
-        const problem = problemOf(error);
-        return { ok: false, problem: toolProblemOf(problem.status, problem) };
-      }
-      request.log.error({ err: error }, 'mcp tool failed');
-      return {
-        ok: false,
-        problem: {
-          code: 'internal_error',
-          detail: `Tidings failed unexpectedly; the server log has the details (request ${request.id}).`,
-        },
-      };
-    }
-  }
-  return {
-    capability: (name, input, connection) =>
-      attempt(async () => {
-        const capability = capabilities.get(name);
-        if (!capability) throw new TidingsError('not_found', `There is no capability ${name}.`);
-        // Every capability answers an object (its zod output schema is one).
-        const output = await frontDoor.invoke(userId, capability, input, { connection });
-        return output as Record<string, unknown>;
-      }),
-    connections: () =>
-      attempt(async () => ({
-        connections: (await frontDoor.connections.list(userId)).map(connectionJson),
-      })),
+  const unexpected = (error: unknown) => {
+    request.log.error({ err: error }, 'mcp tool failed');
+    return {
+      code: 'internal_error',
+      detail: `Tidings failed unexpectedly; the server log has the details (request ${request.id}).`,
+    };
+  };
+  return frontDoorToolBackend(frontDoor, userId, {
+    capability: (name) => capabilities.get(name),
+    unexpected,
     connectLink: (connection) =>
-      attempt(async () => {
+      toolOutcome(async () => {
         const connectionId =
           connection === null
             ? undefined
@@ -86,8 +58,8 @@ function frontDoorBackend(
           connectionId === undefined ? {} : { connectionId },
         );
         return connectLinkJson(link);
-      }),
-  };
+      }, unexpected),
+  });
 }
 
 export async function registerMcpEndpoint(
@@ -101,7 +73,7 @@ export async function registerMcpEndpoint(
     const { auth, guarded } = await registerApiKeyGuard(scope, deps.apiKeys, deps.rateLimit);
     scope.post(MCP_PATH, guarded, async (request, reply) => {
       const caller = auth.callerOf(request);
-      const backend = frontDoorBackend(deps.frontDoor, caller.userId, byName, request);
+      const backend = mcpBackend(deps.frontDoor, caller.userId, byName, request);
       const server = createMcpServer(createToolRunner({ tools, backend }), deps.version);
       // No session id generator: stateless, every request stands alone.
       const transport = new StreamableHTTPServerTransport({ enableJsonResponse: true });
