@@ -125,6 +125,39 @@ describe('npm run demo', () => {
     }
   });
 
+  it('refuses a --model it does not know, and a taken --model-port, before starting', {
+    timeout: 90_000,
+  }, async () => {
+    const taken = await occupyPort();
+    try {
+      const ports = ['--port', '0', '--google-port', '0', '--telegram-port', '0'];
+      const runs = [];
+      for (const model of [
+        ['--model', 'gpt-4o'],
+        ['--model', 'scripted', '--model-port', String(taken.port)],
+      ]) {
+        const demo = spawnCli(['demo', ...ports, ...model, '--data-dir', await freshDataDir()], {});
+        const exit = await demo.exited;
+        runs.push({ exit, stderr: demo.stderr(), ready: demo.stdout.includes('ready') });
+      }
+      expect(runs).toStrictEqual([
+        {
+          exit: { code: 1, signal: null },
+          stderr:
+            'tidings: --model takes one value, scripted (or set LLM_BASE_URL and LLM_MODEL)\n',
+          ready: false,
+        },
+        {
+          exit: { code: 1, signal: null },
+          stderr: `tidings: port ${taken.port} is in use: pass --model-port 0 or another port\n`,
+          ready: false,
+        },
+      ]);
+    } finally {
+      taken.server.close();
+    }
+  });
+
   it('says which port is taken and exits with an error instead of hanging', {
     timeout: 90_000,
   }, async () => {
