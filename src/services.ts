@@ -6,6 +6,7 @@
 import { hkdfSync } from 'node:crypto';
 import type { Config } from './config.ts';
 import { clearAllClaims, clearAllLeases } from './connections/index.ts';
+import { releaseAllChatLeases } from './telegram/index.ts';
 import { type DatabaseHandle, migrateToLatest, openDatabase } from './db/index.ts';
 import { createMetrics, type Metrics } from './metrics.ts';
 import { createLogger, type Logger } from './log.ts';
@@ -52,21 +53,25 @@ export async function openServices(
   try {
     const outcome = await migrateToLatest(database.db, database.kind);
     if (outcome.applied.length > 0) logger.info({ applied: outcome.applied }, 'database migrated');
-    // Only this process has the embedded database open: a refresh lease or an outbox claim
-    // found now was left by a process that is gone, and would only hold work back.
+    // Only this process has the embedded database open: a refresh lease, an outbox claim or
+    // a chat lease found now was left by a process that is gone, and would only hold work
+    // back.
     if (database.kind === 'pglite') {
       const leases = await clearAllLeases(database.db);
       const claims = await clearAllClaims(database.db);
-      if (leases + claims > 0) logger.info({ leases, claims }, 'released what the last run held');
+      const chats = await releaseAllChatLeases(database.db);
+      if (leases + claims + chats > 0)
+        logger.info({ leases, claims, chats }, 'released what the last run held');
     }
     const vault = await createVault(database.db, master.keys);
+    const now = options.now ?? (() => new Date());
     return {
       config,
       logger,
       database,
       vault,
-      metrics: createMetrics(),
-      now: options.now ?? (() => new Date()),
+      metrics: createMetrics({ database, now }),
+      now,
       migrated: outcome.applied,
       cookieKey: Buffer.from(
         hkdfSync('sha256', master.keys[0]!.key, 'tidings', 'oauth-cookie', 32),

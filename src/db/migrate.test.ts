@@ -17,7 +17,9 @@ const TABLES = [
   'risc_events',
   'telegram_button_state',
   'telegram_chat_context',
+  'telegram_chat_leases',
   'telegram_connect_buttons',
+  'telegram_inbox',
   'telegram_updates',
   'users',
   'vault_keys',
@@ -30,8 +32,9 @@ const ALL = [
   '0004-risc',
   '0005-connect-ticket-binding',
   '0006-chat-context',
+  '0007-telegram-inbox',
 ];
-const LATEST = '0006-chat-context';
+const LATEST = '0007-telegram-inbox';
 
 async function tablesOf(handle: TestDatabaseHandle): Promise<string[]> {
   const result = await sql<{ table_name: string }>`

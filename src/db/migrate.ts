@@ -16,6 +16,7 @@ import * as telegramState from './migrations/0003-telegram-state.ts';
 import * as risc from './migrations/0004-risc.ts';
 import * as connectTicketBinding from './migrations/0005-connect-ticket-binding.ts';
 import * as chatContext from './migrations/0006-chat-context.ts';
+import * as telegramInbox from './migrations/0007-telegram-inbox.ts';
 import type { Database } from './schema.ts';
 
 const MIGRATIONS: Record<string, Migration> = {
@@ -25,6 +26,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0004-risc': risc,
   '0005-connect-ticket-binding': connectTicketBinding,
   '0006-chat-context': chatContext,
+  '0007-telegram-inbox': telegramInbox,
 };
 
 /** Any 64-bit number unique to this purpose. */

@@ -132,6 +132,26 @@ export interface TelegramUpdatesTable {
   received_at: CreatedAt;
 }
 
+/** An update the bot accepted, until answered; then its id alone, for the dedup window. */
+export interface TelegramInboxTable {
+  update_id: string;
+  /** The chat it belongs to (`chatKeyOf`): one chat's updates are answered in id order. */
+  chat_key: string;
+  /** The update as JSON text; null once answered. */
+  body: string | null;
+  /** How many times answering it began (a holder that died leaves it begun). */
+  attempts: Generated<number>;
+  received_at: CreatedAt;
+  done_at: Timestamp | null;
+}
+
+/** Who answers a chat's updates now, until when (renewed while working). */
+export interface TelegramChatLeasesTable {
+  chat_key: string;
+  holder: string;
+  until: Timestamp;
+}
+
 export interface TelegramButtonStateTable {
   key: string;
   user_id: string;
@@ -177,6 +197,8 @@ export interface Database {
   api_keys: ApiKeysTable;
   vault_keys: VaultKeysTable;
   telegram_updates: TelegramUpdatesTable;
+  telegram_inbox: TelegramInboxTable;
+  telegram_chat_leases: TelegramChatLeasesTable;
   telegram_button_state: TelegramButtonStateTable;
   telegram_chat_context: TelegramChatContextTable;
   telegram_connect_buttons: TelegramConnectButtonsTable;

@@ -143,11 +143,12 @@ describe('spent connect buttons', () => {
 });
 
 describe('the privacy statement', () => {
-  it('says what the chat keeps for follow-ups, and for how long', async () => {
+  it('says what the chat keeps for follow-ups and of each message, and for how long', async () => {
     await f.door.signUp(7121, 'Alex');
     const [privacy] = await f.ask(7121, '/privacy');
-    expect(privacy?.text.split('\n').slice(5, 7)).toStrictEqual([
+    expect(privacy?.text.split('\n').slice(5, 8)).toStrictEqual([
       '• For 15 minutes after your last message, so that "open 1", "more" or "and friday?" work: your last few questions (up to 6), which list I showed last (the ids of its messages or events), the day and the mail search you asked about, and the name and address of the sender of the mail you opened last. Then it is deleted.',
+      '• Each message you send, until it is answered (usually under a second); then only its Telegram update id, for 7 days, so a message Telegram delivers twice is answered once.',
       '• For up to 2 days, which of my messages carry a "Connect Google" button, so I can remove those buttons once you have connected.',
     ]);
   });

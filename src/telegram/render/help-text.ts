@@ -98,6 +98,7 @@ export function privacyReply(
         '• For each Google account you connect: its email address, the permissions you granted and the sign-in tokens, encrypted.',
         '• A history of connection changes (connected, reconnected, revoked).',
         `• For ${contextMinutes} minutes after your last message, so that "open 1", "more" or "and friday?" work: your last few questions (up to 6), which list I showed last (the ids of its messages or events), the day and the mail search you asked about, and the name and address of the sender of the mail you opened last. Then it is deleted.`,
+        '• Each message you send, until it is answered (usually under a second); then only its Telegram update id, for 7 days, so a message Telegram delivers twice is answered once.',
         '• For up to 2 days, which of my messages carry a "Connect Google" button, so I can remove those buttons once you have connected.',
       ].join('\n'),
       bold('What it does not store'),

@@ -1,7 +1,8 @@
 /**
- * What the bot keeps in the database: the update ids already answered, what inline
- * buttons stand for, each chat's context for follow-ups, and which messages carry connect
- * buttons. Imports `db/` (and the type of the model path's history).
+ * What the bot keeps in the database: the inbox of updates waiting to be answered, the
+ * update ids already answered, what inline buttons stand for, each chat's context for
+ * follow-ups, and which messages carry connect buttons. Imports `db/` (and the types of
+ * the model path's history and of the inbox's contract in `transport/`).
  */
 export { type Buttons, createButtons, type MailPageState } from './button-state.ts';
 export {
@@ -27,3 +28,4 @@ export {
   createTelegramStore,
   type TelegramStore,
 } from './telegram-store.ts';
+export { createUpdateInbox, releaseAllChatLeases } from './update-inbox.ts';

@@ -1,6 +1,7 @@
 /**
- * What the bot keeps in the database, so every instance sees the same: the update ids
- * already answered (a redelivered update is answered once), what inline buttons stand
+ * What the bot keeps in the database, so every instance sees the same: the inbox of
+ * updates waiting to be answered (`update-inbox.ts`) and the update ids already answered
+ * (a redelivered update is answered once), what inline buttons stand
  * for when their value does not fit Telegram's 64 bytes of callback data (a page of mail
  * results, a long id), each user's chat context (what was shown and asked last, for
  * follow-ups; `chat-context.ts`), and which bot messages carry connect buttons (removed
@@ -10,6 +11,8 @@
 import { randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/index.ts';
+import type { UpdateInbox } from '../transport/index.ts';
+import { createUpdateInbox, inboxWaiting, pruneInbox } from './update-inbox.ts';
 
 /** A bot message with connect buttons, and its keyboard without them (null: nothing left). */
 export interface ConnectButtonsMessage {
@@ -19,8 +22,17 @@ export interface ConnectButtonsMessage {
 }
 
 export interface TelegramStore {
-  /** True the first time an update id is seen (redelivered updates answer false). */
+  /**
+   * True the first time an update id is seen (redelivered updates answer false). An update
+   * in the inbox is first seen until it is marked answered: its chat's lease holder alone
+   * answers it, and answers it again from the start if the one before it died.
+   */
   firstSeen(updateId: number): Promise<boolean>;
+  /**
+   * Where updates wait until answered, shared by every instance. A store without one (kept
+   * in memory) leaves the bot answering in the order this process received them.
+   */
+  inbox?: UpdateInbox;
   /** Keeps what an inline button stands for, for `ttlMs`; answers a short key to it. */
   keepButtonState(userId: string, value: unknown, ttlMs: number): Promise<string>;
   /** What was kept under `key` for this user; null when unknown, foreign or expired. */
@@ -36,8 +48,8 @@ export interface TelegramStore {
   /** The user's messages that still carry connect buttons, forgotten as they are read. */
   takeConnectButtons(userId: string): Promise<ConnectButtonsMessage[]>;
   /**
-   * Forgets update ids seen before `seenBefore`, and expired button state, chat context
-   * and connect-button notes; answers the count.
+   * Forgets update ids seen or answered before `seenBefore`, chat leases run out, and
+   * expired button state, chat context and connect-button notes; answers the count.
    */
   prune(seenBefore: Date): Promise<number>;
 }
@@ -56,7 +68,10 @@ function later(now: () => Date, ms: number): Date {
 
 export function createTelegramStore(db: Kysely<Database>, now: () => Date): TelegramStore {
   return {
+    inbox: createUpdateInbox(db, now),
     async firstSeen(updateId) {
+      const waiting = await inboxWaiting(db, updateId);
+      if (waiting !== null) return waiting;
       const result = await db
         .insertInto('telegram_updates')
         .values({ update_id: String(updateId), received_at: now() })
@@ -152,7 +167,7 @@ export function createTelegramStore(db: Kysely<Database>, now: () => Date): Tele
         .deleteFrom('telegram_updates')
         .where('received_at', '<', seenBefore)
         .executeTakeFirst();
-      let pruned = Number(updates.numDeletedRows);
+      let pruned = Number(updates.numDeletedRows) + (await pruneInbox(db, seenBefore, now()));
       for (const table of [
         'telegram_button_state',
         'telegram_chat_context',

@@ -1,10 +1,13 @@
 /**
- * Long polling: removes any webhook, then asks for updates in a loop and hands each one to
- * the per-chat queue, so one person's slow answer does not hold up everyone else. Stops
- * at once when asked (the open request is aborted); a failing request is retried after a
- * growing pause. Any update is handed on (the bot ignores the ones it cannot read); the
- * offset moves past every integer `update_id`, so no update is fetched twice, and an
- * answer that is not a list of updates counts as a failed request.
+ * Long polling: removes any webhook, then asks for updates in a loop and hands each batch
+ * to the bot, which keeps it (in the inbox) and answers in the background, so one
+ * person's slow answer does not hold up everyone else. Stops at once when asked (the open
+ * request is aborted); a failing request is retried after a growing pause. Any update is
+ * handed on (the bot ignores the ones it cannot read). The offset moves past every integer
+ * `update_id` only once the batch is kept: Telegram forgets what an offset confirms, so a
+ * batch the bot could not keep (the database is away), or one fetched by a process that
+ * dies before keeping it, is fetched again. An answer that is not a list of updates
+ * counts as a failed request.
  */
 import type { Api } from 'grammy';
 import type { Update } from 'grammy/types';
@@ -22,7 +25,8 @@ const ALLOWED = ['message', 'callback_query'] as const;
 export function createPoller(deps: {
   api: Api;
   logger: Logger;
-  dispatch: (update: Update) => void;
+  /** Keeps the batch; rejects, having logged why, when it could not. */
+  deliver: (updates: Update[]) => Promise<void>;
   timeoutSeconds?: number;
 }): Poller {
   const abort = new AbortController();
@@ -48,7 +52,6 @@ export function createPoller(deps: {
           abort.signal as Parameters<Api['getUpdates']>[1],
         );
         if (!Array.isArray(updates)) throw new TypeError('getUpdates answered no list');
-        failures = 0;
       } catch (error) {
         if (abort.signal.aborted) return;
         failures += 1;
@@ -56,10 +59,17 @@ export function createPoller(deps: {
         await pause(Math.min(60_000, 500 * 2 ** failures));
         continue;
       }
+      try {
+        await deps.deliver(updates);
+      } catch {
+        failures += 1;
+        await pause(Math.min(60_000, 500 * 2 ** failures));
+        continue;
+      }
+      failures = 0;
       for (const update of updates) {
         const id = (update as { update_id?: unknown } | null)?.update_id;
         if (Number.isSafeInteger(id)) offset = Math.max(offset, (id as number) + 1);
-        deps.dispatch(update);
       }
     }
   }

@@ -1,8 +1,10 @@
 /**
  * The webhook route: checks `X-Telegram-Bot-Api-Secret-Token` in constant time before the
- * body is read (401 otherwise), acknowledges at once with 200, and hands the update to the
- * bot, which answers it in the background, in order per chat, so Telegram never waits on
- * Google. Stopping the bot waits (bounded) for what was received here.
+ * body is read (401 otherwise), hands the update to the bot, which stores it in the inbox
+ * every instance shares, and acknowledges with 200 once it is stored; the bot answers it
+ * in the background, in order per chat, so Telegram never waits on Google. An update that
+ * could not be stored (the database is away) is refused with 503, so Telegram delivers it
+ * again; one stored already is acknowledged and stored once.
  *
  * Telegram delivers an update again for as long as it is not answered 200, so with the
  * right secret every JSON object is acknowledged: one the bot cannot read is ignored by
@@ -18,14 +20,20 @@ const HEADER = 'x-telegram-bot-api-secret-token';
 /** Where Telegram delivers updates, under `PUBLIC_URL`. */
 export const WEBHOOK_PATH = '/telegram/webhook';
 
-/** What the route hands updates to: the bot's per-chat queue. */
+/** What the route hands updates to: the bot's inbox. */
 export interface UpdateReceiver {
-  /** Never throws: an update of a shape it cannot read is ignored. */
-  receive(update: Update): void;
+  /**
+   * Resolves once the update is kept (an update of a shape it cannot read is ignored);
+   * rejects, having logged why, when it could not be.
+   */
+  receive(update: Update): Promise<void> | void;
   idle(): Promise<void>;
 }
 
 const NOT_AN_OBJECT = { ok: false, error: 'the body is not a Telegram update (a JSON object)' };
+const NOT_STORED = { ok: false, error: 'the update could not be stored; deliver it again' };
+/** Telegram retries on its own schedule; this says when trying again makes sense. */
+const RETRY_AFTER_SECONDS = 5;
 
 export function registerTelegramWebhook(
   app: FastifyInstance,
@@ -56,7 +64,12 @@ export function registerTelegramWebhook(
         if (typeof body !== 'object' || body === null || Array.isArray(body)) {
           return reply.code(400).send(NOT_AN_OBJECT);
         }
-        deps.bot.receive(body as Update);
+        try {
+          await deps.bot.receive(body as Update);
+        } catch {
+          // The bot has logged why (never the update).
+          return reply.code(503).header('retry-after', RETRY_AFTER_SECONDS).send(NOT_STORED);
+        }
         return reply.code(200).send({ ok: true });
       },
     );
