@@ -134,6 +134,7 @@ function buildTelegramBot(config: Config, services: Services, parts: Parts): Tel
     allowedUsers: config.telegram.allowedUsers,
     now: services.now,
     mode: config.telegram.mode,
+    metrics: services.metrics,
     // Questions the intent router cannot place go to the chat model, when one is set up.
     assistant: config.llm
       ? createAssistant({
@@ -173,6 +174,7 @@ async function buildHttpServer(
     cookieKey: services.cookieKey,
     logger,
     now: services.now,
+    metrics: services.metrics,
     onConnected: () => telegram?.kickOutbox(),
   });
   if (config.google.clientId) {
@@ -219,6 +221,7 @@ function startBackgroundWork(
     calendarZone: parts.calendarZone,
     logger: services.logger,
     now,
+    metrics: services.metrics,
     cleanup: async () =>
       (await parts.tickets.sweepExpired()) +
       (await parts.states.sweepExpired()) +

@@ -144,4 +144,81 @@ describe('redactUrl', () => {
       '/bot[redacted]/getUpdates?offset=4',
     ]);
   });
+
+  it('hides Gmail queries and other written text', () => {
+    expect([
+      redactUrl('/v1/gmail/messages?q=from%3Aanna+invoice&pageSize=10'),
+      redactUrl('/v1/gmail/messages?Q=secret+plans'),
+      redactUrl('/search?query=x&search=y&text=z&subject=s&body=b&message=m'),
+    ]).toStrictEqual([
+      '/v1/gmail/messages?q=[redacted]&pageSize=10',
+      '/v1/gmail/messages?Q=[redacted]',
+      '/search?query=[redacted]&search=[redacted]&text=[redacted]&subject=[redacted]&body=[redacted]&message=[redacted]',
+    ]);
+  });
+
+  it('hides page tokens and cursors in every spelling', () => {
+    expect(
+      redactUrl(
+        '/v1/gmail/messages?pageToken=07a1b2&page_token=x&cursor=c&nextPageToken=n&page%54oken=e&pageSize=5',
+      ),
+    ).toBe(
+      '/v1/gmail/messages?pageToken=[redacted]&page_token=[redacted]&cursor=[redacted]&nextPageToken=[redacted]&page%54oken=[redacted]&pageSize=5',
+    );
+  });
+
+  it('hides any query value holding an e-mail address, written or percent-encoded', () => {
+    expect([
+      redactUrl('/v1/gmail/unread?connection=alex@example.com'),
+      redactUrl('/v1/calendar/agenda?day=2026-03-10&connection=alex%40example.com'),
+      redactUrl('/x?from=Alex%20%3Calex%40example.com%3E&to=2026-03-11'),
+      redactUrl('/x?alex%40example.com'),
+    ]).toStrictEqual([
+      '/v1/gmail/unread?connection=[redacted]',
+      '/v1/calendar/agenda?day=2026-03-10&connection=[redacted]',
+      '/x?from=[redacted]&to=2026-03-11',
+      '/x?[redacted]',
+    ]);
+  });
+
+  it('keeps connection ids, dates, numbers and empty values', () => {
+    const url =
+      '/v1/calendar/freebusy?connection=c_01J9Z&from=2026-03-10T09:00&to=2026-03-10&minMinutes=30&q=';
+    expect(redactUrl(url)).toBe(url);
+  });
+
+  it('hides the names Telegram adds to a connect link', () => {
+    expect(
+      redactUrl(
+        '/connect?ticket=t&id=7101&first_name=Alex&last_name=Doe&username=alexd&photo_url=https%3A%2F%2Fx&auth_date=1&hash=ab',
+      ),
+    ).toBe(
+      '/connect?ticket=[redacted]&id=7101&first_name=[redacted]&last_name=[redacted]&username=[redacted]&photo_url=[redacted]&auth_date=1&hash=[redacted]',
+    );
+  });
+
+  it('leaves a path without a query alone, and drops a fragment', () => {
+    expect([redactUrl('/v1/gmail/messages/18c2'), redactUrl('/a?b=1#q=secret')]).toStrictEqual([
+      '/v1/gmail/messages/18c2',
+      '/a?b=1',
+    ]);
+  });
+
+  it('logs a request line with the query redacted', () => {
+    const { logger, lines } = capture();
+    logger.info(
+      { req: { id: 'r1', method: 'GET', url: '/v1/gmail/messages?q=tax+return&pageToken=p1' } },
+      'incoming request',
+    );
+    expect(lines()).toStrictEqual([
+      {
+        req: {
+          id: 'r1',
+          method: 'GET',
+          url: '/v1/gmail/messages?q=[redacted]&pageToken=[redacted]',
+        },
+        msg: 'incoming request',
+      },
+    ]);
+  });
 });

@@ -1,6 +1,8 @@
 /**
  * The logger: pino, with every place a secret can hide redacted — authorization headers,
- * cookies, OAuth parameters in URLs, secret-named fields at any depth of a logged object,
+ * cookies, OAuth parameters in URLs, what people wrote or paged with in a URL (search
+ * queries, page tokens, names, e-mail addresses), secret-named fields at any depth of a
+ * logged object,
  * and any string that looks like a bot token, a Google token or an OAuth authorization
  * code, wherever it appears (message, field, error message or stack). Errors are logged as
  * their type, message, stack and codes only: the payloads some libraries attach to their
@@ -54,15 +56,85 @@ const CENSOR = '[redacted]';
 const MAX_DEPTH = 8;
 const MAX_ITEMS = 100;
 
-/** Query parameters whose values never reach a log line. */
-const SECRET_QUERY =
-  /([?&](?:code|state|ticket|token|access_token|refresh_token|key|secret|id_token|hash)=)[^&#]*/gi;
+/**
+ * Query parameters whose values never reach a log line (compared lower-cased): OAuth and
+ * link secrets; what people wrote (a Gmail search, any free-text field); where they paged
+ * to (page tokens are Google's cursors into their mail); and the names Telegram adds to a
+ * connect link.
+ */
+const REDACTED_PARAMS: ReadonlySet<string> = new Set([
+  'code',
+  'state',
+  'ticket',
+  'token',
+  'access_token',
+  'refresh_token',
+  'key',
+  'secret',
+  'id_token',
+  'hash',
+  'q',
+  'query',
+  'search',
+  'text',
+  'subject',
+  'body',
+  'message',
+  'pagetoken',
+  'page_token',
+  'nextpagetoken',
+  'next_page_token',
+  'cursor',
+  'email',
+  'first_name',
+  'last_name',
+  'username',
+  'photo_url',
+]);
 
-/** A URL or path with secret query values replaced. */
+/** An `@`, as written or percent-encoded: the value names an e-mail address. */
+const AT_SIGN = /@|%40/i;
+
+function decodedName(raw: string): string {
+  try {
+    return decodeURIComponent(raw.replace(/\+/g, ' ')).toLowerCase();
+  } catch {
+    return raw.toLowerCase();
+  }
+}
+
+/** One `name=value` pair of a query string, its value redacted when it must not be logged. */
+function redactPair(pair: string): string {
+  const equals = pair.indexOf('=');
+  const name = equals < 0 ? pair : pair.slice(0, equals);
+  if (AT_SIGN.test(name)) return CENSOR;
+  if (equals < 0) return pair;
+  const value = pair.slice(equals + 1);
+  const hide = value !== '' && (REDACTED_PARAMS.has(decodedName(name)) || AT_SIGN.test(value));
+  return hide ? `${name}=${CENSOR}` : pair;
+}
+
+/**
+ * A URL or path as it may be logged: secret, written and paging query values replaced,
+ * any query value holding an e-mail address replaced, and a bot token in the path hidden.
+ */
 export function redactUrl(url: string): string {
-  return scrubSecrets(
-    url.replace(SECRET_QUERY, '$1[redacted]').replace(/\/bot\d+:[A-Za-z0-9_-]+/g, '/bot[redacted]'),
+  const hashAt = url.indexOf('#');
+  const withoutFragment = hashAt < 0 ? url : url.slice(0, hashAt);
+  const queryAt = withoutFragment.indexOf('?');
+  const path = (queryAt < 0 ? withoutFragment : withoutFragment.slice(0, queryAt)).replace(
+    /\/bot\d+:[A-Za-z0-9_-]+/g,
+    '/bot[redacted]',
   );
+  const query =
+    queryAt < 0
+      ? ''
+      : `?${withoutFragment
+          .slice(queryAt + 1)
+          .split('&')
+          .map(redactPair)
+          .join('&')}`;
+  return scrubSecrets(path + query);
 }
 
 /** Text with anything shaped like a token or an authorization code replaced. */

@@ -6,4 +6,5 @@
 export interface ConnectionMetrics {
   connectionTransitions: { inc(labels: { from: string; to: string; reason: string }): void };
   tokenRefreshes: { inc(labels: { outcome: string }): void };
+  tokenRefreshDuration: { observe(labels: { outcome: string }, seconds: number): void };
 }

@@ -3,7 +3,8 @@
  * insert rows (in the same transaction as the change they report); a deliverer claims a
  * batch for a while (`claimed_until`; `for update skip locked`, so two instances never
  * claim the same row), sends it, and marks each row delivered or failed. A claim whose
- * deliverer died runs out and the rows are claimed again.
+ * deliverer died runs out and the rows are claimed again. Deliveries are counted by
+ * outcome when a counter is given, and the backlog can be read for the metrics.
  */
 import { type Kysely, sql } from 'kysely';
 import type { Database, Notification } from '../db/index.ts';
@@ -50,7 +51,36 @@ export interface Outbox {
   list(limit: number): Promise<OutboxEntry[]>;
 }
 
-export function createOutbox(db: Kysely<Database>, now: () => Date): Outbox {
+/** Counts deliveries by outcome: `delivered`, `failed` (tried again later), `dropped`. */
+export interface OutboxMetrics {
+  outboxDeliveries: { inc(labels: { outcome: 'delivered' | 'failed' | 'dropped' }): void };
+}
+
+/** What waits to be delivered: how many notifications, and when the oldest was queued. */
+export async function outboxBacklog(
+  db: Kysely<Database>,
+): Promise<{ pending: number; oldest: Date | null }> {
+  const row = await db
+    .selectFrom('notifications')
+    .select((eb) => [
+      eb.fn.countAll<string | number>().as('pending'),
+      eb.fn.min('created_at').as('oldest'),
+    ])
+    .where('delivered_at', 'is', null)
+    .where('attempts', '<', MAX_ATTEMPTS)
+    .executeTakeFirst();
+  const oldest = row?.oldest ?? null;
+  return {
+    pending: Number(row?.pending ?? 0),
+    oldest: oldest === null ? null : new Date(oldest),
+  };
+}
+
+export function createOutbox(
+  db: Kysely<Database>,
+  now: () => Date,
+  metrics?: OutboxMetrics,
+): Outbox {
   return {
     async pending(limit) {
       const rows = await db
@@ -86,9 +116,10 @@ export function createOutbox(db: Kysely<Database>, now: () => Date): Outbox {
         .set({ delivered_at: now(), claimed_until: null })
         .where('id', '=', id)
         .execute();
+      metrics?.outboxDeliveries.inc({ outcome: 'delivered' });
     },
     async failed(id, error, options = {}) {
-      await db
+      const row = await db
         .updateTable('notifications')
         .set((eb) => ({
           attempts: options.permanent ? MAX_ATTEMPTS : eb('attempts', '+', 1),
@@ -96,7 +127,12 @@ export function createOutbox(db: Kysely<Database>, now: () => Date): Outbox {
           claimed_until: null,
         }))
         .where('id', '=', id)
-        .execute();
+        .returning('attempts')
+        .executeTakeFirst();
+      if (row) {
+        const outcome = row.attempts >= MAX_ATTEMPTS ? 'dropped' : 'failed';
+        metrics?.outboxDeliveries.inc({ outcome });
+      }
     },
     async enqueue(item) {
       await insertNotification(db, item, now());

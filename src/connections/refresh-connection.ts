@@ -6,7 +6,8 @@
  * only over the token generation that was read. Losing either means someone else acted
  * meanwhile (a reconnect, a disconnect, another refresh that found our lease run out):
  * the answer is dropped and the refresh starts over from a fresh read, which then serves
- * the newer grant or reports it gone.
+ * the newer grant or reports it gone. Each answer from Google is counted and timed by
+ * outcome.
  */
 import { isTidingsError } from '../errors.ts';
 import type { Vault } from '../vault/index.ts';
@@ -160,15 +161,16 @@ async function askGoogle(
   lease: Lease,
 ): Promise<Served | 'stale'> {
   let result: RefreshResult | TokenFailure;
+  const startedAt = performance.now();
   try {
     result = await deps.endpoint.refresh(bundle.refreshToken);
   } catch (error) {
     if (!(error instanceof TokenFailure)) throw error;
     result = error;
   }
-  deps.metrics?.tokenRefreshes.inc({
-    outcome: result instanceof TokenFailure ? result.kind : 'ok',
-  });
+  const outcome = result instanceof TokenFailure ? result.kind : 'ok';
+  deps.metrics?.tokenRefreshes.inc({ outcome });
+  deps.metrics?.tokenRefreshDuration.observe({ outcome }, (performance.now() - startedAt) / 1000);
   // Sealed before the row is held: the vault may read its keys from the database.
   const answer: Answer =
     result instanceof TokenFailure

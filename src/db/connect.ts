@@ -22,7 +22,7 @@ import {
 } from 'kysely';
 import pg from 'pg';
 import { TidingsError } from '../errors.ts';
-import { createPglitePool, type PglitePool } from './pglite-pool.ts';
+import { createPglitePool, type PoolStats } from './pglite-pool.ts';
 import type { Database } from './schema.ts';
 
 // bigint columns (bigserial ids) come back as strings; timestamps as Date.
@@ -34,7 +34,14 @@ export interface DatabaseHandle {
   /** Raw SQL for libraries that bring their own (pg-boss). */
   executeSql(text: string, values?: readonly unknown[]): Promise<{ rows: unknown[] }>;
   ping(): Promise<void>;
+  /** Connections open, idle and waited for (PGlite: its one connection, held or not). */
+  poolStats(): PoolStats;
   close(): Promise<void>;
+  /**
+   * Embedded only: a gzipped tarball of the data directory, taken after a checkpoint while
+   * no transaction is open, so it opens as the database stood at that moment.
+   */
+  dumpDataDir?(): Promise<Blob>;
 }
 
 export interface OpenDatabaseOptions {
@@ -50,7 +57,7 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
   const dir = path.join(options.dataDir, 'pglite');
   await mkdir(dir, { recursive: true, mode: 0o700 });
   const pglite = await PGlite.create(dir);
-  return fromPglite(createPglitePool(pglite));
+  return fromPglite(pglite);
 }
 
 /**
@@ -61,15 +68,16 @@ export async function openMemoryDatabase(
   from?: PGlite,
 ): Promise<DatabaseHandle & { pglite: PGlite }> {
   const pglite = from ? ((await from.clone()) as PGlite) : await PGlite.create();
-  return { ...fromPglite(createPglitePool(pglite)), pglite };
+  return { ...fromPglite(pglite), pglite };
 }
 
 /** Wraps an open PGlite instance (tests, benchmarks). */
 export function wrapPglite(pglite: PGlite): DatabaseHandle {
-  return fromPglite(createPglitePool(pglite));
+  return fromPglite(pglite);
 }
 
-function fromPglite(pool: PglitePool): DatabaseHandle {
+function fromPglite(pglite: PGlite): DatabaseHandle {
+  const pool = createPglitePool(pglite);
   const db = new Kysely<Database>({
     dialect: new PostgresDialect({ pool: pool as unknown as pg.Pool }),
   });
@@ -80,7 +88,18 @@ function fromPglite(pool: PglitePool): DatabaseHandle {
     async ping() {
       await sql`select 1`.execute(db);
     },
+    poolStats: () => pool.stats(),
     close: () => db.destroy(),
+    async dumpDataDir() {
+      // Holding the pool's one checkout waits out any open transaction and keeps new ones out.
+      const client = await pool.connect();
+      try {
+        await client.query('checkpoint');
+        return await pglite.dumpDataDir('gzip');
+      } finally {
+        client.release();
+      }
+    },
   };
 }
 
@@ -114,6 +133,11 @@ function openPostgres(url: string, options: OpenDatabaseOptions): DatabaseHandle
     async ping() {
       await sql`select 1`.execute(db);
     },
+    poolStats: () => ({
+      total: pool.totalCount,
+      idle: pool.idleCount,
+      waiting: pool.waitingCount,
+    }),
     close: () => db.destroy(),
   };
 }

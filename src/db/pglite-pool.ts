@@ -1,7 +1,8 @@
 /**
  * Adapts one embedded PGlite instance to the `pg.Pool` shape Kysely's PostgresDialect
  * expects. PGlite is a single connection, so a checkout is exclusive: callers queue until
- * the holder releases it (a transaction holds it from `begin` to `commit`).
+ * the holder releases it (a transaction holds it from `begin` to `commit`). `stats` says
+ * whether the one connection is held and how many callers wait for it.
  */
 import type { PGlite } from '@electric-sql/pglite';
 
@@ -16,8 +17,19 @@ export interface PgliteClient {
   release(): void;
 }
 
+/** The pool's state as the metrics report it. */
+export interface PoolStats {
+  /** Connections open. */
+  total: number;
+  /** Open and not checked out. */
+  idle: number;
+  /** Callers waiting for a connection. */
+  waiting: number;
+}
+
 export interface PglitePool {
   connect(): Promise<PgliteClient>;
+  stats(): PoolStats;
   end(): Promise<void>;
   /** Runs one statement (or, without parameters, a multi-statement script) on a short checkout. */
   run(sql: string, parameters?: readonly unknown[]): Promise<{ rows: unknown[] }>;
@@ -31,12 +43,15 @@ function commandOf(sql: string): string {
 export function createPglitePool(database: PGlite): PglitePool {
   let tail: Promise<void> = Promise.resolve();
   let closed = false;
+  /** Checkouts asked for and not yet released: the holder, then those waiting. */
+  let outstanding = 0;
 
   function checkout(): Promise<() => void> {
     let release!: () => void;
     const held = new Promise<void>((resolve) => {
       release = resolve;
     });
+    outstanding += 1;
     const ready = tail.then(() => release);
     tail = tail.then(() => held);
     return ready;
@@ -70,8 +85,17 @@ export function createPglitePool(database: PGlite): PglitePool {
         release() {
           if (released) return;
           released = true;
+          outstanding -= 1;
           release();
         },
+      };
+    },
+    stats() {
+      const total = closed ? 0 : 1;
+      return {
+        total,
+        idle: outstanding === 0 ? total : 0,
+        waiting: Math.max(0, outstanding - 1),
       };
     },
     async run(sql, parameters) {

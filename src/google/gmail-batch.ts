@@ -6,7 +6,8 @@
  * batches, parts that failed otherwise transiently (429, 5xx, a rate-limit 403) again
  * after backoff, parts refused with 401 once more after one forced refresh; the rest are
  * final. The outer request runs through the same retry loop as every other call, and
- * holds one permit of the connection's gate per inner call.
+ * holds one permit of the connection's gate per inner call. The metrics count the outer
+ * exchange as `batch`, and each call inside it under its own method and status.
  */
 import { randomBytes } from 'node:crypto';
 import type { z } from 'zod';
@@ -17,6 +18,7 @@ import {
   MAX_REFRESHES,
   httpFailure,
   parseSuccess,
+  recordExchange,
   retryDelayMs,
   withRetries,
 } from './google-request.ts';
@@ -116,6 +118,7 @@ async function sendBatch(
 ): Promise<Attempt<Map<number, RawPart>>> {
   const boundary = `tidings_${randomBytes(12).toString('hex')}`;
   const signal = AbortSignal.timeout(deps.timeoutMs);
+  const startedAt = performance.now();
   try {
     const response = await deps.fetch(`${deps.apiRoot.replace(/\/+$/, '')}/batch/gmail/v1`, {
       method: 'POST',
@@ -128,6 +131,7 @@ async function sendBatch(
     });
     const text = await response.text();
     const retryAfter = response.headers.get('retry-after');
+    recordExchange(deps.metrics, operation, response.status, startedAt);
     if (response.status < 200 || response.status >= 300) {
       return {
         ok: false,
@@ -143,6 +147,7 @@ async function sendBatch(
     }
     return { ok: true, value: parseBatchResponse(text, answer, ids) };
   } catch (error) {
+    recordExchange(deps.metrics, operation, signal.aborted ? 'timeout' : 'network', startedAt);
     if (signal.aborted)
       return { ok: false, failure: { kind: 'timeout', operation, timeoutMs: deps.timeoutMs } };
     return { ok: false, failure: { kind: 'network', operation, cause: error } };
@@ -196,6 +201,7 @@ function readRound<T>(
   for (const { ids, parts } of answers) {
     for (const index of ids) {
       const part = parts.get(index);
+      if (part) recordExchange(deps.metrics, operation, part.status);
       const failure: GoogleFailure | null = !part
         ? { kind: 'invalid_response', operation, problem: 'batch part missing' }
         : part.status >= 200 && part.status < 300

@@ -13,7 +13,7 @@ import { createConnectionMemo } from './connection-memo.ts';
 import type { ConnectionMemo } from './connection-memo.ts';
 import { createGmailApi } from './gmail-client.ts';
 import type { GmailApi } from './gmail-client.ts';
-import { createRequester, requestDeps } from './google-request.ts';
+import { createRequester, type GoogleMetrics, requestDeps } from './google-request.ts';
 import type { TokenSource } from './token-source.ts';
 
 export interface GoogleApi {
@@ -39,6 +39,8 @@ export interface GoogleApiDeps {
   sleep?: (ms: number) => Promise<void>;
   now?: () => Date;
   backoff?: BackoffPolicy;
+  /** Where every exchange with Google is counted and timed. */
+  metrics?: GoogleMetrics;
 }
 
 /**
@@ -83,6 +85,7 @@ export function createGoogleApi(deps: GoogleApiDeps): GoogleApi {
     ...(deps.now ? { now: deps.now } : {}),
     ...(deps.backoff ? { backoff: deps.backoff } : {}),
     ...(deps.gate ? { gate: deps.gate } : {}),
+    ...(deps.metrics ? { metrics: deps.metrics } : {}),
   });
   const request = createRequester(resolved);
   const memo = deps.memo ?? createConnectionMemo(resolved.now);

@@ -2,7 +2,8 @@
  * The request core every Google call goes through: bearer token from the broker, a
  * per-attempt timeout, retries with exponential backoff + full jitter for transient
  * answers (honouring `Retry-After`), one forced refresh on 401, and zod validation of the
- * answer. Failures leave through `translateGoogleFailure` only.
+ * answer. Failures leave through `translateGoogleFailure` only. Every HTTP exchange is
+ * counted and timed by API, API method and status when metrics are given.
  */
 import type { z } from 'zod';
 import { backoffDelayMs, DEFAULT_BACKOFF, parseRetryAfter } from './backoff.ts';
@@ -12,6 +13,41 @@ import type { GoogleFailure } from './google-failure.ts';
 import type { ConnectionGate } from './connection-gate.ts';
 import { createConnectionGate } from './connection-gate.ts';
 import type { TokenSource } from './token-source.ts';
+
+/**
+ * The counter and histogram every exchange with Google is recorded in. `method` is the API
+ * method (`messages.list`), never a URL; `status` the HTTP status, `network` or `timeout`.
+ */
+export interface GoogleMetrics {
+  googleRequests: { inc(labels: { api: string; method: string; status: string }): void };
+  googleDuration: { observe(labels: { api: string; method: string }, seconds: number): void };
+}
+
+/** `gmail.messages.list` → `gmail` and `messages.list`. */
+export function apiMethodOf(operation: string): { api: string; method: string } {
+  const dot = operation.indexOf('.');
+  return dot > 0
+    ? { api: operation.slice(0, dot), method: operation.slice(dot + 1) }
+    : { api: 'google', method: operation };
+}
+
+/**
+ * Records one exchange: its status always, its duration when it was timed (the calls inside
+ * a Gmail batch have no duration of their own).
+ */
+export function recordExchange(
+  metrics: GoogleMetrics | undefined,
+  operation: string,
+  status: number | 'network' | 'timeout',
+  startedAt?: number,
+): void {
+  if (!metrics) return;
+  const labels = apiMethodOf(operation);
+  metrics.googleRequests.inc({ ...labels, status: String(status) });
+  if (startedAt !== undefined) {
+    metrics.googleDuration.observe(labels, (performance.now() - startedAt) / 1000);
+  }
+}
 
 export type QueryValue = string | number | boolean | readonly string[] | undefined;
 
@@ -39,6 +75,8 @@ export interface RequestDeps {
   backoff: BackoffPolicy;
   /** Bounds the calls in flight per connection, shared by every client of the process. */
   gate: ConnectionGate;
+  /** Where exchanges are counted and timed; none in unit tests that do not look. */
+  metrics?: GoogleMetrics | undefined;
 }
 
 export type GoogleRequester = <T>(schema: z.ZodType<T>, request: GoogleRequest) => Promise<T>;
@@ -69,6 +107,7 @@ export function requestDeps(
     now: deps.now ?? (() => new Date()),
     backoff: deps.backoff ?? DEFAULT_BACKOFF,
     gate: deps.gate ?? createConnectionGate(DEFAULT_CALLS_IN_FLIGHT),
+    ...(deps.metrics ? { metrics: deps.metrics } : {}),
   };
 }
 
@@ -161,6 +200,7 @@ async function attemptOnce<T>(
   let status: number;
   let text: string;
   let retryAfter: string | null;
+  const startedAt = performance.now();
   try {
     const response = await deps.fetch(url, {
       method: req.method ?? 'GET',
@@ -172,6 +212,7 @@ async function attemptOnce<T>(
     retryAfter = response.headers.get('retry-after');
     text = await response.text();
   } catch (error) {
+    recordExchange(deps.metrics, req.operation, signal.aborted ? 'timeout' : 'network', startedAt);
     if (signal.aborted) {
       return {
         ok: false,
@@ -180,6 +221,7 @@ async function attemptOnce<T>(
     }
     return { ok: false, failure: { kind: 'network', operation: req.operation, cause: error } };
   }
+  recordExchange(deps.metrics, req.operation, status, startedAt);
   if (status >= 200 && status < 300) return parseSuccess(schema, req.operation, text);
   return { ok: false, failure: httpFailure(req.operation, status, text, retryAfter, deps.now()) };
 }

@@ -10,6 +10,7 @@ import { TidingsError } from '../errors.ts';
 import type { Logger } from '../log.ts';
 import { secretEquals } from '../common/index.ts';
 import type { Metrics } from '../metrics.ts';
+import { registerFavicon } from './favicon.ts';
 import { useJsonBodyParser } from './json-body.ts';
 import { type Problem, problemOf, sendProblem } from './problem.ts';
 import { parseQueryString } from './query-string.ts';
@@ -148,6 +149,7 @@ export function createHttpServer(deps: HttpServerDeps): FastifyInstance {
     });
   });
 
+  registerFavicon(app);
   app.get('/healthz', async () => ({ status: 'ok' }));
 
   app.get('/readyz', async (_request, reply) => {

@@ -5,7 +5,8 @@
  * per connection, so several instances never duplicate the work, and the refresh itself
  * re-checks that the connection is still due); the daily briefing check every minute
  * (deduplicated per user and local day in the outbox); and an hourly clean-up of expired
- * connect tickets and OAuth states. `events` says what ran, for whoever watches.
+ * connect tickets and OAuth states. `events` says what ran, for whoever watches, and the
+ * metrics count every run by job and outcome and keep when each job last succeeded.
  */
 import { EventEmitter } from 'node:events';
 import { sql } from 'kysely';
@@ -18,9 +19,19 @@ const REFRESH = 'tidings-refresh';
 const BRIEFING = 'tidings-briefing-check';
 const CLEANUP = 'tidings-cleanup';
 
+/** The job names the metrics use. */
+export type JobName = 'sweep' | 'refresh' | 'briefings' | 'cleanup';
+
+/** Where runs are counted (`ok` or `failed`) and the last success is kept, per job. */
+export interface JobMetrics {
+  jobRuns: { inc(labels: { job_name: JobName; outcome: 'ok' | 'failed' }): void };
+  jobLastSuccess: { set(labels: { job_name: JobName }, seconds: number): void };
+}
+
 export interface JobDeps extends JobWorkDeps {
   /** pg-boss schema; by default one that belongs to the schema Tidings' tables live in. */
   schema?: string;
+  metrics?: JobMetrics | undefined;
 }
 
 interface RefreshJob {
@@ -74,6 +85,24 @@ export async function startJobs(deps: JobDeps): Promise<Jobs> {
     schedule: true,
   });
   boss.on('error', (error) => deps.logger.error({ err: error.message }, 'job queue error'));
+
+  /** Runs one job's work, counting how it ended; what it throws goes on to pg-boss. */
+  async function counted<T>(job: JobName, run: () => Promise<T>, failed?: (value: T) => boolean) {
+    let value: T;
+    try {
+      value = await run();
+    } catch (error) {
+      deps.metrics?.jobRuns.inc({ job_name: job, outcome: 'failed' });
+      throw error;
+    }
+    if (failed?.(value)) {
+      deps.metrics?.jobRuns.inc({ job_name: job, outcome: 'failed' });
+    } else {
+      deps.metrics?.jobRuns.inc({ job_name: job, outcome: 'ok' });
+      deps.metrics?.jobLastSuccess.set({ job_name: job }, deps.now().getTime() / 1000);
+    }
+    return value;
+  }
   await boss.start();
   for (const name of [SWEEP, REFRESH, BRIEFING, CLEANUP]) {
     await boss.createQueue(name, {
@@ -84,7 +113,7 @@ export async function startJobs(deps: JobDeps): Promise<Jobs> {
     });
   }
 
-  async function refreshOne(job: RefreshJob): Promise<void> {
+  async function refreshOne(job: RefreshJob): Promise<string> {
     let outcome: string;
     try {
       const lastCheckedAt = job.lastCheckedAt === null ? null : new Date(job.lastCheckedAt);
@@ -98,6 +127,7 @@ export async function startJobs(deps: JobDeps): Promise<Jobs> {
     }
     if (outcome === 'needs_reauth') deps.onNotify?.();
     events.emit('refreshed', { connectionId: job.connectionId, outcome });
+    return outcome;
   }
 
   async function queueSweep(): Promise<{ due: number; queued: number }> {
@@ -115,27 +145,33 @@ export async function startJobs(deps: JobDeps): Promise<Jobs> {
   }
 
   await boss.work<RefreshJob>(REFRESH, async (jobs) => {
-    for (const job of jobs) await refreshOne(job.data);
+    for (const job of jobs) {
+      await counted(
+        'refresh',
+        () => refreshOne(job.data),
+        (outcome) => outcome === 'error',
+      );
+    }
   });
   await boss.work(SWEEP, async () => {
-    events.emit('swept', await queueSweep());
+    events.emit('swept', await counted('sweep', queueSweep));
   });
   await boss.work(BRIEFING, async () => {
-    await work.briefings();
+    await counted('briefings', () => work.briefings());
   });
   await boss.work(CLEANUP, async () => {
-    events.emit('cleaned', { deleted: await work.cleanup() });
+    events.emit('cleaned', { deleted: await counted('cleanup', () => work.cleanup()) });
   });
   await boss.schedule(SWEEP, '*/5 * * * *');
   await boss.schedule(BRIEFING, '* * * * *');
   await boss.schedule(CLEANUP, '17 * * * *');
   return {
-    sweepNow: () => work.sweep(),
+    sweepNow: () => counted('sweep', () => work.sweep()),
     queueSweep,
     async runNow(job) {
       await boss.send({ sweep: SWEEP, briefings: BRIEFING, cleanup: CLEANUP }[job], {});
     },
-    briefingsNow: () => work.briefings(),
+    briefingsNow: () => counted('briefings', () => work.briefings()),
     events,
     stop: () => boss.stop({ graceful: true, wait: true, timeout: 10_000 }),
   };

@@ -29,4 +29,6 @@ export interface ConnectRouteDeps {
   now: () => Date;
   /** Called after a grant was stored (the outbox then holds a "connected" notification). */
   onConnected?: () => void;
+  /** Counts callbacks by outcome (`connected` or the failure page's error code). */
+  metrics?: { oauthCallbacks: { inc(labels: { outcome: string }): void } };
 }

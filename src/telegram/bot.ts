@@ -4,22 +4,26 @@
  * outbox delivery (on a timer and on demand) and the daily briefing. Built from its
  * dependencies; no globals.
  *
- * Updates are answered in order per chat (`chat-queue.ts`); one of a shape the bot cannot
- * read is ignored with a debug line naming only its id and why (`update-shape.ts`), so
- * neither the webhook nor polling fails on it. A failing update is logged as the Bot API
- * method, error code and description only, never with its context. Flood
- * control (429) is waited out when Telegram asks for at most `maxRetryDelaySeconds`.
- * Seen update ids, and expired button state, chat context and connect-button notes, are
- * pruned on a timer. Stopping waits a bounded time for the updates being answered.
+ * Updates are kept in the inbox every instance shares before they are acknowledged, and
+ * answered from it in order per chat, by one instance at a time (`update-intake.ts`); one
+ * of a shape the bot cannot read is ignored with a debug line naming only its id and why,
+ * so neither the webhook nor polling fails on it. A failing update is logged as the Bot
+ * API method, error code and description only, never with its context. Flood control
+ * (429) is waited out when Telegram asks for at most `maxRetryDelaySeconds`. Answered
+ * update ids, and expired button state, chat context and connect-button notes, are pruned
+ * on a timer. Stopping takes no new chat and waits a bounded time for the updates being
+ * answered; what is left waits in the inbox for another instance or the next start.
  */
 import { autoRetry } from '@grammyjs/auto-retry';
-import { Bot, GrammyError } from 'grammy';
+import { Bot, BotError, GrammyError } from 'grammy';
 import type { Update } from 'grammy/types';
 import type { Outbox } from '../connections/index.ts';
 import type { Assistant } from '../assistant/index.ts';
 import type { FrontDoor } from '../front-door/index.ts';
+import { TidingsError } from '../errors.ts';
 import type { Logger } from '../log.ts';
-import { checkUpdate, chatKeyOf, createChatQueue } from './transport/index.ts';
+import { countBotApiCalls, type TelegramMetrics } from './metrics.ts';
+import { createUpdateIntake } from './transport/index.ts';
 import { COMMANDS, plainConnectButtons } from './render/index.ts';
 import { loggableError } from './transport/index.ts';
 import { createOutboxDelivery, turnForUser } from './dialogue/index.ts';
@@ -41,7 +45,7 @@ export interface TelegramBotDeps {
   token: string;
   apiRoot: string;
   frontDoor: FrontDoor;
-  /** Updates seen, button state, chat context (`createTelegramStore`). */
+  /** The inbox, updates seen, button state, chat context (`createTelegramStore`). */
   store: TelegramStore;
   /** The notification outbox this bot delivers. */
   outbox: Pick<Outbox, 'claim' | 'delivered' | 'failed'>;
@@ -71,17 +75,19 @@ export interface TelegramBotDeps {
   keepUpdatesMs?: number;
   /** The optional model path for questions the router cannot place (none by default). */
   assistant?: Assistant | null;
+  /** Counts updates and Bot API calls; none by default. */
+  metrics?: TelegramMetrics;
 }
 
 export interface TelegramBot {
   /**
-   * Registers the commands, starts pruning and the outbox delivery and, in polling mode,
-   * removes the webhook and polls.
+   * Registers the commands, starts pruning, the outbox delivery and answering what the
+   * inbox holds and, in polling mode, removes the webhook and polls.
    */
   start(): Promise<void>;
   /**
-   * Stops the outbox delivery, polling and pruning; waits, at most `drainTimeoutMs`, for
-   * the updates being answered.
+   * Stops the outbox delivery, polling and pruning, and takes no new chat from the inbox;
+   * waits, at most `drainTimeoutMs`, for the updates being answered.
    */
   stop(): Promise<void>;
   /** Points Telegram at our webhook, with the secret Telegram sends back on every delivery. */
@@ -89,11 +95,12 @@ export interface TelegramBot {
   /** Answers one update completely, now (tests); throws what answering it threw. */
   handleUpdate(update: Update): Promise<void>;
   /**
-   * Queues an update behind the earlier ones of its chat and answers it in the background;
-   * never throws (an update of any other shape is ignored).
+   * Keeps an update in the inbox, behind the earlier ones of its chat, and answers it in
+   * the background; resolves once it is kept, rejects (logged) when it could not be. An
+   * update of any other shape is ignored.
    */
-  receive(update: Update): void;
-  /** Resolves once every received update is answered. */
+  receive(update: Update): Promise<void>;
+  /** Resolves once no update is being answered by this process. */
   idle(): Promise<void>;
   /** Sends what the outbox holds; answers how many notifications were delivered. */
   deliverOutbox(): Promise<number>;
@@ -108,6 +115,8 @@ export function createTelegramBot(deps: TelegramBotDeps): TelegramBot {
   const bot = new Bot(deps.token, {
     client: { apiRoot: deps.apiRoot, ...(deps.fetch ? { fetch: deps.fetch } : {}) },
   });
+  // Beneath the retries, so every attempt (a 429 waited out too) is counted.
+  if (deps.metrics) bot.api.config.use(countBotApiCalls(deps.metrics));
   bot.api.config.use(
     autoRetry({ maxRetryAttempts: 3, maxDelaySeconds: deps.maxRetryDelaySeconds ?? 30 }),
     plainConnectButtons({
@@ -131,6 +140,7 @@ export function createTelegramBot(deps: TelegramBotDeps): TelegramBot {
       services,
       limiter: createRateLimiter({ limit: deps.rateLimitPerMinute ?? 20, windowMs: 60_000, now }),
       allowedUsers: deps.allowedUsers ? new Set(deps.allowedUsers) : null,
+      metrics: deps.metrics,
     }),
   );
 
@@ -142,31 +152,15 @@ export function createTelegramBot(deps: TelegramBotDeps): TelegramBot {
     });
     return ready;
   };
-  /** The update to answer, or null (logged at debug, without its content) to ignore. */
-  const readable = (update: unknown): Update | null => {
-    const checked = checkUpdate(update);
-    if (checked.ok) return checked.update;
-    deps.logger.debug(
-      { updateId: checked.updateId, reason: checked.reason },
-      'ignored a Telegram update the bot cannot read',
-    );
-    return null;
-  };
-  const answer = async (update: Update) => {
-    await init();
-    await bot.handleUpdate(update);
-  };
-  const handleUpdate = async (update: Update) => {
-    const checked = readable(update);
-    if (checked) await answer(checked);
-  };
-  const queue = createChatQueue((error, key) =>
-    deps.logger.error({ err: loggableError(error), chat: key }, 'telegram update failed'),
-  );
-  const receive = (update: Update) => {
-    const checked = readable(update);
-    if (checked) void queue.run(chatKeyOf(checked), () => answer(checked));
-  };
+  const intake = createUpdateIntake({
+    inbox: deps.store.inbox ?? null,
+    answer: async (update) => {
+      await init();
+      await bot.handleUpdate(update);
+    },
+    retryable: databaseWasAway,
+    logger: deps.logger,
+  });
 
   let poller: Poller | null = null;
   let pruning: NodeJS.Timeout | null = null;
@@ -194,8 +188,9 @@ export function createTelegramBot(deps: TelegramBotDeps): TelegramBot {
         pruning.unref();
       }
       outboxLoop.start();
+      intake.start();
       if (deps.mode !== 'polling' || poller) return;
-      poller = createPoller({ api: bot.api, logger: deps.logger, dispatch: receive });
+      poller = createPoller({ api: bot.api, logger: deps.logger, deliver: intake.deliver });
       await poller.start();
     },
     async stop() {
@@ -204,19 +199,11 @@ export function createTelegramBot(deps: TelegramBotDeps): TelegramBot {
       pruning = null;
       await poller?.stop();
       poller = null;
-      const drained = await queue.idle(deps.drainTimeoutMs ?? 10_000);
-      if (!drained) {
-        deps.logger.warn(
-          { chats: queue.size },
-          'stopped before every Telegram update was answered',
-        );
-      }
+      await intake.stop(deps.drainTimeoutMs ?? 10_000);
     },
-    handleUpdate,
-    receive,
-    idle: async () => {
-      await queue.idle();
-    },
+    handleUpdate: intake.handle,
+    receive: intake.receive,
+    idle: intake.idle,
     async setWebhook(url, secret) {
       try {
         await bot.api.setWebhook(url, {
@@ -241,4 +228,10 @@ export function createTelegramBot(deps: TelegramBotDeps): TelegramBot {
       await turn.send(reply);
     },
   };
+}
+
+/** A failure the database caused (grammY wraps what the handler threw): worth a later try. */
+function databaseWasAway(error: unknown): boolean {
+  const inner = error instanceof BotError ? (error.error as unknown) : error;
+  return inner instanceof TidingsError && inner.code === 'database_unavailable';
 }

@@ -5,8 +5,10 @@
  * and the command, text or button is answered. Every failure becomes a sentence; nothing
  * a user sends can surface a stack trace. What an exchange showed is kept for the chat's
  * follow-ups before the answer goes out, so the next message finds it on any instance.
+ * Each update is counted by kind and how it ended (`../metrics.ts`).
  */
 import type { Context } from 'grammy';
+import { countUpdate, type TelegramMetrics, type UpdateOutcome } from '../metrics.ts';
 import { UNEXPECTED_SENTENCE } from '../render/index.ts';
 import { EXPIRED_NOTE, pressButton } from './button-handlers.ts';
 import { forAnotherBot, parseCommand, runCommand } from './commands.ts';
@@ -35,6 +37,8 @@ export interface UpdateHandlerDeps {
   services: BotServices;
   limiter: RateLimiter;
   allowedUsers: ReadonlySet<string> | null;
+  /** Counts updates by kind and outcome; none in tests that do not look. */
+  metrics?: Pick<TelegramMetrics, 'telegramUpdates'> | undefined;
 }
 
 async function answerMessage(
@@ -70,18 +74,31 @@ async function answerButton(turn: Turn, ctx: Context, data: string): Promise<voi
 }
 
 export function createUpdateHandler(deps: UpdateHandlerDeps): (ctx: Context) => Promise<void> {
+  const answer = createAnswer(deps);
+  return async (ctx) => {
+    let outcome: UpdateOutcome = 'failed';
+    try {
+      outcome = await answer(ctx);
+    } finally {
+      countUpdate(deps.metrics, ctx.update, outcome);
+    }
+  };
+}
+
+/** Answers one update; says how it ended. */
+function createAnswer(deps: UpdateHandlerDeps): (ctx: Context) => Promise<UpdateOutcome> {
   const { services, limiter, allowedUsers } = deps;
   return async (ctx) => {
-    if (!(await services.store.firstSeen(ctx.update.update_id))) return;
+    if (!(await services.store.firstSeen(ctx.update.update_id))) return 'ignored';
     const message = ctx.message;
     const query = ctx.callbackQuery;
     const from = ctx.from;
     const chat = ctx.chat ?? query?.message?.chat;
-    if ((!message && !query) || !from || from.is_bot) return;
+    if ((!message && !query) || !from || from.is_bot) return 'ignored';
     if (!chat) {
       // A button on a message Telegram no longer attaches (too old, or not a chat message).
       if (query) await ctx.answerCallbackQuery({ text: EXPIRED_NOTE }).catch(() => {});
-      return;
+      return 'answered';
     }
 
     const say = (text: string) =>
@@ -91,20 +108,24 @@ export function createUpdateHandler(deps: UpdateHandlerDeps): (ctx: Context) => 
 
     const command = typeof message?.text === 'string' ? parseCommand(message.text) : null;
     // "/start@other_bot" is for another bot: not a word from us, wherever it was written.
-    if (command && forAnotherBot(command, ctx.me.username)) return;
+    if (command && forAnotherBot(command, ctx.me.username)) return 'ignored';
     if (chat.type !== 'private') {
-      if (query || command) await say(GROUP_REFUSAL);
-      return;
+      if (!query && !command) return 'ignored';
+      await say(GROUP_REFUSAL);
+      return 'refused';
     }
     const decision = limiter.check(String(from.id));
     if (decision !== 'allow') {
-      if (decision === 'limit_notify') await say(RATE_LIMITED);
-      else if (query) await ctx.answerCallbackQuery().catch(() => {});
-      return;
+      if (decision === 'limit_notify') {
+        await say(RATE_LIMITED);
+        return 'refused';
+      }
+      if (query) await ctx.answerCallbackQuery().catch(() => {});
+      return 'ignored';
     }
     if (allowedUsers && !allowedUsers.has(String(from.id))) {
       await say(notAllowedSentence(from.id));
-      return;
+      return 'refused';
     }
 
     let turn: Turn;
@@ -121,18 +142,19 @@ export function createUpdateHandler(deps: UpdateHandlerDeps): (ctx: Context) => 
     } catch (error) {
       services.logger.error({ err: error }, 'could not find the Telegram user');
       await say(UNEXPECTED_SENTENCE);
-      return;
+      return 'failed';
     }
     if (query) {
       await answerButton(turn, ctx, query.data ?? '');
-      return;
+      return 'answered';
     }
     if (typeof message?.text !== 'string') {
       await turn.send(plain(TEXT_ONLY));
-      return;
+      return 'answered';
     }
     const reply = await answerMessage(turn, message.text, command);
     await rememberExchange(turn, message.text, command ? `Answered /${command.name}.` : undefined);
     await turn.send(reply);
+    return 'answered';
   };
 }
