@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, disabledFeatures, loadConfig } from './config.ts';
 
@@ -49,6 +50,10 @@ describe('loadConfig', () => {
     [
       { GOOGLE_RISC_ISSUER: 'accounts.google.com' },
       'GOOGLE_RISC_ISSUER must be an http(s) URL, e.g. https://accounts.google.com/',
+    ],
+    [
+      { GOOGLE_RISC_API_ROOT: 'risc.googleapis.com' },
+      'GOOGLE_RISC_API_ROOT must be an http(s) URL, e.g. https://risc.googleapis.com',
     ],
     [
       { GOOGLE_API_ROOT: 'nope' },
@@ -131,6 +136,25 @@ describe('loadConfig', () => {
     expect(() => loadConfig(env)).toThrowError(
       /3 settings are wrong[\s\S]*PORT[\s\S]*DATABASE_URL[\s\S]*METRICS_TOKEN/,
     );
+  });
+
+  it('leaves the Cross-Account Protection check off without a service account file', () => {
+    const config = loadConfig({});
+    expect([config.google.riscServiceAccountFile, config.google.riscApiRoot]).toStrictEqual([
+      null,
+      'https://risc.googleapis.com',
+    ]);
+  });
+
+  it('reads the service account file as an absolute path and the RISC API root without slash', () => {
+    const config = loadConfig({
+      GOOGLE_RISC_SERVICE_ACCOUNT_FILE: 'keys/risc-admin.json',
+      GOOGLE_RISC_API_ROOT: 'http://127.0.0.1:4010/',
+    });
+    expect([config.google.riscServiceAccountFile, config.google.riscApiRoot]).toStrictEqual([
+      path.resolve('keys/risc-admin.json'),
+      'http://127.0.0.1:4010',
+    ]);
   });
 
   it('treats empty values as unset', () => {

@@ -89,6 +89,11 @@ const schema = z
       httpUrl('e.g. https://accounts.google.com/'),
       'https://accounts.google.com/',
     ),
+    GOOGLE_RISC_SERVICE_ACCOUNT_FILE: optionalString,
+    GOOGLE_RISC_API_ROOT: withDefault(
+      httpUrl('e.g. https://risc.googleapis.com'),
+      'https://risc.googleapis.com',
+    ),
     GOOGLE_API_ROOT: withDefault(
       httpUrl('e.g. https://www.googleapis.com'),
       'https://www.googleapis.com',
@@ -226,6 +231,13 @@ export interface Config {
     readonly issuer: string;
     /** Issuer of Cross-Account Protection's security event tokens, without trailing slash. */
     readonly riscIssuer: string;
+    /**
+     * A service account's JSON key (role RISC Configuration Admin), absolute; only
+     * `tidings doctor` reads it, to check the Cross-Account Protection registration.
+     */
+    readonly riscServiceAccountFile: string | null;
+    /** Root of Google's RISC configuration API, without trailing slash. */
+    readonly riscApiRoot: string;
     readonly apiRoot: string;
     readonly scopes: readonly string[];
   };
@@ -304,6 +316,10 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       issuer: e.GOOGLE_ISSUER,
       // Google's RISC issuer ends in a slash; its discovery document is under the bare URL.
       riscIssuer: e.GOOGLE_RISC_ISSUER.replace(/\/+$/, ''),
+      riscServiceAccountFile: e.GOOGLE_RISC_SERVICE_ACCOUNT_FILE
+        ? path.resolve(e.GOOGLE_RISC_SERVICE_ACCOUNT_FILE)
+        : null,
+      riscApiRoot: e.GOOGLE_RISC_API_ROOT,
       apiRoot: e.GOOGLE_API_ROOT,
       scopes: e.GOOGLE_SCOPES,
     },

@@ -7,6 +7,7 @@ export { type RecordBinding, VaultError, type VaultErrorKind } from './envelope.
 export { parseMasterKeys, type RootKey, resolveMasterKeys, rootKeyId } from './master-key.ts';
 export {
   createVault,
+  kekAad,
   type RotationOutcome,
   SEALED_COLUMNS,
   type Sealed,

@@ -49,7 +49,8 @@ export interface Vault {
   >;
 }
 
-const kekAad = (version: number) => Buffer.from(`tidings:vault-key:${version}`, 'utf8');
+/** The additional data a wrapped key-encryption key is bound to (its version). */
+export const kekAad = (version: number) => Buffer.from(`tidings:vault-key:${version}`, 'utf8');
 
 export async function createVault(
   db: Kysely<Database>,

@@ -1,6 +1,9 @@
 /**
  * OpenID Connect discovery and the signing keys: `/.well-known/openid-configuration`
- * (Google's fields, with the values the sandbox supports; the sandbox is the issuer) and `/oauth2/v3/certs` (JWKS).
+ * (Google's fields, with the values the sandbox supports; the sandbox is the issuer) and
+ * `/oauth2/v3/certs` (JWKS). Both answer with a `Date` header read from the sandbox clock,
+ * as Google's carry Google's time: a clock pinned or moved in a test is a server clock
+ * that differs from the caller's (`tidings doctor` compares the two).
  */
 import type { FastifyInstance } from 'fastify';
 import type { SigningKey } from './signing-key.ts';
@@ -39,14 +42,18 @@ export function openIdConfiguration(baseUrl: string): Record<string, unknown> {
 
 export function registerDiscoveryRoutes(
   app: FastifyInstance,
-  deps: { key: SigningKey; baseUrl(): string },
+  deps: { key: SigningKey; baseUrl(): string; now(): Date },
 ): void {
   app.get('/.well-known/openid-configuration', async (_request, reply) => {
     return reply
       .header('cache-control', 'public, max-age=3600')
+      .header('date', deps.now().toUTCString())
       .send(openIdConfiguration(deps.baseUrl()));
   });
   app.get('/oauth2/v3/certs', async (_request, reply) => {
-    return reply.header('cache-control', 'public, max-age=3600').send(deps.key.jwks());
+    return reply
+      .header('cache-control', 'public, max-age=3600')
+      .header('date', deps.now().toUTCString())
+      .send(deps.key.jwks());
   });
 }

@@ -22,7 +22,7 @@ export interface OAuthRouteDeps {
 
 export function registerOAuthRoutes(app: FastifyInstance, deps: OAuthRouteDeps): void {
   const { state, key, now, baseUrl } = deps;
-  registerDiscoveryRoutes(app, { key, baseUrl });
+  registerDiscoveryRoutes(app, { key, baseUrl, now });
   registerAuthorizeRoutes(app, { state, now });
   registerTokenRoute(app, { state, key, now, baseUrl });
   registerAccountRoutes(app, { state, now, baseUrl });

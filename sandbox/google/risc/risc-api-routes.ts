@@ -2,16 +2,18 @@
  * Google's side of Cross-Account Protection: the RISC discovery document
  * (`/.well-known/risc-configuration`) and the RISC configuration API under `/v1beta/`
  * (`stream:update`, `stream`, `stream:verify`, `stream/status`, `stream/status:update`,
- * `subjects:add`). Google authorizes these calls with a service account's JWT; the
- * sandbox, which has no service accounts, takes the OAuth client's own credentials as
- * HTTP Basic (`client_id:client_secret`), and keeps one stream per client.
+ * `subjects:add`). Google authorizes these calls with a service account's self-signed
+ * JWT (`Authorization: Bearer`); the sandbox takes that from a service account registered
+ * through its control API (`service-accounts.ts`), and also the OAuth client's own
+ * credentials as HTTP Basic (`client_id:client_secret`). It keeps one stream per client,
+ * which stands for the client's project.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { authenticateClient } from '../oauth/index.ts';
-import type { OAuthClient } from '../oauth/index.ts';
+import { authenticateClient, bearerOf } from '../oauth/index.ts';
 import { pushSecurityEvent } from './delivery.ts';
 import type { RiscDeps } from './delivery.ts';
 import { PUSH_DELIVERY_METHOD, riscIssuer } from './security-events.ts';
+import { authenticateServiceAccount } from './service-accounts.ts';
 import { checkStreamConfig, streamResource } from './streams.ts';
 import type { RiscStream } from './streams.ts';
 
@@ -46,10 +48,20 @@ function fail(reply: FastifyReply, code: number, message: string): FastifyReply 
 export function registerRiscApiRoutes(app: FastifyInstance, deps: RiscDeps): void {
   const { risc } = deps.state;
 
-  /** The calling client, or null once a 401 has been sent. */
-  function caller(request: FastifyRequest, reply: FastifyReply): OAuthClient | null {
+  /**
+   * The client whose stream the caller manages, or null once a 401 or 403 has been sent:
+   * a service account's bearer JWT names its project's client, Basic credentials the client.
+   */
+  function caller(request: FastifyRequest, reply: FastifyReply): { clientId: string } | null {
+    const bearer = bearerOf(request.headers.authorization);
+    if (bearer !== null) {
+      const auth = authenticateServiceAccount(bearer, risc.serviceAccounts, deps.now());
+      if (auth.ok) return { clientId: auth.account.clientId };
+      fail(reply, auth.status, auth.message);
+      return null;
+    }
     const auth = authenticateClient(request, {}, deps.state.clients);
-    if (auth.ok) return auth.client;
+    if (auth.ok) return { clientId: auth.client.clientId };
     fail(reply, 401, 'Unauthorized.');
     return null;
   }

@@ -1,7 +1,9 @@
 /**
  * The control API for Cross-Account Protection: register a client's receiver without the
- * RISC API, push any security event about a user, list what was pushed, and push a
- * recorded token again (same `jti`, for de-duplication tests). Pushing an event changes
+ * RISC API, register a service account that may call the RISC API for a client's project
+ * (with its public key, or a new key whose JSON key file comes back), push any security
+ * event about a user, list what was pushed, and push a recorded token again (same `jti`,
+ * for de-duplication tests). Pushing an event changes
  * nothing else: revoking grants (`POST /__sandbox/users/{email}/revoke`) is what both
  * revokes and pushes `tokens-revoked`.
  */
@@ -11,6 +13,7 @@ import { invalid, notFound, parse } from '../control/control-body.ts';
 import { pushSecurityEvent, redeliver } from './delivery.ts';
 import type { RiscDeps } from './delivery.ts';
 import { ACCOUNT_DISABLED_REASONS, RISC_EVENT_NAMES, RISC_EVENT_URIS } from './security-events.ts';
+import { registerServiceAccount } from './service-accounts.ts';
 import { receiverUrl, streamResource } from './streams.ts';
 import type { RiscStream } from './streams.ts';
 
@@ -19,6 +22,18 @@ const ReceiverBody = z.strictObject({
   url: z.string().min(1),
   events_requested: z.array(z.string().min(1)).optional(),
   status: z.enum(['enabled', 'disabled']).optional(),
+});
+
+const ServiceAccountBody = z.strictObject({
+  client_id: z.string().min(1),
+  client_email: z.email().optional(),
+  /** SPKI PEM of an RSA key; omitted, the sandbox makes a key and returns the key file. */
+  public_key: z.string().min(1).optional(),
+  key_id: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,64}$/)
+    .optional(),
+  roles: z.array(z.string().min(1)).optional(),
 });
 
 const EventBody = z.strictObject({
@@ -61,6 +76,38 @@ export function registerRiscControlRoutes(app: FastifyInstance, deps: RiscDeps):
   });
 
   app.get('/__sandbox/risc/receivers', async () => [...state.risc.streams.values()].map(receiver));
+
+  app.post('/__sandbox/risc/service-accounts', async (request, reply) => {
+    const body = parse(ServiceAccountBody, request.body, reply);
+    if (!body) return reply;
+    if (!state.clients.has(body.client_id))
+      return notFound(reply, `No such client: ${body.client_id}`);
+    let registered: ReturnType<typeof registerServiceAccount>;
+    try {
+      registered = registerServiceAccount(
+        state.risc.serviceAccounts,
+        {
+          clientId: body.client_id,
+          ...(body.client_email === undefined ? {} : { email: body.client_email }),
+          ...(body.public_key === undefined ? {} : { publicKey: body.public_key }),
+          ...(body.key_id === undefined ? {} : { keyId: body.key_id }),
+          ...(body.roles === undefined ? {} : { roles: body.roles }),
+        },
+        `${deps.baseUrl()}/token`,
+      );
+    } catch {
+      return invalid(reply, 'public_key must be an RSA public key in PEM (SPKI).');
+    }
+    const { account, keyFile } = registered;
+    return reply.code(201).send(
+      keyFile ?? {
+        client_email: account.email,
+        private_key_id: account.keyId,
+        oauth_client_id: account.clientId,
+        roles: account.roles,
+      },
+    );
+  });
 
   app.post('/__sandbox/risc/events', async (request, reply) => {
     const body = parse(EventBody, request.body, reply);

@@ -5,6 +5,7 @@
  * API does, except that plain `http` is allowed to loopback receivers (tests, demo).
  */
 import { PUSH_DELIVERY_METHOD, RISC_EVENT_URIS } from './security-events.ts';
+import type { ServiceAccount } from './service-accounts.ts';
 
 export interface RiscStream {
   clientId: string;
@@ -32,15 +33,18 @@ export interface RiscState {
   streams: Map<string, RiscStream>;
   /** Every push, oldest first, with the signed token kept for a redelivery. */
   deliveries: { record: RiscDelivery; token: string }[];
+  /** Service accounts allowed to call the RISC API, by email. */
+  serviceAccounts: Map<string, ServiceAccount>;
 }
 
 export function createRiscState(): RiscState {
-  return { streams: new Map(), deliveries: [] };
+  return { streams: new Map(), deliveries: [], serviceAccounts: new Map() };
 }
 
 export function clearRiscState(state: RiscState): void {
   state.streams.clear();
   state.deliveries = [];
+  state.serviceAccounts.clear();
 }
 
 /** Both spellings: the docs use https, Google's discovery document publishes http. */
