@@ -26,7 +26,10 @@ Usage: tidings <command> [options]
 
 Commands:
   start                       run the service (HTTP server, background work)
+  doctor [--json]             check the live configuration one by one and say what to fix
   migrate                     apply database migrations
+  backup FILE [--force]       a consistent copy of the embedded database, also while it runs
+  restore FILE                restore a backup into an empty DATA_DIR
   keys rotate                 add a vault key version and re-wrap every record key (online)
   keys status                 list vault key versions and how many records each protects
   keys retire <version>       retire an old vault key version once nothing uses it
@@ -186,7 +189,17 @@ async function main(argv: string[]): Promise<number> {
     await serveStdio({ ...mcpClientSettings(process.env), version: VERSION });
     return 0;
   }
+  if (command === 'doctor') {
+    const { doctorCommand } = await import('./doctor/index.ts');
+    return doctorCommand(process.env, argv.slice(1));
+  }
   const config = loadConfig(process.env);
+  if (command === 'backup' || command === 'restore') {
+    const { backupCommand, restoreCommand } = await import('./backup/index.ts');
+    return command === 'backup'
+      ? backupCommand(config, argv.slice(1))
+      : restoreCommand(config, argv.slice(1));
+  }
   if ((command === 'openclaw' || command === 'mcp') && argv[1] === 'config') {
     return printAgentConfig(config, command, argv.slice(2));
   }

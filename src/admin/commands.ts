@@ -5,6 +5,8 @@
  */
 import { migrateToLatest } from '../db/index.ts';
 import { API_KEY_COMMANDS, provisionAgentKey } from './api-key-commands.ts';
+import { BACKUP_COMMANDS } from './backup-commands.ts';
+import { DOCTOR_COMMANDS } from './doctor-commands.ts';
 import type { AdminContext, AdminCommand } from './context.ts';
 
 export type { AdminContext } from './context.ts';
@@ -55,7 +57,7 @@ const iso = (date: Date | null) => (date ? date.toISOString() : '-');
 /** `https://www.googleapis.com/auth/gmail.readonly` → `gmail.readonly`. */
 const shortScope = (scope: string) => scope.replace(/^https:\/\/www\.googleapis\.com\/auth\//, '');
 
-Object.assign(COMMANDS, API_KEY_COMMANDS, {
+Object.assign(COMMANDS, API_KEY_COMMANDS, BACKUP_COMMANDS, DOCTOR_COMMANDS, {
   'api-keys.provision': provisionAgentKey,
   async 'users.add'(context: AdminContext, args: string[]) {
     const name = flag(args, '--name');

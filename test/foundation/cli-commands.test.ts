@@ -3,6 +3,7 @@
  * with a fresh DATA_DIR and no stdin: every listed command runs, nothing unlisted is
  * accepted, and usage errors say how to call the command.
  */
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
   cleanUpCliProcesses,
@@ -92,6 +93,21 @@ describe('tidings --help', () => {
     await run('openclaw config', ['openclaw', 'config', `${userId}`]);
     await run('mcp config', ['mcp', 'config', `${userId}`, '--stdio']);
     await run('mcp', ['mcp']);
+    // A backup of the running server's database, restored into an empty folder.
+    const backupFile = path.join(await freshDataDir(), 'ci.backup');
+    await run('backup', ['backup', backupFile]);
+    const restored = await runCli(['restore', backupFile], {
+      ...env,
+      DATA_DIR: await freshDataDir(),
+    });
+    ran.push({
+      command: 'restore',
+      args: `restore ${backupFile}`,
+      code: restored.code,
+      stderr: restored.stderr,
+    });
+    // The doctor runs; Google cannot be reached here and the bot is off, so it fails.
+    await run('doctor', ['doctor', '--json']);
     const alive = server.cli.child.exitCode === null;
     served.push({ command: 'start', ...(await stopServer(server.cli)) });
 
@@ -122,11 +138,12 @@ describe('tidings --help', () => {
           code: 1,
           stderr: 'tidings: No such connection.\n',
         },
+        { command: 'doctor', args: 'doctor --json', code: 1, stderr: '' },
       ],
       alive: true,
       foundation: [
         // The server applied the migrations when it started: nothing left to apply.
-        ['already up to date', 'schema version: 0006-chat-context'],
+        ['already up to date', 'schema version: 0007-telegram-inbox'],
         ['v1  current  0 record(s)'],
         ROTATE_LINES,
         ['vault key version 1 retired'],
