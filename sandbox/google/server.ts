@@ -20,6 +20,7 @@ import type { SandboxState, Settings } from './sandbox-state.ts';
 import { createGmailConcurrency, spendQuota } from './rate-limits.ts';
 import { registerRiscApiRoutes, registerRiscControlRoutes } from './risc/index.ts';
 import type { RiscDeps } from './risc/index.ts';
+import { registerSandboxFavicon } from '../favicon.ts';
 import { applySeed } from './seed.ts';
 
 /** One API module (Gmail or Calendar) as the core uses it. */
@@ -88,7 +89,7 @@ export async function buildGoogleSandboxApp<G extends MailStoreLike, C extends C
 
   app.addHook('onRequest', async (request) => {
     const route = request.routeOptions.url;
-    if (route === undefined || isControlPath(route)) return;
+    if (route === undefined || isControlPath(route) || route === '/favicon.ico') return;
     // `::` is how a literal colon is written in a route (`/v1beta/stream::update`).
     const name = `${request.method} ${route.replaceAll('::', ':')}`;
     state.stats.requests[name] = (state.stats.requests[name] ?? 0) + 1;
@@ -162,6 +163,7 @@ export async function buildGoogleSandboxApp<G extends MailStoreLike, C extends C
 
   registerOAuthRoutes(app, { state, key, now, baseUrl });
   const risc: RiscDeps = { state, key, baseUrl, now };
+  registerSandboxFavicon(app);
   registerRiscApiRoutes(app, risc);
   registerRiscControlRoutes(app, risc);
   registerControlRoutes(app, {

@@ -9,6 +9,7 @@
 import Fastify from 'fastify';
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { registerChatRoute } from './chat-route.ts';
+import { registerSandboxFavicon } from '../favicon.ts';
 import { notFound, openAiError } from './openai-errors.ts';
 import { createSandboxState, type SandboxState } from './sandbox-state.ts';
 import {
@@ -146,6 +147,7 @@ export async function startModelSandbox(options: ModelSandboxOptions = {}): Prom
     return reply.code(404).send(error.body);
   });
   registerModels(app, state);
+  registerSandboxFavicon(app);
   registerChatRoute(app, state);
   registerControl(app, state, reset);
   app.addHook('preClose', async () => closing.abort());

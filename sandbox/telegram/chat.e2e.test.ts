@@ -1,14 +1,11 @@
-import { existsSync } from 'node:fs';
 import { Bot, InlineKeyboard } from 'grammy';
-import { chromium } from 'playwright-core';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CHROMIUM, hasChromium, launchChromium } from '../../test/support/chromium.harness.ts';
 import { createTelegramControl } from './control-client.ts';
 import { startTelegramSandbox } from './index.ts';
 import type { TelegramSandbox } from './index.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
-const hasChromium = existsSync(CHROMIUM);
 if (!hasChromium) {
   console.warn(
     `\n[telegram sandbox] chat.e2e.test.ts SKIPPED: ${CHROMIUM} does not exist (apt-get install -y chromium).\n`,
@@ -58,18 +55,7 @@ describe.skipIf(!hasChromium)('the web chat', () => {
       running = bot.start({ onStart: () => resolve() });
       running.catch(reject);
     });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
-    });
+    browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 390, height: 800 } });
   });
 

@@ -10,6 +10,7 @@ import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { callBotMethod, registerBotApi } from './bot-api-routes.ts';
 import type { BotApiDeps } from './bot-api-routes.ts';
 import { registerChatPage } from './chat-page.ts';
+import { registerSandboxFavicon } from '../favicon.ts';
 import { registerControlRoutes } from './control-routes.ts';
 import { multipartBoundary, parseMultipart } from './multipart.ts';
 import { createSandboxState } from './sandbox-state.ts';
@@ -93,6 +94,7 @@ export async function startTelegramSandbox(
   );
 
   registerBotApi(app, deps);
+  registerSandboxFavicon(app);
   registerControlRoutes(app, state, closing.signal);
   registerChatPage(app);
   app.get('/', (_request, reply) => reply.redirect('/chat'));
