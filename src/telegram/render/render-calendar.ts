@@ -152,9 +152,14 @@ export function renderNext(output: NextOutput, view: View): Reply {
   const event = output.event;
   if (!event) return { html: '⏭ Nothing on your calendar in the next 7 days.' };
   const v = { ...view, zone: output.timeZone };
+  // Within the hour the capability's own count is the only one shown: the reply is
+  // rendered a moment after it was counted, and two clocks would say "in 41 min (in 42 min)".
+  const withinHour = !event.allDay && event.startsInMinutes < 60;
   const when = event.allDay
     ? `${formatDayHeading(event.start, v.zone, v.locale)}, all day`
-    : formatWhen(event.start, v);
+    : withinHour
+      ? event.startsIn
+      : formatWhen(event.start, v);
   const soon = event.startsIn !== when && !event.allDay ? ` (${event.startsIn})` : '';
   return {
     html: `⏭ ${bold('Next')}, ${escapeHtml(when + soon)}:\n\n${eventLine(event, v)}`,

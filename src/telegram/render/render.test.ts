@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { splitMessage, visibleLength } from './format/index.ts';
 import { actionLines } from './render-actions.ts';
-import { renderAgenda } from './render-calendar.ts';
+import { renderAgenda, renderNext } from './render-calendar.ts';
 import { renderMailPage, renderMessage } from './render-mail.ts';
 import type { ReadOutput, SearchOutput } from './render-mail.ts';
 
@@ -128,6 +128,43 @@ describe('calendar rendering', () => {
     expect(reply).toStrictEqual({
       html: '📅 <b>Today</b> · Tuesday 3 March\n\n10:00–11:00  <s>Q&amp;A &lt;live&gt;</s> (declined)\n   📍 Room &quot;B&quot; &amp; C',
     });
+  });
+});
+
+describe('the next event', () => {
+  const event = {
+    id: 'e2',
+    calendarId: 'primary',
+    calendarName: 'Alex',
+    title: 'Standup',
+    start: '2026-03-03T10:42:00+01:00',
+    end: '2026-03-03T11:00:00+01:00',
+    allDay: false,
+    multiDay: false,
+    myResponse: 'accepted' as const,
+    declined: false,
+    recurring: false,
+    link: 'https://calendar.google.com/event?eid=e2',
+  };
+
+  it('counts the minutes once when rendered a moment after they were counted', () => {
+    // Counted at 10:00:10 Paris (42 min, rounded up), rendered at 10:00:50 (41 min).
+    const reply = renderNext(
+      { timeZone: 'Europe/Paris', event: { ...event, startsInMinutes: 42, startsIn: 'in 42 min' } },
+      { ...view, now: new Date('2026-03-03T09:00:50Z') },
+    );
+    expect(reply.html.split('\n\n')[0]).toBe('⏭ <b>Next</b>, in 42 min:');
+  });
+
+  it('gives the time and how long until it beyond the hour', () => {
+    const reply = renderNext(
+      {
+        timeZone: 'Europe/Paris',
+        event: { ...event, startsInMinutes: 102, startsIn: 'in 1 h 42 min' },
+      },
+      { ...view, now: new Date('2026-03-03T08:00:00Z') },
+    );
+    expect(reply.html.split('\n\n')[0]).toBe('⏭ <b>Next</b>, today at 10:42 (in 1 h 42 min):');
   });
 });
 
