@@ -10,9 +10,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { writeBackup } from '../../src/backup/write-backup.ts';
 import { migrateToLatest, openDatabase } from '../../src/db/index.ts';
-import { createTelegramControl } from '../../sandbox/telegram/index.ts';
 import { configFor, entries, run, userNames } from '../backup/backup.harness.ts';
-import { connectThrough, createBrowser } from '../connections/browser.harness.ts';
 import {
   cleanUpCliProcesses,
   freshDataDir,
@@ -21,6 +19,7 @@ import {
   startServer,
   stopServer,
 } from '../support/cli.harness.ts';
+import { connectAlexInDemo } from '../support/demo.harness.ts';
 
 cleanUpCliProcesses();
 
@@ -42,22 +41,8 @@ describe('tidings backup of a running demo, and tidings restore', () => {
       ['demo', '--port', '0', '--google-port', '0', '--telegram-port', '0', '--data-dir', demoDir],
       {},
     );
-    await demo.line((line) => line === 'ready');
-    const google = /^google sandbox: (\S+)$/.exec(demo.stdout[1] ?? '')?.[1] ?? '';
-    const telegram = /^telegram sandbox: (\S+)$/.exec(demo.stdout[2] ?? '')?.[1] ?? '';
-
     // Alex connects alex@example.com through the chat's button.
-    const chat = createTelegramControl(telegram);
-    await chat.write(1002, '/connect', 'Alex');
-    const [prompt] = await chat.inbox(1002, { count: 1, timeoutMs: 20_000 });
-    await fetch(`${google}/__sandbox/auto-approve`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ email: 'alex@example.com' }),
-    });
-    const { url } = await chat.openLoginUrl(1002, prompt?.message_id ?? 0);
-    expect((await connectThrough(createBrowser(), url)).status).toBe(200);
-    await chat.inbox(1002, { count: 2, timeoutMs: 20_000 });
+    const { google } = await connectAlexInDemo(demo);
 
     // The backup, taken by the running demo over its admin socket.
     const file = path.join(await freshDataDir(), 'tidings.backup');

@@ -11,7 +11,6 @@
  */
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { setTimeout as pause } from 'node:timers/promises';
@@ -30,7 +29,7 @@ import {
   prepareAccounts,
   serviceEnv,
 } from '../reliability/crash-service.harness.ts';
-import { type Cli, spawnCli } from '../support/cli.harness.ts';
+import { type Cli, freePort, spawnCli } from '../support/cli.harness.ts';
 import { POSTGRES, type TestDatabaseHandle } from '../support/databases.harness.ts';
 import { type Balancer, startBalancer } from './balancer.harness.ts';
 
@@ -71,18 +70,6 @@ export interface Cluster {
   /** Inbox rows: how many, how many not yet answered, and the most attempts any took. */
   inbox(): Promise<{ rows: number; waiting: number; maxAttempts: number; leases: number }>;
   close(): Promise<void>;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 /**

@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { createTelegramControl } from '../../sandbox/telegram/index.ts';
 import { cleanUpCliProcesses, freshDataDir, spawnCli } from '../support/cli.harness.ts';
-import { connectThrough, createBrowser } from '../connections/browser.harness.ts';
+import { connectAlexInDemo, DEMO_CHAT } from '../support/demo.harness.ts';
 
 cleanUpCliProcesses();
 
@@ -96,24 +96,10 @@ describe('npm run demo', () => {
       {},
     );
     try {
-      await demo.line((line) => line === 'ready');
-      const telegram = /^telegram sandbox: (\S+)$/.exec(demo.stdout[2] ?? '')?.[1] ?? '';
+      const { chat } = await connectAlexInDemo(demo);
       const model = /^model: tidings-scripted at (\S+)\/v1$/.exec(demo.stdout[4] ?? '')?.[1];
-      const google = /^google sandbox: (\S+)$/.exec(demo.stdout[1] ?? '')?.[1] ?? '';
-      const chat = createTelegramControl(telegram);
-      // Connect alex@example.com through the chat's button, consenting without the page.
-      await chat.write(1002, '/connect', 'Alex');
-      const [prompt] = await chat.inbox(1002, { count: 1, timeoutMs: 20_000 });
-      await fetch(`${google}/__sandbox/auto-approve`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ email: 'alex@example.com' }),
-      });
-      const { url } = await chat.openLoginUrl(1002, prompt?.message_id ?? 0);
-      expect((await connectThrough(createBrowser(), url)).status).toBe(200);
-      await chat.inbox(1002, { count: 2, timeoutMs: 20_000 });
-      await chat.write(1002, 'Where is lunch with Alice Chen?', 'Alex');
-      const reply = (await chat.inbox(1002, { count: 3, timeoutMs: 20_000 }))[2];
+      await chat.write(DEMO_CHAT, 'Where is lunch with Alice Chen?', 'Alex');
+      const reply = (await chat.inbox(DEMO_CHAT, { count: 3, timeoutMs: 20_000 }))[2];
       const requests = (await (await fetch(`${model}/__sandbox/requests`)).json()) as unknown[];
       expect({
         answered: typeof reply?.text === 'string' && reply.text.length > 0,

@@ -3,6 +3,7 @@
  * each with exactly the environment given (plus PATH), no stdin, and a fresh DATA_DIR.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
+import { createServer } from 'node:net';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -14,6 +15,19 @@ const CLI = path.join(ROOT, 'src/cli.ts');
 
 const running = new Set<ChildProcess>();
 const dataDirs: string[] = [];
+
+/** A port free on 127.0.0.1 a moment ago, for a process that needs one before it starts. */
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
 
 export async function freshDataDir(): Promise<string> {
   const dir = await mkdtemp(path.join(tmpdir(), 'tidings-cli-'));

@@ -1,0 +1,31 @@
+/**
+ * A spawned `tidings demo` as a person uses it: the sandboxes' URLs it printed, and Alex
+ * connecting alex@example.com through the chat's button (consent given without the page).
+ */
+import { expect } from 'vitest';
+import { createTelegramControl, type TelegramControl } from '../../sandbox/telegram/index.ts';
+import { connectThrough, createBrowser } from '../connections/browser.harness.ts';
+import type { Cli } from './cli.harness.ts';
+
+export const DEMO_CHAT = 1002;
+
+/** Waits for `ready`, connects Alex in chat 1002, and answers the sandboxes' URLs. */
+export async function connectAlexInDemo(
+  demo: Cli,
+): Promise<{ google: string; telegram: string; chat: TelegramControl }> {
+  await demo.line((line) => line === 'ready');
+  const google = /^google sandbox: (\S+)$/.exec(demo.stdout[1] ?? '')?.[1] ?? '';
+  const telegram = /^telegram sandbox: (\S+)$/.exec(demo.stdout[2] ?? '')?.[1] ?? '';
+  const chat = createTelegramControl(telegram);
+  await chat.write(DEMO_CHAT, '/connect', 'Alex');
+  const [prompt] = await chat.inbox(DEMO_CHAT, { count: 1, timeoutMs: 20_000 });
+  await fetch(`${google}/__sandbox/auto-approve`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email: 'alex@example.com' }),
+  });
+  const { url } = await chat.openLoginUrl(DEMO_CHAT, prompt?.message_id ?? 0);
+  expect((await connectThrough(createBrowser(), url)).status).toBe(200);
+  await chat.inbox(DEMO_CHAT, { count: 2, timeoutMs: 20_000 });
+  return { google, telegram, chat };
+}
