@@ -16,11 +16,39 @@ const MINUTE_MS = 60_000;
 export const DEFAULT_GMAIL_QUOTA_UNITS_PER_MINUTE = 15_000;
 export const DEFAULT_CALENDAR_REQUESTS_PER_MINUTE = 600;
 
-/** What each (API, user) spent in the last minute, oldest first. */
-export type UsageLog = Map<string, { at: number; units: number }[]>;
+/**
+ * What one (API, user) spent in the last minute: the charges oldest first from `head`, and
+ * their sum. Each call drops the charges that left the minute from the front, so a call
+ * costs O(1) however many the minute holds (amortised; the old ones are dropped once).
+ */
+interface UsageWindow {
+  entries: { at: number; units: number }[];
+  head: number;
+  spent: number;
+}
+
+/** What each (API, user) spent in the last minute. */
+export type UsageLog = Map<string, UsageWindow>;
 
 export function createUsageLog(): UsageLog {
   return new Map();
+}
+
+/** Drops the charges at or before `since`, and compacts the array once most of it is gone. */
+function expire(window: UsageWindow, since: number): void {
+  const { entries } = window;
+  while (window.head < entries.length && entries[window.head]!.at <= since) {
+    window.spent -= entries[window.head]!.units;
+    window.head++;
+  }
+  if (window.head === entries.length) {
+    entries.length = 0;
+    window.head = 0;
+    window.spent = 0;
+  } else if (window.head >= 1024 && window.head * 2 >= entries.length) {
+    entries.splice(0, window.head);
+    window.head = 0;
+  }
 }
 
 /**
@@ -34,16 +62,22 @@ export function takeUnits(
   units: number,
   limit: number,
 ): number | null {
-  const since = nowMs - MINUTE_MS;
-  const entries = (log.get(key) ?? []).filter((entry) => entry.at > since);
-  let spent = entries.reduce((sum, entry) => sum + entry.units, 0);
-  if (spent + units <= limit) {
-    entries.push({ at: nowMs, units });
-    log.set(key, entries);
+  let window = log.get(key);
+  if (window === undefined) {
+    window = { entries: [], head: 0, spent: 0 };
+    log.set(key, window);
+  }
+  expire(window, nowMs - MINUTE_MS);
+  if (window.spent + units <= limit) {
+    window.entries.push({ at: nowMs, units });
+    window.spent += units;
     return null;
   }
-  log.set(key, entries);
-  for (const entry of entries) {
+  // Refused: when enough of the oldest charges will have left the minute (a walk, but
+  // only on a refusal, which costs the caller a 429 anyway).
+  let spent = window.spent;
+  for (let i = window.head; i < window.entries.length; i++) {
+    const entry = window.entries[i]!;
     spent -= entry.units;
     if (spent + units <= limit) return entry.at + MINUTE_MS;
   }
