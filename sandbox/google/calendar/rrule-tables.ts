@@ -56,7 +56,24 @@ export interface YearTables {
   weekNo: boolean[] | null;
 }
 
+/**
+ * Tables already built, by year, BYWEEKNO and week start: a series is expanded again on
+ * every list call, and the tables are never changed once built. Emptied past a bound.
+ */
+const builtTables = new Map<string, YearTables>();
+const MAX_TABLES = 2_000;
+
 export function yearTables(year: number, byWeekNo: number[] | null, wkst: number): YearTables {
+  const key = `${year} ${wkst} ${byWeekNo?.join(',') ?? '-'}`;
+  const known = builtTables.get(key);
+  if (known) return known;
+  const built = buildYearTables(year, byWeekNo, wkst);
+  if (builtTables.size >= MAX_TABLES) builtTables.clear();
+  builtTables.set(key, built);
+  return built;
+}
+
+function buildYearTables(year: number, byWeekNo: number[] | null, wkst: number): YearTables {
   const first = dayNumber(year, 1, 1);
   const length = isLeap(year) ? 366 : 365;
   const t: YearTables = {

@@ -50,10 +50,26 @@ function zoned(local: string, zone: string): DateTime {
   return DateTime.fromISO(local, { zone });
 }
 
+/**
+ * Instants already worked out, by zone and wall clock: expanding a series asks for the
+ * same few thousand again on every list call, and each costs a zone lookup in Intl. The
+ * answer depends on nothing else, so it can be kept; the map is emptied when it grows
+ * past a bound.
+ */
+const instants = new Map<string, number>();
+const MAX_INSTANTS = 200_000;
+
 /** The instant a time stands for; dates are midnight at the start of the day in `zone`. */
 export function toInstant(time: IcsTime, fallbackZone: string): number {
-  if (time.kind === 'date') return zoned(`${time.date}T00:00:00`, fallbackZone).toMillis();
-  return zoned(time.local, time.zone ?? fallbackZone).toMillis();
+  const local = time.kind === 'date' ? `${time.date}T00:00:00` : time.local;
+  const zone = time.kind === 'date' ? fallbackZone : (time.zone ?? fallbackZone);
+  const key = `${zone} ${local}`;
+  const known = instants.get(key);
+  if (known !== undefined) return known;
+  const ms = zoned(local, zone).toMillis();
+  if (instants.size >= MAX_INSTANTS) instants.clear();
+  instants.set(key, ms);
+  return ms;
 }
 
 /** The wall clock (`YYYY-MM-DDTHH:mm:ss`) of an instant in a zone. */
