@@ -9,6 +9,7 @@ export { routeIntent, SUGGESTIONS } from './intent-router.ts';
 export { parseBriefingTime, parseDayArg, parseWhenArg } from './command-args.ts';
 export type { BriefingTime } from './command-args.ts';
 export { parseTimeZone } from './time-zone.ts';
+export { dateTimeFormat, isValidZoneName } from './intl-cache.ts';
 export { readFollowUp, resolveFollowUp } from './follow-ups.ts';
 export type { FollowUp, FollowUpAction, FollowUpContext } from './follow-ups.ts';
 export { buildMailQuery, safeTokens } from './mail-query.ts';

@@ -2,12 +2,13 @@
  * Luxon helpers that pin every computation to the user's zone and locale, so the
  * process time zone never leaks into a resolved date.
  */
-import { DateTime, IANAZone } from 'luxon';
+import { DateTime } from 'luxon';
+import { dateTimeFormat, isValidZoneName } from './intl-cache.ts';
 import type { RouteContext } from './intent.ts';
 
 /** The current instant as a wall-clock time in the user's zone (UTC if the zone is invalid). */
 export function localNow(ctx: RouteContext): DateTime {
-  const zone = IANAZone.isValidZone(ctx.timeZone) ? ctx.timeZone : 'UTC';
+  const zone = isValidZoneName(ctx.timeZone) ? ctx.timeZone : 'UTC';
   return DateTime.fromJSDate(ctx.now, { zone }).setLocale(ctx.locale ?? 'en-US');
 }
 
@@ -46,7 +47,7 @@ export function timeLabel(dt: DateTime): string {
 /** Whether the locale writes the day before the month in numeric dates ("5/3" = 5 March). */
 export function isDayFirst(locale: string | undefined): boolean {
   try {
-    const types = new Intl.DateTimeFormat(locale ?? 'en-US', { timeZone: 'UTC' })
+    const types = dateTimeFormat(locale ?? 'en-US', { timeZone: 'UTC' })
       .formatToParts(new Date(Date.UTC(2026, 2, 5)))
       .map((part) => part.type);
     return types.indexOf('day') < types.indexOf('month');

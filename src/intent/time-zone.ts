@@ -4,7 +4,7 @@
  * runtime's own zone database; a small alias table covers abbreviations and big cities
  * that are not zone names themselves.
  */
-import { IANAZone } from 'luxon';
+import { dateTimeFormat, isValidZoneName } from './intl-cache.ts';
 
 const ALIASES: Record<string, string> = {
   utc: 'UTC',
@@ -119,8 +119,8 @@ function knownZones(): Map<string, string> {
 
 /** The zone's canonical name as the runtime spells it ("etc/gmt+5" → "Etc/GMT+5"), or null. */
 function valid(zone: string): string | null {
-  if (!IANAZone.isValidZone(zone)) return null;
-  const canonical = new Intl.DateTimeFormat('en-US', { timeZone: zone }).resolvedOptions().timeZone;
+  if (!isValidZoneName(zone)) return null;
+  const canonical = dateTimeFormat('en-US', { timeZone: zone }).resolvedOptions().timeZone;
   return PREFERRED[canonical.toLowerCase()] ?? canonical;
 }
 

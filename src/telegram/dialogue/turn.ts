@@ -8,7 +8,6 @@
  */
 import type { Api } from 'grammy';
 import type { InlineKeyboardButton } from 'grammy/types';
-import { IANAZone } from 'luxon';
 import {
   type AnyCapability,
   type CapabilityInput,
@@ -18,6 +17,7 @@ import {
 import type { Assistant } from '../../assistant/index.ts';
 import type { Outbox } from '../../connections/index.ts';
 import { isTidingsError } from '../../errors.ts';
+import { isValidZoneName } from '../../intent/index.ts';
 import type { FrontDoor } from '../../front-door/index.ts';
 import type { Logger } from '../../log.ts';
 import type { UserRecord } from '../../users/index.ts';
@@ -80,7 +80,7 @@ export interface Turn {
 }
 
 function validZone(zone: string | null | undefined): string | undefined {
-  return zone && IANAZone.isValidZone(zone) ? zone : undefined;
+  return isValidZoneName(zone) ? zone : undefined;
 }
 
 /** An agenda asked for a range is the list "open 2" picks from: its events, in order. */

@@ -5,7 +5,8 @@
  * carry several labels, and a label holds mail outside the inbox too), so they are shown
  * for what they are and never added up. Senders and subjects are untrusted and escaped.
  */
-import { DateTime, IANAZone } from 'luxon';
+import { DateTime } from 'luxon';
+import { isValidZoneName } from '../../intent/index.ts';
 import { bold, escapeHtml, truncate } from './format/index.ts';
 import { pageKeyboard, sender } from './render-mail.ts';
 import type { MailPageButtons, SearchOutput, UnreadOutput } from './render-mail.ts';
@@ -19,7 +20,7 @@ const MAX_LABELS = 6;
 /** How long ago a message came: "just now", "25 min ago", "2 h ago", "yesterday", "3 days ago", "24 Feb". */
 export function ageOf(iso: string | null, view: View): string {
   if (!iso) return 'no date';
-  const zone = IANAZone.isValidZone(view.zone) ? view.zone : 'UTC';
+  const zone = isValidZoneName(view.zone) ? view.zone : 'UTC';
   const at = DateTime.fromISO(iso, { zone }).setLocale(view.locale);
   const now = DateTime.fromJSDate(view.now, { zone }).setLocale(view.locale);
   if (!at.isValid) return 'no date';

@@ -4,10 +4,11 @@
  * "9:30 – 10:15 AM" in en-US) and day headings ("Tuesday 3 March"). Everything is
  * rendered in the given zone and locale through Intl, never in the process zone.
  */
-import { DateTime, IANAZone } from 'luxon';
+import { DateTime } from 'luxon';
+import { dateTimeFormat, isValidZoneName } from '../../../intent/index.ts';
 
 function zoneOrUtc(zone: string): string {
-  return IANAZone.isValidZone(zone) ? zone : 'UTC';
+  return isValidZoneName(zone) ? zone : 'UTC';
 }
 
 /** Intl inserts narrow and thin no-break spaces; replies use plain spaces. */
@@ -20,7 +21,7 @@ function isDateOnly(iso: string): boolean {
 }
 
 function hourOption(locale: string, zone: string): '2-digit' | 'numeric' {
-  const cycle = new Intl.DateTimeFormat(locale, {
+  const cycle = dateTimeFormat(locale, {
     hour: 'numeric',
     timeZone: zone,
   }).resolvedOptions().hourCycle;
@@ -88,7 +89,7 @@ export function formatTimeRange(
       ? DateTime.fromISO(endIso, { zone: 'UTC' }).minus({ days: 1 })
       : start;
     if (end <= start) return 'all day';
-    const format = new Intl.DateTimeFormat(locale, {
+    const format = dateTimeFormat(locale, {
       day: 'numeric',
       month: 'short',
       timeZone: 'UTC',
@@ -99,7 +100,7 @@ export function formatTimeRange(
   const end = DateTime.fromISO(endIso, { zone: tz });
   const hour = hourOption(locale, tz);
   const sameDay = start.hasSame(end, 'day') || end.equals(start.plus({ days: 1 }).startOf('day'));
-  const format = new Intl.DateTimeFormat(
+  const format = dateTimeFormat(
     locale,
     sameDay
       ? { hour, minute: '2-digit', timeZone: tz }
@@ -118,7 +119,7 @@ export function formatDayHeading(dateIso: string, zone: string, locale = 'en-US'
   const day = isDateOnly(dateIso)
     ? DateTime.fromISO(dateIso, { zone: 'UTC' })
     : DateTime.fromISO(dateIso, { zone: zoneOrUtc(zone) });
-  const format = new Intl.DateTimeFormat(locale, {
+  const format = dateTimeFormat(locale, {
     weekday: 'long',
     day: 'numeric',
     month: 'long',
