@@ -34,6 +34,13 @@ export interface ApiModule<S> {
 export interface MailStoreLike {
   reset(): void | Promise<void>;
   importMessage(email: string, raw: Buffer, labelIds: string[]): { id: string; threadId: string };
+  /** Changes a message's labels as `messages.modify` would (absent: labels never change). */
+  modifyLabels?(
+    email: string,
+    id: string,
+    add: readonly string[],
+    remove: readonly string[],
+  ): { id: string; labelIds: string[] } | undefined;
 }
 
 export interface CalendarStoreLike {
@@ -170,6 +177,7 @@ export async function buildGoogleSandboxApp<G extends MailStoreLike, C extends C
     state,
     risc,
     importMessage: (email, raw, labelIds) => gmailStore.importMessage(email, raw, labelIds),
+    modifyLabels: (email, id, add, remove) => gmailStore.modifyLabels?.(email, id, add, remove),
     importIcs: (email, ics, calendarId) => calendarStore.importIcs(email, ics, calendarId),
     setPrimaryZone: (email, timeZone) => calendarStore.setPrimaryZone(email, timeZone),
     reset,

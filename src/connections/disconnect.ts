@@ -6,10 +6,14 @@
  * finishes before the grant goes, and none can start meanwhile: a late `invalid_grant`
  * can never be taken for a broken grant. The disconnect itself goes ahead even if its
  * lease was lost: the person asked for it, and the revoked row ends any refresh's writes.
+ * What the process keeps in memory for the connection (message metadata, profile, time
+ * zone) is dropped by the status change, and again once it has committed, so a listing
+ * that ran meanwhile leaves nothing behind.
  */
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/index.ts';
 import { TidingsError } from '../errors.ts';
+import { forgetConnection } from '../google/connection-memo.ts';
 import type { Logger } from '../log.ts';
 import type { Vault } from '../vault/index.ts';
 import type { ConnectionMetrics } from './metrics.ts';
@@ -93,6 +97,7 @@ export async function disconnectConnection(
       }
       await ensureDefault(trx, row.user_id);
     });
+    forgetConnection(connectionId);
     if (revokeError) {
       deps.logger.warn(
         { connection: connectionId, error: revokeError },

@@ -4,10 +4,13 @@
  * metric; entering `needs_reauth` queues exactly one notification, because only the one
  * writer whose conditional update moved the row performs the side effects. The status
  * change, its event and its notification are one transaction: a crash between them
- * loses none of them, and every move bumps the row's token generation.
+ * loses none of them, and every move bumps the row's token generation. A move also drops
+ * what this process keeps in memory for the connection (profile, time zone, message
+ * metadata; `forgetConnection`), so nothing read under the old status outlives it.
  */
 import type { Kysely, Transaction } from 'kysely';
 import type { ConnectionStatus, Database } from '../db/index.ts';
+import { forgetConnection } from '../google/connection-memo.ts';
 import type { ConnectionMetrics } from './metrics.ts';
 import { insertNotification } from './notifications.ts';
 
@@ -98,6 +101,7 @@ export async function transition(
     return before.status;
   });
   if (moved !== null) {
+    forgetConnection(input.connectionId);
     deps.metrics?.connectionTransitions.inc({
       from: moved,
       to: input.to,

@@ -27,6 +27,13 @@ describe('listing through the batch endpoint', () => {
           auth: 'Bearer ya29.first',
           calls: [],
         },
+        // Alongside the list: the mailbox's history id, where kept messages start from.
+        {
+          method: 'GET',
+          url: 'https://google.test/gmail/v1/users/me/profile',
+          auth: 'Bearer ya29.first',
+          calls: [],
+        },
         {
           method: 'POST',
           url: 'https://google.test/batch/gmail/v1',

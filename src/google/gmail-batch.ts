@@ -35,6 +35,8 @@ export interface BatchCall {
   /** Path below the API root, starting with `/gmail/v1/`. */
   path: string;
   query?: Readonly<Record<string, QueryValue>>;
+  /** How the call is counted and named in failures (default: the batch's operation). */
+  operation?: string;
 }
 
 export type BatchResult<T> = Attempt<T>;
@@ -196,10 +198,13 @@ function readRound<T>(
   answers: ReadonlyArray<{ ids: readonly number[]; parts: Map<number, RawPart> }>,
   results: Array<BatchResult<T> | undefined>,
   refreshed: boolean,
+  calls: readonly BatchCall[],
 ): Round {
   const round: Round = { accepted: 0, refused: [], failed: [], rejected: [] };
+  const batchOperation = operation;
   for (const { ids, parts } of answers) {
     for (const index of ids) {
+      const operation = calls[index]?.operation ?? batchOperation;
       const part = parts.get(index);
       if (part) recordExchange(deps.metrics, operation, part.status);
       const failure: GoogleFailure | null = !part
@@ -224,7 +229,8 @@ function readRound<T>(
 
 /**
  * Runs GET calls through the batch endpoint and answers each call's value, or its final
- * failure when `tolerate` accepts it (a message gone since the listing), in call order;
+ * failure when `tolerate` accepts it for that call (a message gone since the listing, a
+ * history too old to read), in call order;
  * any other final failure ends the whole at once as our error (no part of an answer).
  * A round sends as many calls as the connection's gate has room for, at most
  * `MAX_BATCH_CALLS` per batch. Parts Gmail refused for too many at once go again at once,
@@ -239,7 +245,7 @@ export async function batchGet<T>(
   schema: z.ZodType<T>,
   operation: string,
   calls: readonly BatchCall[],
-  tolerate: (failure: GoogleFailure) => boolean = () => false,
+  tolerate: (failure: GoogleFailure, index: number) => boolean = () => false,
 ): Promise<BatchResult<T>[]> {
   const results: Array<BatchResult<T> | undefined> = new Array(calls.length);
   const attempts = new Array<number>(calls.length).fill(0);
@@ -276,6 +282,7 @@ export async function batchGet<T>(
       answers,
       results,
       refreshed && refreshes >= MAX_REFRESHES,
+      calls,
     );
     if (round.refused.length > 0) deps.gate.narrow(deps.connectionId, round.accepted);
     const throttled = round.accepted > 0;
@@ -300,7 +307,9 @@ export async function batchGet<T>(
       refreshes += 1;
       await deps.tokens.refreshAfterRejection(deps.connectionId, usedToken);
     }
-    const fatal = results.find((result) => result?.ok === false && !tolerate(result.failure));
+    const fatal = results.find(
+      (result, index) => result?.ok === false && !tolerate(result.failure, index),
+    );
     if (fatal?.ok === false) throw translateGoogleFailure(fatal.failure);
     if (wait !== null) await deps.sleep(wait);
     pending = [...round.rejected, ...again, ...pending.slice(taken.length)].sort((a, b) => a - b);

@@ -41,7 +41,8 @@ for (const database of DATABASES) {
         );
         expect(imported.status).toBe(201);
       }
-    });
+      // A fresh embedded database on a busy machine can take most of a minute to start.
+    }, 180_000);
     afterAll(async () => {
       await stack?.close();
     });
@@ -156,9 +157,11 @@ for (const database of DATABASES) {
     }, 120_000);
 
     it('ends in provider_rate_limited, not a shorter page, when Gmail keeps refusing one message', async () => {
+      // The page's ids from one connection; the refused listing on another, which has no
+      // message kept yet and so asks for every one.
       const key = await connectedKey();
       await limit(null);
-      const list = await v1(key, '/gmail/messages?pageSize=10');
+      const list = await v1(await connectedKey(), '/gmail/messages?pageSize=10');
       const ids = (list.body.messages as Array<{ id: string }>).map((m) => m.id);
       await stack.control('/faults', {
         body: {

@@ -22,6 +22,12 @@ export interface ControlRouteDeps {
   state: SandboxState;
   risc: RiscDeps;
   importMessage(email: string, raw: Buffer, labelIds: string[]): { id: string; threadId: string };
+  modifyLabels?(
+    email: string,
+    id: string,
+    add: readonly string[],
+    remove: readonly string[],
+  ): { id: string; labelIds: string[] } | undefined;
   importIcs(email: string, ics: string, calendarId: string): { ids: string[] };
   setPrimaryZone(email: string, timeZone: string): void;
   /** Back to the seed state (stores, grants, settings, faults, stats). */

@@ -3,16 +3,32 @@
  * Gmail (`POST /__sandbox/users/{email}/messages?labelIds=…`, default `INBOX,UNREAD`) and
  * iCalendar text into Calendar (`POST /__sandbox/users/{email}/events?calendarId=…`,
  * default `primary`). Bodies up to 25 MiB; a body the store cannot read is a 400.
+ * `POST /__sandbox/users/{email}/messages/{id}/modify` with `{addLabelIds,
+ * removeLabelIds}` changes a message's labels as Gmail's `messages.modify` would (read,
+ * unread, starred, archived…), with its history record.
  */
 import type { FastifyInstance } from 'fastify';
 import type { SandboxState } from '../sandbox-state.ts';
-import { invalid, knownUser } from './control-body.ts';
+import { z } from 'zod';
+import { invalid, knownUser, notFound, parse } from './control-body.ts';
 
 export interface ImportRouteDeps {
   state: SandboxState;
   importMessage(email: string, raw: Buffer, labelIds: string[]): { id: string; threadId: string };
   importIcs(email: string, ics: string, calendarId: string): { ids: string[] };
+  /** Absent when the mail store cannot change labels. */
+  modifyLabels?(
+    email: string,
+    id: string,
+    add: readonly string[],
+    remove: readonly string[],
+  ): { id: string; labelIds: string[] } | undefined;
 }
+
+const ModifyBody = z.strictObject({
+  addLabelIds: z.array(z.string().min(1)).default([]),
+  removeLabelIds: z.array(z.string().min(1)).default([]),
+});
 
 const importOptions = { bodyLimit: 25 * 1024 * 1024 };
 
@@ -41,6 +57,24 @@ export function registerImportRoutes(app: FastifyInstance, deps: ImportRouteDeps
       } catch (error) {
         return invalid(reply, `The message could not be imported: ${(error as Error).message}`);
       }
+    },
+  );
+
+  app.post<{ Params: { email: string; id: string } }>(
+    '/__sandbox/users/:email/messages/:id/modify',
+    async (request, reply) => {
+      const user = knownUser(state.users, request.params.email, reply);
+      if (!user) return reply;
+      const body = parse(ModifyBody, request.body, reply);
+      if (!body) return reply;
+      const modified = deps.modifyLabels?.(
+        user.email,
+        request.params.id,
+        body.addLabelIds,
+        body.removeLabelIds,
+      );
+      if (!modified) return notFound(reply, `No such message: ${request.params.id}`);
+      return modified;
     },
   );
 

@@ -1,7 +1,8 @@
 /**
- * `users.history.list`: the changes after `startHistoryId`. Mail only ever arrives in the
- * sandbox, so records are `messagesAdded`. A start id older than the kept history answers
- * 404, telling the client to do a full sync, as Gmail does.
+ * `users.history.list`: the changes after `startHistoryId`: `messagesAdded` when mail
+ * arrived, `labelsAdded` / `labelsRemoved` when the control API changed a message's
+ * labels; `historyTypes` keeps only the kinds asked for. A start id older than the kept
+ * history answers 404, telling the client to do a full sync, as Gmail does.
  */
 import type { FastifyInstance } from 'fastify';
 import type { SandboxContext } from '../context.ts';
@@ -47,31 +48,37 @@ export function registerHistoryRoutes(
         return null;
       }
       const types = many(query, 'historyTypes');
+      const wanted = (kind: string) => types.length === 0 || types.includes(kind);
       const labelId = one(query, 'labelId');
-      const records =
-        types.length > 0 && !types.includes('messageAdded')
-          ? []
-          : mailbox.history.filter(
-              (record) =>
-                record.id > startId &&
-                (labelId === undefined || record.message.labelIds.includes(labelId)),
-            );
+      const records = mailbox.history.filter(
+        (record) =>
+          record.id > startId &&
+          (labelId === undefined || record.message.labelIds.includes(labelId)) &&
+          (record.labelsAdded || record.labelsRemoved
+            ? (record.labelsAdded !== undefined && wanted('labelAdded')) ||
+              (record.labelsRemoved !== undefined && wanted('labelRemoved'))
+            : wanted('messageAdded')),
+      );
       return {
         found: records,
         render: (items: typeof records) =>
-          items.map(({ id, message }) => ({
-            id: String(id),
-            messages: [{ id: message.id, threadId: message.threadId }],
-            messagesAdded: [
-              {
-                message: {
-                  id: message.id,
-                  threadId: message.threadId,
-                  labelIds: [...message.labelIds],
-                },
-              },
-            ],
-          })),
+          items.map(({ id, message, labelsAdded, labelsRemoved }) => {
+            const ref = { id: message.id, threadId: message.threadId };
+            const withLabels = { ...ref, labelIds: [...message.labelIds] };
+            if (!labelsAdded && !labelsRemoved) {
+              return { id: String(id), messages: [ref], messagesAdded: [{ message: withLabels }] };
+            }
+            return {
+              id: String(id),
+              messages: [ref],
+              ...(labelsAdded && wanted('labelAdded')
+                ? { labelsAdded: [{ message: withLabels, labelIds: [...labelsAdded] }] }
+                : {}),
+              ...(labelsRemoved && wanted('labelRemoved')
+                ? { labelsRemoved: [{ message: withLabels, labelIds: [...labelsRemoved] }] }
+                : {}),
+            };
+          }),
         tail: { historyId: String(mailbox.historyId) },
       };
     },

@@ -1,7 +1,9 @@
 /**
  * The in-memory Gmail store: one mailbox per user email holding imported messages (parsed
  * once), threads, user labels and the history log. Read-only from the API's side; the
- * sandbox core and the seed loader write to it through `importMessage` and `defineLabel`.
+ * sandbox core and the seed loader write to it through `importMessage` and `defineLabel`,
+ * and the control API changes a message's labels (`modifyLabels`, as Gmail's
+ * `messages.modify` would: one history record, the message's history id moved on).
  */
 import { headerValue } from './mime-headers.ts';
 import { type MimePart, parseMime } from './mime-parser.ts';
@@ -27,6 +29,10 @@ export interface StoredMessage {
 export interface HistoryRecord {
   id: number;
   message: StoredMessage;
+  /** Labels this record added (a label change; absent: the message arrived). */
+  labelsAdded?: string[];
+  /** Labels this record removed (a label change). */
+  labelsRemoved?: string[];
 }
 
 export interface Mailbox {
@@ -51,6 +57,16 @@ export interface GmailStore {
   reset(): void;
   /** Stores a raw RFC 822 message with the given label ids; threads it. */
   importMessage(email: string, raw: Buffer, labelIds: string[]): { id: string; threadId: string };
+  /**
+   * Adds and removes labels of a message, as `messages.modify` does; the labels it has
+   * after, or undefined when the mailbox has no such message.
+   */
+  modifyLabels(
+    email: string,
+    id: string,
+    add: readonly string[],
+    remove: readonly string[],
+  ): { id: string; labelIds: string[] } | undefined;
   /** Creates or renames a user label (`Label_N`). */
   defineLabel(email: string, label: UserLabel): void;
   /** The mailbox of that user, or undefined when nothing was ever stored for them. */
@@ -105,6 +121,14 @@ export function createGmailStore(options: GmailStoreOptions = {}): GmailStore {
     return `${time}${counter.toString(16).padStart(5, '0')}`;
   };
 
+  const record = (mailbox: Mailbox, entry: HistoryRecord) => {
+    mailbox.history.push(entry);
+    if (mailbox.history.length > historyLimit) {
+      const dropped = mailbox.history.splice(0, mailbox.history.length - historyLimit);
+      mailbox.historyFloor = dropped[dropped.length - 1]!.id;
+    }
+  };
+
   return {
     reset() {
       for (const mailbox of mailboxes.values()) {
@@ -150,12 +174,34 @@ export function createGmailStore(options: GmailStoreOptions = {}): GmailStore {
       };
       mailbox.messages.set(id, message);
       mailbox.threads.set(threadId, [...(mailbox.threads.get(threadId) ?? []), id]);
-      mailbox.history.push({ id: mailbox.historyId, message });
-      if (mailbox.history.length > historyLimit) {
-        const dropped = mailbox.history.splice(0, mailbox.history.length - historyLimit);
-        mailbox.historyFloor = dropped[dropped.length - 1]!.id;
-      }
+      record(mailbox, { id: mailbox.historyId, message });
       return { id, threadId };
+    },
+    modifyLabels(email, id, add, remove) {
+      const mailbox = mailboxes.get(email.toLowerCase());
+      const message = mailbox?.messages.get(id);
+      if (!mailbox || !message) return undefined;
+      const added = [...new Set(add)].filter((label) => !message.labelIds.includes(label));
+      const removed = [...new Set(remove)].filter(
+        (label) => message.labelIds.includes(label) && !added.includes(label),
+      );
+      if (added.length === 0 && removed.length === 0)
+        return { id, labelIds: [...message.labelIds] };
+      for (const label of added) {
+        if (!isSystemLabelId(label) && !mailbox.userLabels.has(label)) {
+          mailbox.userLabels.set(label, { id: label, name: label });
+        }
+      }
+      message.labelIds = [...message.labelIds.filter((l) => !removed.includes(l)), ...added];
+      mailbox.historyId += 1;
+      message.historyId = mailbox.historyId;
+      record(mailbox, {
+        id: mailbox.historyId,
+        message,
+        ...(added.length > 0 ? { labelsAdded: added } : {}),
+        ...(removed.length > 0 ? { labelsRemoved: removed } : {}),
+      });
+      return { id, labelIds: [...message.labelIds] };
     },
   };
 }
