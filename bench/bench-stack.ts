@@ -1,13 +1,17 @@
 /**
  * The product as the benchmarks see it: the whole app (`startStack`) on in-memory PGlite
- * against the in-process Google sandbox, logging to nowhere, with a clock the benchmarks
- * can move forward, users connected through the real OAuth journey, API keys, and the
- * sandbox's control API (faults, stats).
+ * (or PostgreSQL, in a private schema dropped at the end) against the in-process Google
+ * sandbox, logging at `info` as in production to a real file sink (`/dev/null`, written
+ * synchronously like pino's default stdout), with a clock the benchmarks can move
+ * forward, users connected through the real OAuth journey, API keys, and the sandbox's
+ * control API (faults, stats).
  */
-import { Writable } from 'node:stream';
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { pino } from 'pino';
 import { createApiKeyStore } from '../src/api-keys/index.ts';
 import type { ApiKeyStore } from '../src/api-keys/index.ts';
-import { openMemoryDatabase } from '../src/db/index.ts';
+import { migrateToLatest, openDatabase, openMemoryDatabase } from '../src/db/index.ts';
 import { createLogger } from '../src/log.ts';
 import type { TestDatabase } from '../test/support/databases.harness.ts';
 import { connectWithAutoApprove, type Stack, startStack } from '../test/support/stack.harness.ts';
@@ -51,13 +55,72 @@ export interface BenchStack {
   close(): Promise<void>;
 }
 
-function silentLogger() {
-  const nowhere = new Writable({
-    write(_chunk, _encoding, done) {
-      done();
+/** The level production runs at, written for real: every line is formatted and written. */
+function benchLogger() {
+  return createLogger('info', pino.destination({ dest: '/dev/null', sync: true }));
+}
+
+/** PostgreSQL for the benchmarks: `DATABASE_URL`, else a local server on the default port. */
+const POSTGRES_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+
+/** Embedded PGlite of its own (not the suite's templates, which would keep the process alive). */
+const PGLITE: TestDatabase = {
+  name: 'pglite',
+  async open() {
+    const handle = await openMemoryDatabase();
+    return {
+      ...handle,
+      schema: null,
+      openAnother: () => {
+        throw new Error('PGlite is one process by design');
+      },
+    };
+  },
+};
+
+/**
+ * PostgreSQL in a schema of its own, dropped with everything in it when the stack closes;
+ * null when no server answers (the PostgreSQL figures are then skipped).
+ */
+export async function postgresBenchDatabase(): Promise<TestDatabase | null> {
+  const probe = new pg.Client({ connectionString: POSTGRES_URL, connectionTimeoutMillis: 2_000 });
+  try {
+    await probe.connect();
+  } catch {
+    return null;
+  } finally {
+    await probe.end().catch(() => {});
+  }
+  const admin = async (sql: string) => {
+    const client = new pg.Client({ connectionString: POSTGRES_URL });
+    await client.connect();
+    try {
+      await client.query(sql);
+    } finally {
+      await client.end();
+    }
+  };
+  return {
+    name: 'postgres',
+    async open() {
+      const schema = `bench_${randomBytes(6).toString('hex')}`;
+      await admin(`create schema ${schema}`);
+      const open = () =>
+        openDatabase({ databaseUrl: POSTGRES_URL, dataDir: '/nonexistent', searchPath: schema });
+      const handle = await open();
+      await migrateToLatest(handle.db, handle.kind);
+      return {
+        ...handle,
+        schema,
+        openAnother: open,
+        async close() {
+          await handle.close();
+          await admin(`drop schema if exists ${schema}_pgboss cascade`);
+          await admin(`drop schema if exists ${schema} cascade`);
+        },
+      };
     },
-  });
-  return createLogger('silent', nowhere);
+  };
 }
 
 async function expectOk(response: Response, what: string): Promise<void> {
@@ -65,28 +128,13 @@ async function expectOk(response: Response, what: string): Promise<void> {
   await response.body?.cancel();
 }
 
-export async function startBenchStack(): Promise<BenchStack> {
+export async function startBenchStack(database: TestDatabase = PGLITE): Promise<BenchStack> {
   let offsetMs = 0;
   const now = () => new Date(Date.now() + offsetMs);
-  // A database of its own, not the test suite's shared PGlite templates: those stay open
-  // for the life of a test worker, and here they would keep the process from exiting.
-  const database: TestDatabase = {
-    name: 'pglite',
-    async open() {
-      const handle = await openMemoryDatabase();
-      return {
-        ...handle,
-        schema: null,
-        openAnother: () => {
-          throw new Error('PGlite is one process by design');
-        },
-      };
-    },
-  };
   const timing = createGoogleTiming();
   const stack = await startStack(database, {
-    env: { LOG_LEVEL: 'silent' },
-    start: { now, logger: silentLogger(), jobs: false, fetch: timing.fetch },
+    env: { LOG_LEVEL: 'info' },
+    start: { now, logger: benchLogger(), jobs: false, fetch: timing.fetch },
   });
   // The benchmarks measure what a request costs us, at rates one real mailbox could not
   // sustain: lift the sandbox's per-user quotas (Google's 15,000 Gmail units and 600

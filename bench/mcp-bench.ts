@@ -51,16 +51,24 @@ async function v1Search(url: string, key: string): Promise<void> {
   if (response.status !== 200) throw new Error(`/v1/gmail/messages answered ${response.status}`);
 }
 
-export async function mcpFigures(bench: BenchStack, user: ConnectedUser): Promise<Figures> {
-  const warmKey = await bench.keysFor(user.userId, WARM_UP_REQUESTS);
-  await underLoad(WARM_UP_REQUESTS, CONCURRENCY, (i) => mcpSearch(bench.url, warmKey(i), i));
-  await underLoad(WARM_UP_REQUESTS, CONCURRENCY, (i) => v1Search(bench.url, warmKey(i)));
+export async function mcpFigures(
+  bench: BenchStack,
+  user: ConnectedUser,
+  options: { quick: boolean } = { quick: false },
+): Promise<Figures> {
+  // Quick (CI): the same code paths with small counts.
+  const requests = options.quick ? 12 : REQUESTS;
+  const warmUp = options.quick ? 4 : WARM_UP_REQUESTS;
+  const runs = options.quick ? 1 : RUNS;
+  const warmKey = await bench.keysFor(user.userId, warmUp);
+  await underLoad(warmUp, CONCURRENCY, (i) => mcpSearch(bench.url, warmKey(i), i));
+  await underLoad(warmUp, CONCURRENCY, (i) => v1Search(bench.url, warmKey(i)));
   const ours: LoadResult[] = [];
   const direct: LoadResult[] = [];
-  await repeat(RUNS, async () => {
-    const keyFor = await bench.keysFor(user.userId, REQUESTS);
-    ours.push(await underLoad(REQUESTS, CONCURRENCY, (i) => mcpSearch(bench.url, keyFor(i), i)));
-    direct.push(await underLoad(REQUESTS, CONCURRENCY, (i) => v1Search(bench.url, keyFor(i))));
+  await repeat(runs, async () => {
+    const keyFor = await bench.keysFor(user.userId, requests);
+    ours.push(await underLoad(requests, CONCURRENCY, (i) => mcpSearch(bench.url, keyFor(i), i)));
+    direct.push(await underLoad(requests, CONCURRENCY, (i) => v1Search(bench.url, keyFor(i))));
   });
   const rps = (rs: LoadResult[]) => median(rs.map((r) => r.perSecond));
   const at = (rs: LoadResult[], p: number) => median(rs.map((r) => percentile(r.latencies, p)));

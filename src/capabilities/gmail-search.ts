@@ -1,8 +1,11 @@
 /**
  * `gmail.search`: messages matching a Gmail query, newest first, one page at a time, with
- * sender, recipients, subject, date in the user's zone, snippet and a link. Costs the
- * list, then one batch of metadata gets per 10 messages, one after another (Gmail's
- * per-user concurrency limit); the profile and the time zone are asked alongside the list.
+ * sender, recipients, subject, date in the user's zone, snippet, labels and a link. The
+ * first listing of a page costs the list, then batches of metadata gets (ten calls each,
+ * Gmail's per-user concurrency limit); the profile and the time zone are asked alongside
+ * the list. A repeat costs one batch: the list and the label changes since (the metadata
+ * is kept per connection, labels and unread state are always current), plus one batch of
+ * gets for messages not seen before.
  */
 import { z } from 'zod';
 import { defineCapability } from './define-capability.ts';

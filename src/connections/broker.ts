@@ -4,7 +4,9 @@
  * (a shared promise) and across processes (the refresh lease, then a re-read: whoever
  * waited finds the fresh token). Failures move the connection through the status
  * machine; a refresh never resurrects a disconnected connection nor overwrites a newer
- * grant (`refresh-connection.ts`).
+ * grant (`refresh-connection.ts`). The connection's row is read on every request (its
+ * status decides), but a token already opened from that very row is served from memory
+ * (`held-tokens.ts`) instead of being decrypted again.
  */
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/index.ts';
@@ -12,6 +14,7 @@ import { isTidingsError, type TidingsError } from '../errors.ts';
 import type { TokenSource } from '../google/index.ts';
 import type { Logger } from '../log.ts';
 import type { Vault } from '../vault/index.ts';
+import { createHeldTokens, dropHeldToken } from './held-tokens.ts';
 import type { ConnectionMetrics } from './metrics.ts';
 import {
   openOrRetire,
@@ -19,7 +22,7 @@ import {
   refreshConnection,
   type Served,
 } from './refresh-connection.ts';
-import { servable } from './refresh-failure.ts';
+import { MIN_VALIDITY_MS, servable } from './refresh-failure.ts';
 import type { Ticker } from './refresh-lease.ts';
 import type { TokenEndpoint } from './token-endpoint.ts';
 import { assertUsable, readConnection } from './usable-row.ts';
@@ -68,6 +71,7 @@ export function createBroker(deps: BrokerDeps): Broker {
   const inFlight = new Map<string, Promise<Served>>();
   const lastUsedWritten = new Map<string, number>();
   const refreshDeps = { ...deps, random: deps.random ?? Math.random };
+  const held = createHeldTokens();
 
   function touch(connectionId: string): void {
     const at = deps.now().getTime();
@@ -92,9 +96,13 @@ export function createBroker(deps: BrokerDeps): Broker {
     const key = `${connectionId}\u0000${request.force ? 'force' : ''}\u0000${request.rejected ?? ''}`;
     const running = inFlight.get(key);
     if (running) return running;
-    const promise = refreshConnection(refreshDeps, connectionId, request).finally(() =>
-      inFlight.delete(key),
-    );
+    // Whatever a refresh round did (new tokens, a failure, a status change), the token
+    // held for the connection is not to be served again.
+    dropHeldToken(connectionId);
+    const promise = refreshConnection(refreshDeps, connectionId, request).finally(() => {
+      inFlight.delete(key);
+      dropHeldToken(connectionId);
+    });
     inFlight.set(key, promise);
     return promise;
   }
@@ -115,10 +123,27 @@ export function createBroker(deps: BrokerDeps): Broker {
   return {
     async accessToken(connectionId) {
       const row = await readConnection(deps.db, connectionId);
-      assertUsable(row, connectionId);
+      try {
+        assertUsable(row, connectionId);
+      } catch (error) {
+        held.drop(connectionId);
+        throw error;
+      }
       touch(connectionId);
+      const now = deps.now().getTime();
+      const kept = held.get(connectionId, row.token_ciphertext, row.token_version);
+      if (kept && kept.accessExpiresAt - now >= MIN_VALIDITY_MS) return kept.accessToken;
+      held.drop(connectionId);
       const bundle = await openOrRetire(refreshDeps, row);
-      if (bundle !== 'stale' && servable(bundle, deps.now(), null)) return bundle.accessToken!;
+      if (bundle !== 'stale' && servable(bundle, new Date(now), null)) {
+        held.hold(connectionId, {
+          ciphertext: row.token_ciphertext,
+          tokenVersion: row.token_version,
+          accessToken: bundle.accessToken!,
+          accessExpiresAt: bundle.accessExpiresAt!,
+        });
+        return bundle.accessToken!;
+      }
       return (await singleFlight(connectionId, { force: false, rejected: null })).accessToken;
     },
     async refreshAfterRejection(connectionId, rejected) {

@@ -14,6 +14,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../db/index.ts';
 import { TidingsError } from '../errors.ts';
 import { forgetConnection } from '../google/connection-memo.ts';
+import { dropHeldToken } from './held-tokens.ts';
 import type { Logger } from '../log.ts';
 import type { Vault } from '../vault/index.ts';
 import type { ConnectionMetrics } from './metrics.ts';
@@ -98,6 +99,7 @@ export async function disconnectConnection(
       await ensureDefault(trx, row.user_id);
     });
     forgetConnection(connectionId);
+    dropHeldToken(connectionId);
     if (revokeError) {
       deps.logger.warn(
         { connection: connectionId, error: revokeError },

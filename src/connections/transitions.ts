@@ -11,6 +11,7 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { ConnectionStatus, Database } from '../db/index.ts';
 import { forgetConnection } from '../google/connection-memo.ts';
+import { dropHeldToken } from './held-tokens.ts';
 import type { ConnectionMetrics } from './metrics.ts';
 import { insertNotification } from './notifications.ts';
 
@@ -102,6 +103,7 @@ export async function transition(
   });
   if (moved !== null) {
     forgetConnection(input.connectionId);
+    dropHeldToken(input.connectionId);
     deps.metrics?.connectionTransitions.inc({
       from: moved,
       to: input.to,

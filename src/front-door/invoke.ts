@@ -1,7 +1,10 @@
 /**
  * A capability run for a user: find the user and the connection asked for (or their
  * default), refuse one that needs reconnecting, bind a Google client to it, and run the
- * capability through the one runner that validates its input and output.
+ * capability through the one runner that validates its input and output. The user and
+ * the listing may come from reads of the last few seconds (`getRecent`, `resolveRecent`):
+ * the broker reads the connection again before it hands out a token, so a disconnected
+ * or broken connection is refused all the same.
  */
 import { type CapabilityContext, runCapability } from '../capabilities/index.ts';
 import type { ConnectionStore } from '../connections/index.ts';
@@ -11,8 +14,8 @@ import type { UserStore } from '../users/index.ts';
 import type { Invoke } from './contract.ts';
 
 export interface InvokeDeps {
-  users: Pick<UserStore, 'get'>;
-  connections: Pick<ConnectionStore, 'resolve'>;
+  users: Pick<UserStore, 'getRecent'>;
+  connections: Pick<ConnectionStore, 'resolveRecent'>;
   /** A Google client bound to one connection. */
   google(connectionId: string): GoogleApi;
   now: () => Date;
@@ -20,9 +23,9 @@ export interface InvokeDeps {
 
 export function createInvoke(deps: InvokeDeps): Invoke {
   return async (userId, capability, input, options = {}) => {
-    const user = await deps.users.get(userId);
+    const user = await deps.users.getRecent(userId);
     if (!user) throw new TidingsError('not_found', 'No such user.');
-    const connection = await deps.connections.resolve(userId, options.connection ?? null);
+    const connection = await deps.connections.resolveRecent(userId, options.connection ?? null);
     if (connection.status === 'needs_reauth') {
       throw new TidingsError(
         'reauth_required',

@@ -1,16 +1,34 @@
 /**
  * The user store: creates, finds, updates and removes user records. Telegram sign-ups go
  * through `ensureTelegramUser`, which is safe against two first messages at once.
+ *
+ * `getRecent` serves the hot path of a capability run from a read of the last few
+ * seconds: an update or removal in this process forgets every remembered record at once
+ * (whichever store made it); one made by another process is seen within
+ * `RECENT_USER_TTL_MS`. A removal also forgets every verified API key.
  */
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
+import { forgetVerifiedKeys } from '../api-keys/index.ts';
 import type { Database } from '../db/index.ts';
 import { TidingsError } from '../errors.ts';
 import { toUserRecord, type UserRecord, type UserSettings } from './user.ts';
 
+/** How long `getRecent` may answer from an earlier read. */
+export const RECENT_USER_TTL_MS = 5_000;
+const MAX_RECENT_USERS = 10_000;
+
+/** Bumped by every update or removal in this process: records read before it are void. */
+let userWrites = 0;
+
 export interface UserStore {
   create(input: { displayName: string; telegramUserId?: string | null }): Promise<UserRecord>;
   get(userId: string): Promise<UserRecord | null>;
+  /**
+   * `get`, possibly from a read of the last `RECENT_USER_TTL_MS` (never one older than a
+   * write to users made in this process).
+   */
+  getRecent(userId: string): Promise<UserRecord | null>;
   byTelegramId(telegramUserId: string): Promise<UserRecord | null>;
   ensureTelegramUser(telegramUserId: string, displayName: string): Promise<UserRecord>;
   update(
@@ -26,7 +44,19 @@ export interface UserStore {
 
 const DISPLAY_NAME_MAX = 200;
 
-export function createUserStore(db: Kysely<Database>): UserStore {
+export interface UserStoreOptions {
+  /** Milliseconds on a monotonic clock (default `performance.now`). */
+  clock?: () => number;
+}
+
+export function createUserStore(db: Kysely<Database>, options: UserStoreOptions = {}): UserStore {
+  const clock = options.clock ?? (() => performance.now());
+  const recent = new Map<string, { record: UserRecord; at: number; writes: number }>();
+
+  function wrote(): void {
+    userWrites++;
+  }
+
   const store: UserStore = {
     async create({ displayName, telegramUserId = null }) {
       const name = displayName.trim().slice(0, DISPLAY_NAME_MAX);
@@ -65,6 +95,20 @@ export function createUserStore(db: Kysely<Database>): UserStore {
         .executeTakeFirst();
       return row ? toUserRecord(row) : null;
     },
+    async getRecent(userId) {
+      const at = clock();
+      const entry = recent.get(userId);
+      if (entry && entry.writes === userWrites && at - entry.at < RECENT_USER_TTL_MS) {
+        return entry.record;
+      }
+      const writesBefore = userWrites;
+      const record = await store.get(userId);
+      if (record && writesBefore === userWrites) {
+        if (recent.size >= MAX_RECENT_USERS) recent.clear();
+        recent.set(userId, { record, at, writes: writesBefore });
+      } else recent.delete(userId);
+      return record;
+    },
     async byTelegramId(telegramUserId) {
       const row = await db
         .selectFrom('users')
@@ -99,16 +143,25 @@ export function createUserStore(db: Kysely<Database>): UserStore {
       if (patch.settings !== undefined)
         values.settings = JSON.stringify({ ...current.settings, ...patch.settings });
       if (Object.keys(values).length === 0) return current;
+      wrote();
       const row = await db
         .updateTable('users')
         .set(values)
         .where('id', '=', userId)
         .returningAll()
-        .executeTakeFirstOrThrow();
+        .executeTakeFirstOrThrow()
+        .finally(wrote);
       return toUserRecord(row);
     },
     async remove(userId) {
-      await db.deleteFrom('users').where('id', '=', userId).execute();
+      wrote();
+      forgetVerifiedKeys();
+      try {
+        await db.deleteFrom('users').where('id', '=', userId).execute();
+      } finally {
+        wrote();
+        forgetVerifiedKeys();
+      }
     },
     async withBriefing() {
       const rows = await db
