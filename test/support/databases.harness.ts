@@ -6,6 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
+import { beforeAll } from 'vitest';
 import {
   type DatabaseHandle,
   migrateToLatest,
@@ -42,6 +43,16 @@ function pgliteTemplates() {
   })();
   return templates;
 }
+
+/**
+ * The templates are made before a file's first test, under a hook's generous timeout, so
+ * no single test pays for (and times out on) an embedded cluster's start on a busy machine.
+ * A file whose tests are all skipped runs no hook and makes none; the few files that run on
+ * PostgreSQL alone make them too, in a PostgreSQL run, for nothing (a few seconds).
+ */
+beforeAll(async () => {
+  await pgliteTemplates();
+}, 600_000);
 
 const pglite: TestDatabase = {
   name: 'pglite',
