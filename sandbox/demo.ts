@@ -9,7 +9,7 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { startApp } from '../src/app.ts';
+import { PREPARING_DATABASE, startApp } from '../src/app.ts';
 import { loadConfig } from '../src/config.ts';
 import { createLogger } from '../src/log.ts';
 import { RISC_PATH } from '../src/risc/index.ts';
@@ -124,6 +124,8 @@ export async function runDemo(
     const config = loadConfig({
       PORT: String(ports.app),
       DATA_DIR: dataDir,
+      // Where the embedded database template is cached (the default place when unset).
+      CACHE_DIR: env.CACHE_DIR,
       TIDINGS_MASTER_KEY: masterKey?.key.toString('base64'),
       GOOGLE_CLIENT_ID: 'tidings-demo',
       GOOGLE_CLIENT_SECRET: 'tidings-demo-secret',
@@ -138,7 +140,11 @@ export async function runDemo(
       ...(model ? model.settings : {}),
     });
     const app = await listening('--port', ports.app, () =>
-      startApp(config, { logger: createLogger(config.logLevel) }),
+      startApp(config, {
+        logger: createLogger(config.logLevel),
+        // The first demo on a machine prepares the embedded database: say so while it does.
+        onPreparingDatabase: () => console.log(PREPARING_DATABASE),
+      }),
     );
     running.push(() => app.stop());
     // Cross-Account Protection: a revocation in the sandbox reaches Tidings at once.

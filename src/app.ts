@@ -27,7 +27,7 @@ import {
   WEBHOOK_PATH,
 } from './telegram/index.ts';
 
-export type { ServiceOptions, Services } from './services.ts';
+export { PREPARING_DATABASE, type ServiceOptions, type Services } from './services.ts';
 
 export interface RunningApp {
   services: Services;
@@ -88,6 +88,14 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
       );
     }
     url = await listen(running.http, config);
+    // Requests are answered from here on (the database is open and migrated): say so now,
+    // while background work and the bot start behind it.
+    logger.info({ url, database: database.kind }, 'tidings is listening');
+    for (const line of disabledFeatures(config)) logger.info(line);
+    if (config.llm && telegram) {
+      const host = new URL(config.llm.baseUrl).host;
+      logger.info({ model: config.llm.model, host }, 'model answers are on');
+    }
     if (options.jobs !== false) running.jobs = await startBackgroundWork(services, parts, telegram);
     if (telegram) {
       if (config.telegram.mode === 'webhook') {
@@ -100,12 +108,6 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
       logger.warn({ err: failure.message }, 'stopping after a failed start failed too'),
     );
     throw error;
-  }
-  logger.info({ url, database: database.kind }, 'tidings is listening');
-  for (const line of disabledFeatures(config)) logger.info(line);
-  if (config.llm && telegram) {
-    const host = new URL(config.llm.baseUrl).host;
-    logger.info({ model: config.llm.model, host }, 'model answers are on');
   }
 
   let stopping: Promise<void> | null = null;

@@ -13,7 +13,6 @@ import {
 import { startApp } from './app.ts';
 import { type Config, ConfigError, loadConfig, mcpClientSettings, publicUrlOf } from './config.ts';
 import { TidingsError } from './errors.ts';
-import { serveStdio } from './mcp/index.ts';
 import { createLogger } from './log.ts';
 import { toolCatalogue } from './front-door/index.ts';
 import { buildParts } from './parts.ts';
@@ -186,6 +185,7 @@ async function main(argv: string[]): Promise<number> {
     return runSandboxCli(argv.slice(1));
   }
   if (command === 'mcp' && argv.length === 1) {
+    const { serveStdio } = await import('./mcp/index.ts');
     await serveStdio({ ...mcpClientSettings(process.env), version: VERSION });
     return 0;
   }
@@ -204,14 +204,21 @@ async function main(argv: string[]): Promise<number> {
     return printAgentConfig(config, command, argv.slice(2));
   }
   if (command === 'start') {
+    // The listening line comes before background work has started: a signal from then on
+    // is kept, and stops the server cleanly once its start is complete.
+    let signalled = null as string | null;
+    let onSignal = (signal: string) => {
+      signalled ??= signal;
+    };
+    process.once('SIGINT', () => onSignal('SIGINT'));
+    process.once('SIGTERM', () => onSignal('SIGTERM'));
     const app = await startApp(config);
     await new Promise<void>((resolve) => {
-      const stop = (signal: string) => {
+      onSignal = (signal: string) => {
         app.services.logger.info({ signal }, 'shutting down');
         app.stop().then(resolve, resolve);
       };
-      process.once('SIGINT', () => stop('SIGINT'));
-      process.once('SIGTERM', () => stop('SIGTERM'));
+      if (signalled) onSignal(signalled);
     });
     return 0;
   }

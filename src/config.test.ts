@@ -32,6 +32,12 @@ describe('loadConfig', () => {
     expect(Object.isFrozen(config.google)).toBe(true);
   });
 
+  it('caches the embedded database template in CACHE_DIR, made absolute; the default place otherwise', () => {
+    expect(loadConfig({}).cacheDir).toBeNull();
+    expect(loadConfig({ CACHE_DIR: '' }).cacheDir).toBeNull();
+    expect(loadConfig({ CACHE_DIR: 'cache' }).cacheDir).toBe(path.resolve('cache'));
+  });
+
   it.each([
     [{ PORT: 'eighty' }, 'PORT must be a port number, e.g. 8080'],
     [{ PORT: '70000' }, 'PORT must be between 0 and 65535'],

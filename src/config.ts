@@ -70,6 +70,7 @@ const schema = z
     ),
     PUBLIC_URL: optional(httpUrl('e.g. https://tidings.example.com')),
     DATA_DIR: z.preprocess(emptyToUndefined, z.string().default('.data')),
+    CACHE_DIR: optional(z.string()),
     DATABASE_URL: optional(
       z
         .string()
@@ -223,6 +224,11 @@ export interface Config {
   /** Where users reach this server; OAuth redirect URIs derive from it. */
   readonly publicUrl: string | null;
   readonly dataDir: string;
+  /**
+   * Where the migrated template for fresh embedded databases is cached; null for the
+   * default place (`$XDG_CACHE_HOME/tidings`, else `~/.cache/tidings`).
+   */
+  readonly cacheDir: string | null;
   readonly databaseUrl: string | null;
   readonly masterKey: string | null;
   readonly google: {
@@ -308,6 +314,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     port: e.PORT,
     publicUrl: e.PUBLIC_URL ?? null,
     dataDir: path.resolve(e.DATA_DIR),
+    cacheDir: e.CACHE_DIR ? path.resolve(e.CACHE_DIR) : null,
     databaseUrl: e.DATABASE_URL ?? null,
     masterKey: e.TIDINGS_MASTER_KEY ?? null,
     google: {

@@ -30,7 +30,15 @@ export interface ServiceOptions {
   now?: () => Date;
   /** An already open database (tests); otherwise opened from the configuration. */
   database?: DatabaseHandle;
+  /**
+   * Said when a fresh embedded database must be prepared from scratch (the first start on
+   * this machine); a log line by default.
+   */
+  onPreparingDatabase?: () => void;
 }
+
+/** What a first start says while it prepares the embedded database. */
+export const PREPARING_DATABASE = 'Preparing the embedded database (first start, about 5 s)…';
 
 /** Opens the database, applies migrations and unlocks the vault. */
 export async function openServices(
@@ -49,7 +57,12 @@ export async function openServices(
   }
   const database =
     options.database ??
-    (await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir }));
+    (await openDatabase({
+      databaseUrl: config.databaseUrl,
+      dataDir: config.dataDir,
+      ...(config.cacheDir ? { cacheDir: config.cacheDir } : {}),
+      onPreparing: options.onPreparingDatabase ?? (() => logger.info(PREPARING_DATABASE)),
+    }));
   try {
     const outcome = await migrateToLatest(database.db, database.kind);
     if (outcome.applied.length > 0) logger.info({ applied: outcome.applied }, 'database migrated');

@@ -8,7 +8,8 @@
  * and nothing else: a pooled connection that dies never crashes the process, and the pool
  * opens new connections once the server is back.
  */
-import { mkdir } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { access, mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import {
@@ -22,8 +23,16 @@ import {
 } from 'kysely';
 import pg from 'pg';
 import { TidingsError } from '../errors.ts';
+import { createEmbedded } from './embedded.ts';
 import { createPglitePool, type PoolStats } from './pglite-pool.ts';
 import type { Database } from './schema.ts';
+import {
+  defaultCacheDir,
+  ensureTemplate,
+  forgetTemplate,
+  readTemplate,
+  unpackTemplate,
+} from './template.ts';
 
 // bigint columns (bigserial ids) come back as strings; timestamps as Date.
 pg.types.setTypeParser(20, (value) => value);
@@ -50,14 +59,65 @@ export interface OpenDatabaseOptions {
   /** For PostgreSQL: the schema to use (tests isolate runs this way). */
   searchPath?: string;
   poolSize?: number;
+  /**
+   * Embedded only: where the migrated template for fresh folders is cached (`template.ts`);
+   * undefined for the default place, null to create fresh folders from scratch.
+   */
+  cacheDir?: string | null;
+  /** Embedded only: called when a fresh folder takes the slow path (no template yet). */
+  onPreparing?: () => void;
 }
 
 export async function openDatabase(options: OpenDatabaseOptions): Promise<DatabaseHandle> {
   if (options.databaseUrl) return openPostgres(options.databaseUrl, options);
   const dir = path.join(options.dataDir, 'pglite');
   await mkdir(dir, { recursive: true, mode: 0o700 });
-  const pglite = await PGlite.create(dir);
-  return fromPglite(pglite);
+  const existing = await access(path.join(dir, 'PG_VERSION')).then(
+    () => true,
+    () => false,
+  );
+  if (existing) return fromPglite(await createEmbedded(dir));
+  return fromPglite(await openFresh(dir, options));
+}
+
+/** Whether the template's cache folder exists, or can be made, and can be written. */
+async function cacheWritable(cacheDir: string): Promise<boolean> {
+  try {
+    await mkdir(cacheDir, { recursive: true, mode: 0o700 });
+    await access(cacheDir, constants.W_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * A fresh folder: unpacked from the cached template, or from one built now (and cached)
+ * when there is none; created from scratch when the cache folder cannot be written. A template that does not open is forgotten, and the folder is
+ * created from scratch as it was before templates.
+ */
+async function openFresh(dir: string, options: OpenDatabaseOptions): Promise<PGlite> {
+  const cacheDir = options.cacheDir === undefined ? defaultCacheDir() : options.cacheDir;
+  if (cacheDir === null) {
+    options.onPreparing?.();
+    return createEmbedded(dir);
+  }
+  let template = await readTemplate(cacheDir);
+  if (!template) {
+    options.onPreparing?.();
+    // A template that could not be kept would only be made to be thrown away.
+    if (!(await cacheWritable(cacheDir))) return createEmbedded(dir);
+    template = await ensureTemplate(cacheDir);
+  }
+  try {
+    await unpackTemplate(template, dir);
+    return await createEmbedded(dir);
+  } catch {
+    await forgetTemplate(cacheDir);
+    await rm(dir, { recursive: true, force: true });
+    await mkdir(dir, { recursive: true, mode: 0o700 });
+    return createEmbedded(dir);
+  }
 }
 
 /**

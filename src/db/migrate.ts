@@ -9,6 +9,7 @@
  * at that moment and is fooled by a neighbour schema's tables. The record table keeps the
  * Migrator's layout, so databases it migrated carry on.
  */
+import { readFileSync } from 'node:fs';
 import { type Kysely, type Migration, sql } from 'kysely';
 import * as initial from './migrations/0001-initial.ts';
 import * as connectionsHardening from './migrations/0002-connections-hardening.ts';
@@ -28,6 +29,21 @@ const MIGRATIONS: Record<string, Migration> = {
   '0006-chat-context': chatContext,
   '0007-telegram-inbox': telegramInbox,
 };
+
+/**
+ * Names and source of every migration: what a database migrated by this version holds
+ * (the embedded template is keyed by it). The files are read as written, so every way of
+ * running the code (type stripping, a test runner's transform) gets the same answer.
+ */
+export function migrationFingerprint(): string {
+  return Object.keys(MIGRATIONS)
+    .sort()
+    .map(
+      (name) =>
+        `${name}\n${readFileSync(new URL(`./migrations/${name}.ts`, import.meta.url), 'utf8')}`,
+    )
+    .join('\n');
+}
 
 /** Any 64-bit number unique to this purpose. */
 const MIGRATION_LOCK_KEY = 7_201_884_311;

@@ -100,11 +100,14 @@ export async function startServer(env: Record<string, string>): Promise<{ cli: C
   return { cli, url: (JSON.parse(line) as { url: string }).url };
 }
 
+/**
+ * SIGTERM, then how the process ended. A server that does not stop on it hangs the test
+ * until its timeout: the check needs no clock of its own, so a busy machine cannot fail it.
+ */
 export async function stopServer(cli: Cli) {
-  const started = Date.now();
   cli.child.kill('SIGTERM');
   const { code, signal } = await cli.exited;
-  return { code, signal, fast: Date.now() - started < 5_000 };
+  return { code, signal };
 }
 
 /** Kills what a test left running and removes the data folders when the file is done. */
