@@ -2,9 +2,10 @@
  * `/mcp`: the MCP server over streamable HTTP, stateless (a new server and transport per
  * request, answers as JSON), authenticated and rate-limited with the `/v1` API keys. Tools
  * run in this process through the front door, always for the verified key's user: another
- * user's connection id is simply not one of theirs (`not_found`).
+ * user's connection id is simply not one of theirs (`not_found`). The MCP SDK is loaded at
+ * the first MCP request, not when the process starts (a second of start-up and megabytes
+ * of code that a server nobody asks over MCP never needs).
  */
-import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { createToolRunner, type ToolBackend } from '../agent-tools/index.ts';
 import type { ApiKeyStore } from '../api-keys/index.ts';
@@ -16,7 +17,6 @@ import {
   toolCatalogue,
   toolOutcome,
 } from '../front-door/index.ts';
-import { createMcpServer } from '../mcp/index.ts';
 import { type RateLimitSettings, registerApiKeyGuard } from './v1/guard.ts';
 
 export const MCP_PATH = '/mcp';
@@ -62,6 +62,21 @@ function mcpBackend(
   });
 }
 
+let protocol: Promise<
+  [
+    typeof import('@modelcontextprotocol/sdk/server/streamableHttp.js'),
+    typeof import('../mcp/index.ts'),
+  ]
+> | null = null;
+
+function loadProtocol() {
+  protocol ??= Promise.all([
+    import('@modelcontextprotocol/sdk/server/streamableHttp.js'),
+    import('../mcp/index.ts'),
+  ]);
+  return protocol;
+}
+
 export async function registerMcpEndpoint(
   app: FastifyInstance,
   deps: McpEndpointDeps,
@@ -74,6 +89,7 @@ export async function registerMcpEndpoint(
     scope.post(MCP_PATH, guarded, async (request, reply) => {
       const caller = auth.callerOf(request);
       const backend = mcpBackend(deps.frontDoor, caller.userId, byName, request);
+      const [{ StreamableHTTPServerTransport }, { createMcpServer }] = await loadProtocol();
       const server = createMcpServer(createToolRunner({ tools, backend }), deps.version);
       // No session id generator: stateless, every request stands alone.
       const transport = new StreamableHTTPServerTransport({ enableJsonResponse: true });

@@ -171,7 +171,7 @@ describe('the systemd unit (deploy/systemd/tidings.service)', () => {
       KillSignal: one('KillSignal'),
       stopTimeout: /^\d+s$/.test(one('TimeoutStopSec') ?? ''),
     }).toStrictEqual({
-      ExecStart: `${UNIT_NODE} src/cli.ts start`,
+      ExecStart: `${UNIT_NODE} --liftoff-only src/cli.ts start`,
       WorkingDirectory: '/opt/tidings',
       User: 'tidings',
       EnvironmentFile: '/etc/tidings/tidings.env',
@@ -223,7 +223,7 @@ describe('the Dockerfile', () => {
       expose: ['8080'],
       stopSignal: ['SIGTERM'],
       healthcheckOnReadyz: true,
-      cmd: ['/app/node_modules/node/bin/node', 'src/cli.ts', 'start'],
+      cmd: ['/app/node_modules/node/bin/node', '--liftoff-only', 'src/cli.ts', 'start'],
     });
   });
 
