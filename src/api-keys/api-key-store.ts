@@ -4,11 +4,9 @@
  * revoked by id or prefix. `last_used_at` is written at most once a minute per key, so a
  * busy key does not turn every read into a write.
  *
- * A verified key is remembered for a few seconds (by its hash, never the key), so a busy
- * key does not cost a query per request. A revocation in this process forgets every
- * remembered key at once, whichever store revoked it (`forgetVerifiedKeys`, also called
- * when a user is deleted); one made by another process (the `api-keys revoke` command,
- * another instance) takes effect here within `VERIFIED_KEY_TTL_MS`.
+ * Every request reads its key's row: a key revoked by any process (the `api-keys revoke`
+ * command against PostgreSQL, another instance) is refused on the very next request. It is
+ * the one query a warm request makes besides the broker's read of its connection.
  */
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
@@ -19,26 +17,6 @@ import { generateKey, hashKey, prefixOfKey, prefixOfSelector } from './key-forma
 
 /** How stale `last_used_at` may get before a successful verify writes it again. */
 export const LAST_USED_THROTTLE_MS = 60_000;
-
-/** How long a verified key is trusted without asking the database again. */
-export const VERIFIED_KEY_TTL_MS = 5_000;
-const MAX_VERIFIED_KEYS = 10_000;
-
-/** Bumped by every revocation (and user deletion) in this process: older answers are void. */
-let revocations = 0;
-
-/** Forgets every key verified so far, in every store of this process. */
-export function forgetVerifiedKeys(): void {
-  revocations++;
-}
-
-interface Verified {
-  answer: { id: string; userId: string };
-  at: number;
-  revocations: number;
-  /** `last_used_at` as last read or written, epoch milliseconds (null: never used). */
-  lastUsedAt: number | null;
-}
 
 export interface ApiKeyInfo {
   id: string;
@@ -84,29 +62,17 @@ function infoOf(row: ApiKey): ApiKeyInfo {
 }
 
 export function createApiKeyStore(db: Kysely<Database>, now: () => Date): ApiKeyStore {
-  const verified = new Map<string, Verified>();
-
-  function remembered(hash: string, at: number): Verified | null {
-    const entry = verified.get(hash);
-    if (!entry) return null;
-    if (entry.revocations === revocations && at - entry.at < VERIFIED_KEY_TTL_MS && at >= entry.at)
-      return entry;
-    verified.delete(hash);
-    return null;
-  }
-
-  /** Writes `last_used_at` when the one known is older than the throttle; answers it. */
-  async function noteUse(id: string, lastUsedAt: number | null): Promise<number | null> {
+  /** Writes `last_used_at` when the one read is older than the throttle. */
+  async function noteUse(id: string, lastUsedAt: number | null): Promise<void> {
     const at = now();
     const staleBefore = new Date(at.getTime() - LAST_USED_THROTTLE_MS);
-    if (lastUsedAt !== null && lastUsedAt >= staleBefore.getTime()) return lastUsedAt;
+    if (lastUsedAt !== null && lastUsedAt >= staleBefore.getTime()) return;
     await db
       .updateTable('api_keys')
       .set({ last_used_at: at })
       .where('id', '=', id)
       .where((eb) => eb.or([eb('last_used_at', 'is', null), eb('last_used_at', '<', staleBefore)]))
       .execute();
-    return at.getTime();
   }
 
   return {
@@ -143,13 +109,6 @@ export function createApiKeyStore(db: Kysely<Database>, now: () => Date): ApiKey
       const prefix = prefixOfKey(key);
       if (!prefix) return null;
       const given = hashKey(key);
-      const asked = now().getTime();
-      const known = remembered(given, asked);
-      if (known) {
-        known.lastUsedAt = await noteUse(known.answer.id, known.lastUsedAt);
-        return known.answer;
-      }
-      const revocationsBefore = revocations;
       const candidates = await db
         .selectFrom('api_keys')
         .select(['id', 'user_id', 'hash', 'last_used_at'])
@@ -160,14 +119,8 @@ export function createApiKeyStore(db: Kysely<Database>, now: () => Date): ApiKey
       let found: (typeof candidates)[number] | null = null;
       for (const row of candidates) if (secretEquals(given, row.hash)) found = row;
       if (!found) return null;
-      const lastUsedAt = await noteUse(found.id, found.last_used_at?.getTime() ?? null);
-      const answer = { id: found.id, userId: found.user_id };
-      // Not remembered when a revocation happened while the row was being read.
-      if (revocationsBefore === revocations) {
-        if (verified.size >= MAX_VERIFIED_KEYS) verified.clear();
-        verified.set(given, { answer, at: asked, revocations, lastUsedAt });
-      }
-      return answer;
+      await noteUse(found.id, found.last_used_at?.getTime() ?? null);
+      return { id: found.id, userId: found.user_id };
     },
 
     async list(userId) {
@@ -195,10 +148,7 @@ export function createApiKeyStore(db: Kysely<Database>, now: () => Date): ApiKey
             : eb('id', '=', selector),
         );
       if (userId !== null) query = query.where('user_id', '=', userId);
-      forgetVerifiedKeys();
       const rows = await query.returningAll().execute();
-      // Again once written: a verify that read the row before the write must not stick.
-      forgetVerifiedKeys();
       return rows.map(infoOf);
     },
   };

@@ -3,11 +3,6 @@
  * prefix to name them, last use and revocation. Owns the `api_keys` table. Imports `db/`,
  * `common/` and `errors.ts`.
  */
-export {
-  createApiKeyStore,
-  forgetVerifiedKeys,
-  LAST_USED_THROTTLE_MS,
-  VERIFIED_KEY_TTL_MS,
-} from './api-key-store.ts';
+export { createApiKeyStore, LAST_USED_THROTTLE_MS } from './api-key-store.ts';
 export type { ApiKeyInfo, ApiKeyStore, CreatedApiKey } from './api-key-store.ts';
 export { prefixOfKey } from './key-format.ts';

@@ -9,7 +9,6 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
-import { forgetVerifiedKeys } from '../api-keys/index.ts';
 import type { Database } from '../db/index.ts';
 import { TidingsError } from '../errors.ts';
 import { toUserRecord, type UserRecord, type UserSettings } from './user.ts';
@@ -155,12 +154,10 @@ export function createUserStore(db: Kysely<Database>, options: UserStoreOptions 
     },
     async remove(userId) {
       wrote();
-      forgetVerifiedKeys();
       try {
         await db.deleteFrom('users').where('id', '=', userId).execute();
       } finally {
         wrote();
-        forgetVerifiedKeys();
       }
     },
     async withBriefing() {
