@@ -81,7 +81,11 @@ export async function buildGoogleSandboxApp<G extends MailStoreLike, C extends C
   const calendarStore = modules.calendar.createStore(now);
   const random = options.random ?? Math.random;
 
-  const app = Fastify({ logger: false, bodyLimit: IMPORT_LIMIT });
+  // Idle connections outlive any client's pool (undici keeps one at most 10 minutes), so a
+  // client never reuses a connection the sandbox is closing at that moment: with the
+  // sandbox and its client in one process, a long synchronous stretch fired both timers in
+  // one turn and a request went out on a closed socket (ECONNRESET).
+  const app = Fastify({ logger: false, bodyLimit: IMPORT_LIMIT, keepAliveTimeout: 15 * 60_000 });
   await app.register(formbody);
   app.addContentTypeParser(
     'message/rfc822',

@@ -33,6 +33,8 @@ export interface Lease {
   token: string;
   /** The row as it stood when the lease was taken. */
   row: Connection;
+  /** Set by a write that gave the lease back in the same statement: nothing left to release. */
+  released?: boolean;
 }
 
 /**
@@ -117,8 +119,9 @@ export function keepLease(
   };
 }
 
-/** Gives the lease back, if it is still ours. */
+/** Gives the lease back, if it is still ours (and was not given back already). */
 export async function releaseLease(db: Db, connectionId: string, lease: Lease): Promise<void> {
+  if (lease.released) return;
   await db
     .updateTable('connections')
     .set({ refresh_lease: null, refreshing_until: null })

@@ -5,6 +5,12 @@
  * broker, the outbox), `users/`, `db/`, `errors.ts` and `log.ts`; never a front door.
  */
 export { createZoneResolver, type ZoneResolver } from './briefing-zone.ts';
-export { createJobWork, SWEEP_BUDGET_MS, type SweepResult } from './job-work.ts';
+export {
+  createJobWork,
+  SWEEP_BUDGET_MS,
+  SWEEP_FAILURES_TO_STOP,
+  type SweepResult,
+} from './job-work.ts';
 export { type JobEvents, type JobMetrics, type JobName, type Jobs, startJobs } from './jobs.ts';
 export { dueConnections, HEALTH_CHECK_INTERVAL_MS, SCHEDULED_LEAD_MS } from './refresh-sweep.ts';
+export { createSweepPace, SWEEP_CONCURRENCY, type SweepPace } from './sweep-pace.ts';

@@ -1,7 +1,8 @@
 /**
  * The background work as plain functions, so the scheduler and tests call the same code:
- * the refresh sweep (guarded: every connection's failure is its own, and a time budget
- * bounds one sweep — the rest is due again next time), the daily briefing check in each
+ * the refresh sweep (many refreshes at once, paced by `sweep-pace.ts`; guarded: every
+ * connection's failure is its own, a time budget bounds one sweep and Google failing
+ * again and again stops it — the rest is due again next time), the daily briefing check in each
  * user's own zone, the connections that scheduled work will soon need, and the clean-up
  * of expired one-time values.
  */
@@ -12,9 +13,12 @@ import type { Logger } from '../log.ts';
 import type { UserRecord, UserStore } from '../users/index.ts';
 import { createZoneResolver } from './briefing-zone.ts';
 import { type DueConnection, dueConnections, SCHEDULED_LEAD_MS } from './refresh-sweep.ts';
+import { createSweepPace, SKIPPED, SWEEP_CONCURRENCY, type SweepPace } from './sweep-pace.ts';
 
 /** One sweep stops starting refreshes after this long; what is left is due next time. */
 export const SWEEP_BUDGET_MS = 2 * 60_000;
+/** One sweep stops starting refreshes after this many failed answers from Google in a row. */
+export const SWEEP_FAILURES_TO_STOP = 10;
 /** A briefing is due from its minute until this much later (a restart loses no day). */
 const BRIEFING_LATE_MINUTES = 120;
 
@@ -31,6 +35,10 @@ export interface JobWorkDeps {
   cleanup?: () => Promise<number>;
   /** Called after work that queued notifications. */
   onNotify?: () => void;
+  /** Paces the sweep's refreshes (shared with the refresh jobs); default: one per sweep. */
+  pace?: SweepPace | undefined;
+  /** Refreshes at once when no `pace` is given (default `SWEEP_CONCURRENCY`). */
+  sweepConcurrency?: number | undefined;
 }
 
 export type SweepRefresh = (connectionId: string, options: RefreshOptions) => Promise<string>;
@@ -84,12 +92,21 @@ export function createJobWork(deps: JobWorkDeps) {
 
     async sweep(refresh?: SweepRefresh): Promise<SweepResult> {
       const run: SweepRefresh = refresh ?? ((id, options) => deps.broker.refresh(id, options));
+      const pace = deps.pace ?? createSweepPace(deps.sweepConcurrency ?? SWEEP_CONCURRENCY);
       const started = deps.now().getTime();
       const due = await work.due();
       const outcomes: Record<string, number> = {};
+      let next = 0;
       let done = 0;
-      for (const connection of due) {
-        if (deps.now().getTime() - started >= SWEEP_BUDGET_MS) break;
+      let failedInARow = 0;
+      let stopped = false;
+
+      /** One connection's refresh, started only while the sweep may still start one. */
+      async function refreshOne(connection: DueConnection): Promise<string> {
+        if (stopped || deps.now().getTime() - started >= SWEEP_BUDGET_MS) {
+          stopped = true;
+          return SKIPPED;
+        }
         let outcome: string;
         try {
           outcome = await run(connection.id, sweepOptions(connection));
@@ -104,8 +121,20 @@ export function createJobWork(deps: JobWorkDeps) {
         outcomes[outcome] = (outcomes[outcome] ?? 0) + 1;
         if (outcome === 'needs_reauth') deps.onNotify?.();
         // Without a Google client every refresh would say the same: stop asking.
-        if (outcome === 'not_configured') break;
+        if (outcome === 'not_configured') stopped = true;
+        failedInARow = outcome === 'degraded' ? failedInARow + 1 : 0;
+        if (failedInARow >= SWEEP_FAILURES_TO_STOP) stopped = true;
+        return outcome;
       }
+
+      // As many lanes as may ever run at once; the pace decides how many actually do.
+      const lanes = Array.from({ length: Math.min(pace.max, due.length) }, async () => {
+        while (!stopped && next < due.length) {
+          const connection = due[next++]!;
+          await pace.run(() => refreshOne(connection));
+        }
+      });
+      await Promise.all(lanes);
       if (done < due.length) {
         deps.logger.info(
           { left: due.length - done },

@@ -3,7 +3,10 @@
  * sweep every five minutes fans out one refresh job per due connection, with the
  * connection id as singleton key (a `stately` queue: at most one waiting and one running
  * per connection, so several instances never duplicate the work, and the refresh itself
- * re-checks that the connection is still due); the daily briefing check every minute
+ * re-checks that the connection is still due). Each instance takes refresh jobs in
+ * batches, as fast as they come, and runs them through one pace (`sweep-pace.ts`): at
+ * most `SWEEP_CONCURRENCY` at Google at once, fewer while Google fails. The daily
+ * briefing check every minute
  * (deduplicated per user and local day in the outbox); and an hourly clean-up of expired
  * connect tickets and OAuth states. `events` says what ran, for whoever watches, and the
  * metrics count every run by job and outcome and keep when each job last succeeded.
@@ -13,11 +16,19 @@ import { sql } from 'kysely';
 import PgBoss from 'pg-boss';
 import type { DatabaseHandle } from '../db/index.ts';
 import { createJobWork, type JobWorkDeps, type SweepResult, sweepOptions } from './job-work.ts';
+import { createSweepPace } from './sweep-pace.ts';
 
 const SWEEP = 'tidings-refresh-sweep';
 const REFRESH = 'tidings-refresh';
 const BRIEFING = 'tidings-briefing-check';
 const CLEANUP = 'tidings-cleanup';
+/**
+ * Refresh workers per instance: two, each taking half the pace's slots as one batch, so
+ * one fetches its next batch while the other's last refresh is still at Google.
+ */
+const REFRESH_WORKERS = 2;
+/** Refresh jobs queued with one statement each, this many at a time. */
+const QUEUE_AT_ONCE = 50;
 
 /** The job names the metrics use. */
 export type JobName = 'sweep' | 'refresh' | 'briefings' | 'cleanup';
@@ -76,7 +87,8 @@ export async function jobsSchemaOf(database: DatabaseHandle): Promise<string> {
 }
 
 export async function startJobs(deps: JobDeps): Promise<Jobs> {
-  const work = createJobWork(deps);
+  const pace = deps.pace ?? createSweepPace(deps.sweepConcurrency);
+  const work = createJobWork({ ...deps, pace });
   const events = new EventEmitter<JobEvents>();
   const boss = new PgBoss({
     db: { executeSql: (text, values) => deps.database.executeSql(text, values) },
@@ -130,29 +142,54 @@ export async function startJobs(deps: JobDeps): Promise<Jobs> {
     return outcome;
   }
 
+  const refreshWorkers: string[] = [];
+  /** Wakes the refresh workers, so queued jobs start now rather than at their next poll. */
+  const wakeRefreshWorkers = () => {
+    for (const id of refreshWorkers) boss.notifyWorker(id);
+  };
+
   async function queueSweep(): Promise<{ due: number; queued: number }> {
     const due = await work.due();
     let queued = 0;
-    for (const connection of due) {
-      const data: RefreshJob = {
-        connectionId: connection.id,
-        lastCheckedAt: connection.lastCheckedAt?.toISOString() ?? null,
-      };
-      const id = await boss.send(REFRESH, data, { singletonKey: connection.id });
-      if (id) queued++;
+    for (let start = 0; start < due.length; start += QUEUE_AT_ONCE) {
+      const ids = await Promise.all(
+        due.slice(start, start + QUEUE_AT_ONCE).map((connection) => {
+          const data: RefreshJob = {
+            connectionId: connection.id,
+            lastCheckedAt: connection.lastCheckedAt?.toISOString() ?? null,
+          };
+          return boss.send(REFRESH, data, { singletonKey: connection.id });
+        }),
+      );
+      queued += ids.filter((id) => id !== null).length;
+      wakeRefreshWorkers();
     }
     return { due: due.length, queued };
   }
 
-  await boss.work<RefreshJob>(REFRESH, async (jobs) => {
-    for (const job of jobs) {
-      await counted(
-        'refresh',
-        () => refreshOne(job.data),
-        (outcome) => outcome === 'error',
-      );
-    }
-  });
+  const batchSize = Math.max(1, Math.ceil(pace.max / REFRESH_WORKERS));
+  for (let started = 0; started < REFRESH_WORKERS; started++) {
+    const worker = await boss.work<RefreshJob>(
+      REFRESH,
+      { batchSize, pollingIntervalSeconds: 1 },
+      async (jobs) => {
+        await Promise.all(
+          jobs.map((job) =>
+            pace.run(() =>
+              counted(
+                'refresh',
+                () => refreshOne(job.data),
+                (outcome) => outcome === 'error',
+              ),
+            ),
+          ),
+        );
+        // A full batch: more are likely waiting, so fetch again without the poll's pause.
+        if (jobs.length === batchSize) wakeRefreshWorkers();
+      },
+    );
+    refreshWorkers.push(worker);
+  }
   await boss.work(SWEEP, async () => {
     events.emit('swept', await counted('sweep', queueSweep));
   });

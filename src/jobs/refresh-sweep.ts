@@ -14,7 +14,12 @@ export const NEEDED_SOON_WINDOW_MS = 10 * 60_000;
 export const RECENTLY_USED_MS = 60 * 60_000;
 /** Scheduled work this far ahead makes its user's tokens "needed soon". */
 export const SCHEDULED_LEAD_MS = 15 * 60_000;
-export const SWEEP_LIMIT = 200;
+/**
+ * Due connections one sweep picks at most (the rest are picked by the next one): enough
+ * for every connection of a large server to come due together (after a restart, or the
+ * daily health checks landing at once) and be checked in one run.
+ */
+export const SWEEP_LIMIT = 20_000;
 
 export interface DueConnection {
   id: string;

@@ -140,9 +140,17 @@ export function recordConsent(
   return { code, scopes };
 }
 
-export function liveGrant(store: GrantStore, grantId: string): Grant | undefined {
-  for (const grant of store.grants.values()) if (grant.id === grantId) return grant;
-  return undefined;
+/**
+ * The live grant a code or token was issued under, or undefined once it was revoked. One
+ * look-up by (email, client), whose grant must still be the same one: a grant revoked and
+ * given again is a new grant, and the old one's tokens stay dead.
+ */
+export function liveGrant(
+  store: GrantStore,
+  issued: { grantId: string; email: string; clientId: string },
+): Grant | undefined {
+  const grant = store.grants.get(grantKey(issued.email, issued.clientId));
+  return grant?.id === issued.grantId ? grant : undefined;
 }
 
 export function issueAccessToken(
@@ -216,7 +224,7 @@ export function usableToken(
 ): IssuedToken | null {
   const record = store.tokens.get(token);
   if (!record || record.kind !== kind || record.revoked || record.expiresAt <= nowMs) return null;
-  return liveGrant(store, record.grantId) ? record : null;
+  return liveGrant(store, record) ? record : null;
 }
 
 /** When a refresh token last used at `lastUsedAt` stops working for want of use. */

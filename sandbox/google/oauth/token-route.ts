@@ -117,7 +117,7 @@ export function registerTokenRoute(app: FastifyInstance, deps: TokenRouteDeps): 
           return tokenError(reply, 400, 'invalid_grant', 'Invalid code verifier.');
         }
       }
-      const grant = liveGrant(state.grants, record.grantId);
+      const grant = liveGrant(state.grants, record);
       if (!grant)
         return tokenError(reply, 400, 'invalid_grant', 'Token has been expired or revoked.');
       record.used = true;
@@ -159,7 +159,7 @@ export function registerTokenRoute(app: FastifyInstance, deps: TokenRouteDeps): 
         return tokenError(reply, 400, 'invalid_grant', 'Token has been expired or revoked.');
       if (record.clientId !== client.clientId)
         return tokenError(reply, 401, 'unauthorized_client', 'Unauthorized');
-      const grant = liveGrant(state.grants, record.grantId);
+      const grant = liveGrant(state.grants, record);
       if (!grant)
         return tokenError(reply, 400, 'invalid_grant', 'Token has been expired or revoked.');
       // Google answers what the (user, client) grant holds now, not what this refresh token
