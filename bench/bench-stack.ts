@@ -6,6 +6,7 @@
  * forward, users connected through the real OAuth journey, API keys, and the sandbox's
  * control API (faults, stats).
  */
+import { Writable } from 'node:stream';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { pino } from 'pino';
@@ -60,11 +61,21 @@ function benchLogger() {
   return createLogger('info', pino.destination({ dest: '/dev/null', sync: true }));
 }
 
+/** A logger that writes nothing (the benchmarks whose figures are not about logging). */
+export function silentLogger() {
+  const nowhere = new Writable({
+    write(_chunk, _encoding, done) {
+      done();
+    },
+  });
+  return createLogger('silent', nowhere);
+}
+
 /** PostgreSQL for the benchmarks: `DATABASE_URL`, else a local server on the default port. */
 const POSTGRES_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
 /** Embedded PGlite of its own (not the suite's templates, which would keep the process alive). */
-const PGLITE: TestDatabase = {
+export const PGLITE: TestDatabase = {
   name: 'pglite',
   async open() {
     const handle = await openMemoryDatabase();

@@ -14,12 +14,9 @@
  *   200. Replies answered per second; every chat's replies must come in the order sent, or
  *   the run fails. Baseline: as many `/v1/calendar/agenda` requests at the same concurrency.
  */
+import { PGLITE, silentLogger } from './bench-stack.ts';
 import { randomBytes } from 'node:crypto';
-import { Writable } from 'node:stream';
 import { createApiKeyStore } from '../src/api-keys/index.ts';
-import { openMemoryDatabase } from '../src/db/index.ts';
-import { createLogger } from '../src/log.ts';
-import type { TestDatabase } from '../test/support/databases.harness.ts';
 import { connectWithAutoApprove, type Stack, startStack } from '../test/support/stack.harness.ts';
 import { percentile, underLoad } from './measure.ts';
 import { type Figures, versus } from './report.ts';
@@ -46,29 +43,6 @@ interface Linked {
   received: number;
 }
 
-function silentLogger() {
-  const nowhere = new Writable({
-    write(_chunk, _encoding, done) {
-      done();
-    },
-  });
-  return createLogger('silent', nowhere);
-}
-
-const memoryDatabase: TestDatabase = {
-  name: 'pglite',
-  async open() {
-    const handle = await openMemoryDatabase();
-    return {
-      ...handle,
-      schema: null,
-      openAnother: () => {
-        throw new Error('PGlite is one process by design');
-      },
-    };
-  },
-};
-
 /** YYYY-MM-DD of `days` after today in the seed user's zone (New York). */
 function dayInNewYork(days: number): string {
   const date = new Date(Date.now() + days * 86_400_000);
@@ -77,7 +51,7 @@ function dayInNewYork(days: number): string {
 
 export async function botFigures(options: { quick: boolean }): Promise<Figures> {
   const sizes = options.quick ? QUICK : FULL;
-  const stack: Stack = await startStack(memoryDatabase, {
+  const stack: Stack = await startStack(PGLITE, {
     telegram: true,
     env: { LOG_LEVEL: 'silent', TELEGRAM_MODE: 'webhook', TELEGRAM_WEBHOOK_SECRET: SECRET },
     start: { logger: silentLogger(), jobs: false },

@@ -12,11 +12,9 @@
  * baseline is measured in the same run: the same refresh, one connection at a time (what
  * the sweep did before), over a sample, scaled to the same number of connections.
  */
+import { PGLITE, silentLogger } from './bench-stack.ts';
 import { once } from 'node:events';
-import { Writable } from 'node:stream';
-import { openMemoryDatabase } from '../src/db/index.ts';
 import { dueConnections } from '../src/jobs/index.ts';
-import { createLogger } from '../src/log.ts';
 import type { TestDatabase } from '../test/support/databases.harness.ts';
 import { sandboxControl, seedConnections } from '../test/support/seed-connections.harness.ts';
 import { type Stack, startStack } from '../test/support/stack.harness.ts';
@@ -79,30 +77,6 @@ export function createTokenMeter(): TokenMeter {
     },
   };
 }
-
-function silentLogger() {
-  const nowhere = new Writable({
-    write(_chunk, _encoding, done) {
-      done();
-    },
-  });
-  return createLogger('silent', nowhere);
-}
-
-/** Embedded PGlite of its own, so the process can exit when the bench is done. */
-const PGLITE: TestDatabase = {
-  name: 'pglite',
-  async open() {
-    const handle = await openMemoryDatabase();
-    return {
-      ...handle,
-      schema: null,
-      openAnother: () => {
-        throw new Error('PGlite is one process by design');
-      },
-    };
-  },
-};
 
 /** Resolves once `jobs` reported `count` refreshes of the connections in `ids`. */
 function refreshesOf(
