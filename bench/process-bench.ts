@@ -239,8 +239,10 @@ export async function processFigures(options: { quick: boolean }): Promise<Figur
     } else {
       try {
         const pgRss: number[] = [];
+        // One folder for every sample: it holds the development master key that the
+        // schema's vault is wrapped by after the first start.
+        const pgEnv = { DATA_DIR: await folder('pg'), DATABASE_URL: postgres.url };
         for (let i = 0; i < samples; i += 1) {
-          const pgEnv = { DATA_DIR: await folder('pg'), DATABASE_URL: postgres.url };
           const { server } = await start(pgEnv);
           try {
             await idle(settleMs);
