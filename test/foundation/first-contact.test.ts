@@ -42,7 +42,7 @@ describe('the Node a newcomer needs', () => {
     // same one) from node_modules/.bin, which npm puts first on PATH: never a fixed path.
     const lines = Object.values(scripts);
     expect(
-      lines.filter((line) => /^(exec )?node src\/cli\.ts\b/.test(line)).length,
+      lines.filter((line) => /^(exec )?node( --[a-z-]+)* src\/cli\.ts\b/.test(line)).length,
     ).toBeGreaterThan(3);
     expect(
       lines.filter((line) => /(^|[\s/])(\/usr)?\/bin\/node\b|nodejs/.test(line)),
