@@ -205,16 +205,21 @@ async function main(argv: string[]): Promise<number> {
   }
   if (command === 'start') {
     // The listening line comes before background work has started: a signal from then on
-    // is kept, and stops the server cleanly once its start is complete.
+    // is kept, and stops the server cleanly once its start is complete. Every signal is
+    // caught, not only the first: `npm start` passes a signal sent to its process group on
+    // to Node, so Node gets it twice, and a second one must not cut the stop short.
     let signalled = null as string | null;
     let onSignal = (signal: string) => {
       signalled ??= signal;
     };
-    process.once('SIGINT', () => onSignal('SIGINT'));
-    process.once('SIGTERM', () => onSignal('SIGTERM'));
+    process.on('SIGINT', () => onSignal('SIGINT'));
+    process.on('SIGTERM', () => onSignal('SIGTERM'));
     const app = await startApp(config);
     await new Promise<void>((resolve) => {
+      let stopping = false;
       onSignal = (signal: string) => {
+        if (stopping) return;
+        stopping = true;
         app.services.logger.info({ signal }, 'shutting down');
         app.stop().then(resolve, resolve);
       };

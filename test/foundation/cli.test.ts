@@ -102,6 +102,23 @@ describe('tidings migrate', () => {
 });
 
 describe('tidings start', () => {
+  it('stops cleanly on a signal sent twice, the moment it says it listens', {
+    timeout: 180_000,
+  }, async () => {
+    // `npm start` passes a signal sent to its process group on to Node, so Node gets it
+    // twice; a signal can also come while the jobs are still starting after the listening
+    // line. The second must not kill the process before it has stopped.
+    const { cli } = await startServer({ DATA_DIR: await freshDataDir() });
+    cli.child.kill('SIGTERM');
+    cli.child.kill('SIGTERM');
+    const stopped = await cli.exited;
+    const messages = cli.stdout.map((line) => (JSON.parse(line) as { msg?: unknown }).msg);
+    expect({ stopped, shuttingDown: messages.includes('shutting down') }).toStrictEqual({
+      stopped: { code: 0, signal: null },
+      shuttingDown: true,
+    });
+  });
+
   it('logs which features stay off and exits 0 on SIGTERM', { timeout: 180_000 }, async () => {
     const { cli, url } = await startServer({ DATA_DIR: await freshDataDir() });
     const health = await fetch(`${url}/healthz`);
