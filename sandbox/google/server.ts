@@ -7,7 +7,12 @@ import formbody from '@fastify/formbody';
 import Fastify from 'fastify';
 import type { FastifyInstance } from 'fastify';
 import type { SandboxContext, SeedShift } from './context.ts';
-import { applyFaults, isControlPath, registerControlRoutes } from './control/index.ts';
+import {
+  applyFaults,
+  isControlPath,
+  type ModifyLabels,
+  registerControlRoutes,
+} from './control/index.ts';
 import { sendGoogleError } from './google-errors.ts';
 import {
   accessTokenOwner,
@@ -34,13 +39,8 @@ export interface ApiModule<S> {
 export interface MailStoreLike {
   reset(): void | Promise<void>;
   importMessage(email: string, raw: Buffer, labelIds: string[]): { id: string; threadId: string };
-  /** Changes a message's labels as `messages.modify` would (absent: labels never change). */
-  modifyLabels?(
-    email: string,
-    id: string,
-    add: readonly string[],
-    remove: readonly string[],
-  ): { id: string; labelIds: string[] } | undefined;
+  /** Absent: labels never change. */
+  modifyLabels?: ModifyLabels;
 }
 
 export interface CalendarStoreLike {

@@ -9,7 +9,7 @@ import type { FastifyInstance } from 'fastify';
 import type { RiscDeps } from '../risc/index.ts';
 import type { SandboxState } from '../sandbox-state.ts';
 import { registerConsentModeRoutes, registerRevokeRoute } from './grant-routes.ts';
-import { registerImportRoutes } from './import-routes.ts';
+import { type ModifyLabels, registerImportRoutes } from './import-routes.ts';
 import {
   registerFaultRoutes,
   registerResetRoute,
@@ -22,12 +22,7 @@ export interface ControlRouteDeps {
   state: SandboxState;
   risc: RiscDeps;
   importMessage(email: string, raw: Buffer, labelIds: string[]): { id: string; threadId: string };
-  modifyLabels?(
-    email: string,
-    id: string,
-    add: readonly string[],
-    remove: readonly string[],
-  ): { id: string; labelIds: string[] } | undefined;
+  modifyLabels?: ModifyLabels;
   importIcs(email: string, ics: string, calendarId: string): { ids: string[] };
   setPrimaryZone(email: string, timeZone: string): void;
   /** Back to the seed state (stores, grants, settings, faults, stats). */

@@ -12,17 +12,20 @@ import type { SandboxState } from '../sandbox-state.ts';
 import { z } from 'zod';
 import { invalid, knownUser, notFound, parse } from './control-body.ts';
 
+/** Changes a message's labels as `messages.modify` does; undefined for an unknown message. */
+export type ModifyLabels = (
+  email: string,
+  id: string,
+  add: readonly string[],
+  remove: readonly string[],
+) => { id: string; labelIds: string[] } | undefined;
+
 export interface ImportRouteDeps {
   state: SandboxState;
   importMessage(email: string, raw: Buffer, labelIds: string[]): { id: string; threadId: string };
   importIcs(email: string, ics: string, calendarId: string): { ids: string[] };
   /** Absent when the mail store cannot change labels. */
-  modifyLabels?(
-    email: string,
-    id: string,
-    add: readonly string[],
-    remove: readonly string[],
-  ): { id: string; labelIds: string[] } | undefined;
+  modifyLabels?: ModifyLabels;
 }
 
 const ModifyBody = z.strictObject({

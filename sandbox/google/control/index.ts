@@ -10,5 +10,6 @@
  */
 export { registerControlRoutes } from './control-routes.ts';
 export type { ControlRouteDeps } from './control-routes.ts';
+export type { ModifyLabels } from './import-routes.ts';
 export { applyFaults, isControlPath } from './faults.ts';
 export type { FaultDeps } from './faults.ts';
