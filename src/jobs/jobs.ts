@@ -16,6 +16,7 @@ import { sql } from 'kysely';
 import PgBoss from 'pg-boss';
 import type { DatabaseHandle } from '../db/index.ts';
 import { createJobWork, type JobWorkDeps, type SweepResult, sweepOptions } from './job-work.ts';
+import { queueDatabase } from './queue-database.ts';
 import { createSweepPace } from './sweep-pace.ts';
 
 const SWEEP = 'tidings-refresh-sweep';
@@ -90,9 +91,10 @@ export async function startJobs(deps: JobDeps): Promise<Jobs> {
   const pace = deps.pace ?? createSweepPace(deps.sweepConcurrency);
   const work = createJobWork({ ...deps, pace });
   const events = new EventEmitter<JobEvents>();
+  const schema = deps.schema ?? (await jobsSchemaOf(deps.database));
   const boss = new PgBoss({
-    db: { executeSql: (text, values) => deps.database.executeSql(text, values) },
-    schema: deps.schema ?? (await jobsSchemaOf(deps.database)),
+    db: queueDatabase(deps.database, schema, deps.logger),
+    schema,
     supervise: true,
     schedule: true,
   });
