@@ -31,7 +31,8 @@ export async function startTestSandbox(now?: () => Date): Promise<TestSandbox> {
 
 /** What the probe module saw: imports it was asked to do. */
 export interface ProbeRecord {
-  messages: { email: string; raw: string; labelIds: string[] }[];
+  /** `labelIds` undefined: none were asked for (the store picks Gmail's arrival labels). */
+  messages: { email: string; raw: string; labelIds: string[] | undefined }[];
   events: { email: string; ics: string; calendarId: string }[];
   zones: { email: string; timeZone: string }[];
 }

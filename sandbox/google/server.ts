@@ -38,9 +38,12 @@ export interface ApiModule<S> {
 
 export interface MailStoreLike {
   reset(): void | Promise<void>;
-  importMessage(email: string, raw: Buffer, labelIds: string[]): { id: string; threadId: string };
+  /** Without label ids, the message gets the ones Gmail would give it on arrival. */
+  importMessage(email: string, raw: Buffer, labelIds?: string[]): { id: string; threadId: string };
   /** Absent: labels never change. */
   modifyLabels?: ModifyLabels;
+  /** Absent: history is never expired on demand. */
+  expireHistory?(email: string): { historyId: number };
 }
 
 export interface CalendarStoreLike {
@@ -180,8 +183,10 @@ export async function buildGoogleSandboxApp<G extends MailStoreLike, C extends C
   registerControlRoutes(app, {
     state,
     risc,
+    now,
     importMessage: (email, raw, labelIds) => gmailStore.importMessage(email, raw, labelIds),
     modifyLabels: (email, id, add, remove) => gmailStore.modifyLabels?.(email, id, add, remove),
+    expireHistory: (email) => gmailStore.expireHistory?.(email),
     importIcs: (email, ics, calendarId) => calendarStore.importIcs(email, ics, calendarId),
     setPrimaryZone: (email, timeZone) => calendarStore.setPrimaryZone(email, timeZone),
     reset,

@@ -23,6 +23,8 @@ export interface GoogleSandboxOptions {
    * `{ publishingStatus: 'testing' }`, `{ refreshTokensPerClient: 2 }`.
    */
   settings?: Partial<Settings>;
+  /** History records each mailbox keeps before the oldest are dropped (default 1000). */
+  historyLimit?: number;
 }
 
 export interface GoogleSandbox {
@@ -36,9 +38,10 @@ export interface GoogleSandbox {
 export const DEFAULT_SEED_DIR = fileURLToPath(new URL('../seed/', import.meta.url));
 
 /** The real Gmail and Calendar modules, as the core mounts them. */
-const API_MODULES = {
+const apiModules = (historyLimit: number | undefined) => ({
   gmail: {
-    createStore: (now: () => Date) => createGmailStore({ now }),
+    createStore: (now: () => Date) =>
+      createGmailStore({ now, ...(historyLimit === undefined ? {} : { historyLimit }) }),
     loadSeed: loadGmailSeed,
     register: registerGmailRoutes,
   },
@@ -47,7 +50,7 @@ const API_MODULES = {
     loadSeed: loadCalendarSeed,
     register: registerCalendarRoutes,
   },
-};
+});
 
 export async function startGoogleSandbox(
   options: GoogleSandboxOptions = {},
@@ -62,7 +65,7 @@ export async function startGoogleSandbox(
       seedDir: seed === false ? null : seed,
       ...(options.settings ? { settings: options.settings } : {}),
     },
-    API_MODULES,
+    apiModules(options.historyLimit),
   );
   await sandbox.app.listen({ port: options.port ?? 4010, host });
   const address = sandbox.app.server.address();

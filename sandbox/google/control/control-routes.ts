@@ -21,8 +21,11 @@ import { registerClientRoutes, registerUserRoutes } from './user-routes.ts';
 export interface ControlRouteDeps {
   state: SandboxState;
   risc: RiscDeps;
-  importMessage(email: string, raw: Buffer, labelIds: string[]): { id: string; threadId: string };
+  /** The sandbox clock (the `Date:` of mail written from JSON). */
+  now(): Date;
+  importMessage(email: string, raw: Buffer, labelIds?: string[]): { id: string; threadId: string };
   modifyLabels?: ModifyLabels;
+  expireHistory?(email: string): { historyId: number } | undefined;
   importIcs(email: string, ics: string, calendarId: string): { ids: string[] };
   setPrimaryZone(email: string, timeZone: string): void;
   /** Back to the seed state (stores, grants, settings, faults, stats). */

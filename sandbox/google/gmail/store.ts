@@ -5,7 +5,7 @@
  * and the control API changes a message's labels (`modifyLabels`, as Gmail's
  * `messages.modify` would: one history record, the message's history id moved on).
  */
-import { headerValue } from './mime-headers.ts';
+import { headerValue, type MimeHeader } from './mime-headers.ts';
 import { type MimePart, parseMime } from './mime-parser.ts';
 import { isSystemLabelId, type UserLabel } from './labels.ts';
 import { parseMailDate } from './mail-date.ts';
@@ -55,8 +55,11 @@ export interface GmailStore {
    * from before one is older than every mailbox and `history.list` answers 404.
    */
   reset(): void;
-  /** Stores a raw RFC 822 message with the given label ids; threads it. */
-  importMessage(email: string, raw: Buffer, labelIds: string[]): { id: string; threadId: string };
+  /**
+   * Stores a raw RFC 822 message with the given label ids, or without them with the labels
+   * Gmail gives it (`arrivalLabels`); threads it.
+   */
+  importMessage(email: string, raw: Buffer, labelIds?: string[]): { id: string; threadId: string };
   /**
    * Adds and removes labels of a message, as `messages.modify` does; the labels it has
    * after, or undefined when the mailbox has no such message.
@@ -73,6 +76,11 @@ export interface GmailStore {
   mailbox(email: string): Mailbox | undefined;
   /** The mailbox of that user, or an empty one (not stored) at the current history id. */
   view(email: string): Mailbox;
+  /**
+   * Forgets the mailbox's history so far, as Gmail does after a while: a `startHistoryId`
+   * below the current one then answers 404. Returns the current history id.
+   */
+  expireHistory(email: string): { historyId: number };
 }
 
 export interface GmailStoreOptions {
@@ -83,6 +91,22 @@ export interface GmailStoreOptions {
 }
 
 const FIRST_HISTORY_ID = 1_000_000;
+
+function addresses(headers: readonly MimeHeader[], names: readonly string[]): string[] {
+  const text = names.map((name) => headerValue(headers, name) ?? '').join(',');
+  return (text.match(/[^\s<>,;:"()]+@[^\s<>,;:"()]+/g) ?? []).map((a) => a.toLowerCase());
+}
+
+/**
+ * The labels Gmail gives a message with none asked for: mail from someone else arrives
+ * in the inbox unread; mail the owner sent is `SENT` only (and also in the inbox, read,
+ * when the owner sent it to themselves).
+ */
+export function arrivalLabels(headers: readonly MimeHeader[], owner: string): string[] {
+  const self = owner.toLowerCase();
+  if (!addresses(headers, ['from']).includes(self)) return ['INBOX', 'UNREAD'];
+  return addresses(headers, ['to', 'cc', 'bcc']).includes(self) ? ['SENT', 'INBOX'] : ['SENT'];
+}
 
 export function newMailbox(email: string, historyId = FIRST_HISTORY_ID): Mailbox {
   return {
@@ -144,6 +168,12 @@ export function createGmailStore(options: GmailStoreOptions = {}): GmailStore {
     view(email) {
       return mailboxes.get(email.toLowerCase()) ?? newMailbox(email.toLowerCase(), historyBase);
     },
+    expireHistory(email) {
+      const mailbox = ensure(email);
+      mailbox.history = [];
+      mailbox.historyFloor = mailbox.historyId;
+      return { historyId: mailbox.historyId };
+    },
     defineLabel(email, label) {
       ensure(email).userLabels.set(label.id, { ...label });
     },
@@ -154,7 +184,8 @@ export function createGmailStore(options: GmailStoreOptions = {}): GmailStore {
         parseMailDate(headerValue(root.headers, 'date'))?.epochMs ?? now().getTime();
       const id = newId(internalDate);
       const threadId = assignThread(mailbox.threadIndex, root.headers, mailbox.email, id);
-      const labels = [...new Set(labelIds.map((label) => label.trim()).filter(Boolean))];
+      const asked = labelIds ?? arrivalLabels(root.headers, mailbox.email);
+      const labels = [...new Set(asked.map((label) => label.trim()).filter(Boolean))];
       for (const label of labels) {
         if (!isSystemLabelId(label) && !mailbox.userLabels.has(label)) {
           mailbox.userLabels.set(label, { id: label, name: label });
