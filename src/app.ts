@@ -13,7 +13,8 @@ import {
   registerMcpEndpoint,
   registerRuntimeApi,
 } from './http/index.ts';
-import { type Jobs, startJobs } from './jobs/index.ts';
+import { watchScan } from './capabilities/index.ts';
+import { createWatchWork, createZoneResolver, type Jobs, startJobs } from './jobs/index.ts';
 import { registerConnectRoutes } from './oauth/index.ts';
 import { buildParts, type Parts } from './parts.ts';
 import { pruneSeenTokens, registerRiscReceiver } from './risc/index.ts';
@@ -215,7 +216,24 @@ function startBackgroundWork(
   telegram: TelegramBot | null,
 ): Promise<Jobs> {
   const { database, now } = services;
+  const zones = createZoneResolver({ calendarZone: parts.calendarZone, now });
+  const watchWork = createWatchWork({
+    watches: parts.watches,
+    users: parts.users,
+    zones,
+    logger: services.logger.child({ part: 'watch' }),
+    now,
+    scan: (start) =>
+      parts.frontDoor.invoke(
+        start.userId,
+        watchScan,
+        { startHistoryId: start.historyId, rules: start.rules },
+        { connection: start.connectionId },
+      ),
+    ...(telegram ? { onNotify: () => telegram.kickOutbox() } : {}),
+  });
   return startJobs({
+    watch: { work: watchWork, intervalMs: services.config.watch.intervalMs },
     database,
     broker: parts.broker,
     users: parts.users,

@@ -136,6 +136,8 @@ const schema = z
     LLM_MAX_STEPS: wholeNumber(1, 8, 4, '4'),
     LLM_TIMEOUT_SECONDS: wholeNumber(1, 600, 30, '30'),
     LLM_MAX_OUTPUT_TOKENS: wholeNumber(64, 16_384, 800, '800'),
+    WATCH_INTERVAL_SECONDS: wholeNumber(1, 3_600, 60, '60'),
+    WATCH_RULES_PER_USER: wholeNumber(1, 1_000, 20, '20'),
     METRICS_TOKEN: optional(
       z.string().min(16, 'must be at least 16 characters (use: openssl rand -hex 24)'),
     ),
@@ -256,6 +258,8 @@ export interface Config {
   };
   /** Null when LLM_BASE_URL and LLM_MODEL are unset: free text goes to the intent router only. */
   readonly llm: LlmSettings | null;
+  /** New-mail alerts: how often a connection with rules is polled, and rules per user. */
+  readonly watch: { readonly intervalMs: number; readonly rulesPerUser: number };
   readonly metricsToken: string | null;
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 }
@@ -348,6 +352,10 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
             maxOutputTokens: e.LLM_MAX_OUTPUT_TOKENS,
           }
         : null,
+    watch: {
+      intervalMs: e.WATCH_INTERVAL_SECONDS * 1000,
+      rulesPerUser: e.WATCH_RULES_PER_USER,
+    },
     metricsToken: e.METRICS_TOKEN ?? null,
     logLevel: e.LOG_LEVEL,
   });

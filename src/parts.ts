@@ -31,6 +31,7 @@ import {
 } from './oauth/index.ts';
 import type { Services } from './services.ts';
 import { createUserStore, type UserStore } from './users/index.ts';
+import { createWatchStore, type WatchStore } from './watches/index.ts';
 
 export interface Parts {
   /** Null when no Google OAuth client is configured. */
@@ -42,6 +43,8 @@ export interface Parts {
   tickets: TicketStore;
   states: StateStore;
   frontDoor: FrontDoor;
+  /** New-mail alert rules, cursors and held alerts. */
+  watches: WatchStore;
   /** The zone the user's Google Calendar reports (one small agenda call). */
   calendarZone(userId: string): Promise<string>;
 }
@@ -91,7 +94,9 @@ export function buildParts(services: Services, options: PartsOptions): Parts {
   // and the per-connection profile and time zone.
   const gate = createConnectionGate(DEFAULT_CALLS_IN_FLIGHT);
   const memo = createConnectionMemo(now);
+  const watches = createWatchStore({ db, now, limit: config.watch.rulesPerUser });
   const frontDoor = createFrontDoor({
+    watches: (userId, connection) => watches.book(userId, connection),
     users,
     connections,
     tickets,
@@ -118,6 +123,7 @@ export function buildParts(services: Services, options: PartsOptions): Parts {
     tickets,
     states: createStateStore(db, vault, now),
     frontDoor,
+    watches,
     async calendarZone(userId) {
       const at = now();
       const agenda = await frontDoor.invoke(userId, calendarAgenda, {

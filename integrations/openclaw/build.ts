@@ -42,7 +42,7 @@ export function pluginManifest(tools: readonly ToolDefinition[]) {
     id: OPENCLAW_PLUGIN_ID,
     name: 'Tidings',
     description:
-      "Read the user's Gmail and Google Calendar through a self-hosted Tidings: search and read mail, unread counts, agenda, free/busy, the next event, action items.",
+      "Read the user's Gmail and Google Calendar through a self-hosted Tidings: search and read mail, unread counts, agenda, free/busy, the next event, action items, and alerts in Telegram for new mail matching a query.",
     version,
     categories: ['inbox-collaboration'],
     activation: { onStartup: true },

@@ -14,6 +14,12 @@ export type ToolTarget =
   | { kind: 'connections' }
   | { kind: 'connect-link' };
 
+/**
+ * What a call does to the user's Tidings: only reads, adds a record (calling it again with
+ * the same arguments answers the same record), or removes one.
+ */
+export type ToolEffect = 'reads' | 'adds' | 'removes';
+
 export interface ToolDefinition {
   /** Without a runtime prefix: `gmail_search`, `connect_link`. */
   name: string;
@@ -26,6 +32,7 @@ export interface ToolDefinition {
   /** An object schema: the structured result, exactly what `/v1` answers. */
   outputSchema: JsonSchema;
   target: ToolTarget;
+  effect: ToolEffect;
 }
 
 /** The tool argument that picks one of the user's Google accounts. */

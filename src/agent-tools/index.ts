@@ -14,6 +14,7 @@ export {
   OPENCLAW_PLUGIN_ID,
   OPENCLAW_TOOL_PREFIX,
   type ToolDefinition,
+  type ToolEffect,
   type ToolTarget,
   toolNameOf,
 } from './catalogue.ts';

@@ -11,11 +11,13 @@ const SEARCH: ToolDefinition = {
   inputSchema: { type: 'object' },
   outputSchema: { type: 'object' },
   target: { kind: 'capability', capability: 'gmail.search' },
+  effect: 'reads',
 };
 const CONNECTIONS: ToolDefinition = {
   ...SEARCH,
   name: 'connections',
   target: { kind: 'connections' },
+  effect: 'reads',
 };
 const LINK: ToolDefinition = { ...SEARCH, name: 'connect_link', target: { kind: 'connect-link' } };
 

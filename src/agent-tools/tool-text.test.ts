@@ -11,6 +11,9 @@ describe('malformed output', () => {
     'calendar.freebusy',
     'calendar.next',
     'actions.extract',
+    'watch.create',
+    'watch.list',
+    'watch.remove',
   ];
   const shapes: unknown[] = [
     null,
@@ -27,6 +30,8 @@ describe('malformed output', () => {
     { busy: [{}], freeSlots: [] },
     { event: 'soon' },
     { actions: [{ ask: null }] },
+    { watch: null, created: true },
+    { watches: [{ id: 1 }], limit: 20 },
   ];
 
   it('never throws and falls back to JSON inside the block', () => {

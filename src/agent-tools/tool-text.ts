@@ -17,6 +17,7 @@ import { renderActions, renderRead, renderSearch, renderUnread } from './gmail-t
 import type { Ctx } from './text-dates.ts';
 import { assemble, clip, type Rendered, randomFence, type Source } from './text-safety.ts';
 import { json, type Rec, rec } from './text-values.ts';
+import { renderWatchCreate, renderWatchList, renderWatchRemove } from './watch-text.ts';
 
 export { connectionsText, connectLinkText } from './account-text.ts';
 export { errorText, type ToolProblem } from './error-text.ts';
@@ -42,6 +43,9 @@ const RENDERERS: { readonly [N in CapabilityName]: Renderer } = {
   'calendar.freebusy': { source: 'calendar', render: renderFreebusy },
   'calendar.next': { source: 'calendar', render: renderNext },
   'actions.extract': { source: 'gmail', render: renderActions },
+  'watch.create': { source: 'gmail', render: renderWatchCreate },
+  'watch.list': { source: 'gmail', render: renderWatchList },
+  'watch.remove': { source: 'gmail', render: renderWatchRemove },
 };
 
 /**
@@ -72,7 +76,7 @@ export function toolText(
   const name = capabilityName.replace(/[^\w.-]/g, '').slice(0, 64) || 'tool';
   const source: Source =
     renderer?.source ??
-    (/^(gmail|actions)\./.test(name)
+    (/^(gmail|actions|watch)\./.test(name)
       ? 'gmail'
       : name.startsWith('calendar.')
         ? 'calendar'

@@ -212,8 +212,8 @@ describe('createAssistant', () => {
     ]);
     await assistant.answer(request());
     expect(seen.map((s) => [s.body.tools?.length ?? 0, s.body.max_tokens])).toStrictEqual([
-      [8, 300],
-      [8, 300],
+      [9, 300],
+      [9, 300],
       [0, 300],
     ]);
     expect(seen[0]?.body.tools?.map((t) => t.function.name)).not.toContain('connect_link');

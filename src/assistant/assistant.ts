@@ -53,9 +53,10 @@ const MAX_RETRIES = 1;
 /** Tool calls per answer, refused ones included, per model call allowed. */
 const CALLS_PER_STEP = 4;
 
-/** The tools the model is offered: every capability and the connections tool, no links. */
+/** The tools the model is offered: every capability that only reads, and the connections tool; no links. */
 export function offeredTools(): ToolDefinition[] {
-  return toolCatalogue().filter((t) => t.target.kind !== 'connect-link');
+  // Read-only: a model reads mail, and what mail says must never make it change anything.
+  return toolCatalogue().filter((t) => t.target.kind !== 'connect-link' && t.effect === 'reads');
 }
 
 function sdkTools(tools: readonly ToolDefinition[], turn: ToolTurn): ToolSet {

@@ -3,7 +3,7 @@ import { offeredTools } from './assistant.ts';
 import { MAIL_LINK, turnFor, steps, outcomes, type Invocation } from './tool-turn.harness.ts';
 
 describe('the tools offered to the model', () => {
-  it('are the capabilities and the connections tool, never connect_link', () => {
+  it('are the capabilities that only read and the connections tool, never connect_link', () => {
     expect(offeredTools().map((t) => t.name)).toStrictEqual([
       'gmail_search',
       'gmail_unread',
@@ -12,6 +12,7 @@ describe('the tools offered to the model', () => {
       'calendar_freebusy',
       'calendar_next',
       'actions_extract',
+      'watch_list',
       'connections',
     ]);
   });

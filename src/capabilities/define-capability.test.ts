@@ -109,15 +109,20 @@ describe('runCapability', () => {
 });
 
 describe('registry', () => {
-  it('lists every capability once with a scope and a description', () => {
-    expect(CAPABILITIES.map((c) => [c.name, c.scope, c.description.length > 40])).toStrictEqual([
-      ['gmail.search', 'gmail', true],
-      ['gmail.unread', 'gmail', true],
-      ['gmail.read', 'gmail', true],
-      ['calendar.agenda', 'calendar', true],
-      ['calendar.freebusy', 'calendar', true],
-      ['calendar.next', 'calendar', true],
-      ['actions.extract', 'gmail', true],
+  it('lists every capability once with a scope, a description and what it changes', () => {
+    expect(
+      CAPABILITIES.map((c) => [c.name, c.scope, c.description.length > 40, c.effect ?? 'reads']),
+    ).toStrictEqual([
+      ['gmail.search', 'gmail', true, 'reads'],
+      ['gmail.unread', 'gmail', true, 'reads'],
+      ['gmail.read', 'gmail', true, 'reads'],
+      ['calendar.agenda', 'calendar', true, 'reads'],
+      ['calendar.freebusy', 'calendar', true, 'reads'],
+      ['calendar.next', 'calendar', true, 'reads'],
+      ['actions.extract', 'gmail', true, 'reads'],
+      ['watch.create', 'gmail', true, 'adds'],
+      ['watch.list', 'gmail', true, 'reads'],
+      ['watch.remove', 'gmail', true, 'removes'],
     ]);
   });
 

@@ -8,6 +8,7 @@ import type { z } from 'zod';
 import { TidingsError } from '../errors.ts';
 import { hasScopeFor, SCOPE_NEEDS } from '../google/index.ts';
 import type { GoogleApi, ScopeNeed } from '../google/index.ts';
+import type { WatchBook } from './watch-book.ts';
 
 export interface CapabilityContext {
   /** Bound to one connection. */
@@ -18,6 +19,8 @@ export interface CapabilityContext {
   locale: string;
   now: () => Date;
   grantedScopes: readonly string[];
+  /** The user's new-mail alert rules, bound to the user and this connection. */
+  watches?: WatchBook;
 }
 
 export interface Capability<
@@ -34,6 +37,17 @@ export interface Capability<
   input: I;
   output: O;
   scope: ScopeNeed;
+  /**
+   * `user`: reads and writes only Tidings' own records of the user (watch rules), so it
+   * runs whatever state their Google connections are in, and without any.
+   */
+  bound?: 'user';
+  /**
+   * What a run does to the user's records in Tidings: nothing (the default: it only
+   * reads), `adds` one (the same arguments again answer the same record) or `removes` one.
+   * The chat model is offered only capabilities that read.
+   */
+  effect?: 'adds' | 'removes';
   handler(ctx: CapabilityContext, input: z.output<I>): Promise<z.input<O>>;
 }
 
@@ -77,7 +91,7 @@ export async function runCapability<C extends AnyCapability>(
       field: where,
     });
   }
-  if (!hasScopeFor(capability.scope, ctx.grantedScopes)) {
+  if (capability.bound !== 'user' && !hasScopeFor(capability.scope, ctx.grantedScopes)) {
     throw new TidingsError(
       'scope_missing',
       `${capability.name} needs access to ${capability.scope === 'gmail' ? 'Gmail' : 'Google Calendar'}`,

@@ -23,3 +23,13 @@ export { gmailSearch } from './gmail-search.ts';
 export { gmailUnread } from './gmail-unread.ts';
 export type { AgendaEvent } from './calendar-events.ts';
 export type { FullMessage, MessageSummary } from './mail-shapes.ts';
+export {
+  AlertSchema,
+  WatchQuerySchema,
+  WatchRuleSchema,
+  watchCreate,
+  watchList,
+  watchRemove,
+  watchScan,
+} from './watch-rules.ts';
+export type { Alert, WatchBook, WatchRule } from './watch-rules.ts';

@@ -10,6 +10,7 @@ import type { AnyCapability } from './define-capability.ts';
 import { gmailRead } from './gmail-read.ts';
 import { gmailSearch } from './gmail-search.ts';
 import { gmailUnread } from './gmail-unread.ts';
+import { watchCreate, watchList, watchRemove } from './watch-rules.ts';
 
 export const CAPABILITIES = [
   gmailSearch,
@@ -19,6 +20,9 @@ export const CAPABILITIES = [
   calendarFreebusy,
   calendarNext,
   actionsExtract,
+  watchCreate,
+  watchList,
+  watchRemove,
 ] as const;
 
 /** Every capability's name, derived from the list. */

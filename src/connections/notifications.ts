@@ -7,7 +7,16 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/index.ts';
 
-export type NotificationKind = 'connection_broken' | 'connected' | 'briefing';
+export type NotificationKind =
+  | 'connection_broken'
+  | 'connected'
+  | 'briefing'
+  /** A new message matched a watch rule: `{ alert }` (sender, subject, snippet, link). */
+  | 'watch_alert'
+  /** Alerts held through the quiet hours: `{ alerts }`. */
+  | 'watch_digest'
+  /** A connection's watch rules stopped: `{ email, reason, watches }`. */
+  | 'watch_paused';
 
 export interface OutboxItem {
   id: string;

@@ -113,7 +113,12 @@ export function createOutbox(
     async delivered(id) {
       await db
         .updateTable('notifications')
-        .set({ delivered_at: now(), claimed_until: null })
+        .set({
+          delivered_at: now(),
+          claimed_until: null,
+          // Mail content (a watch alert's sender, subject, snippet) is kept only until sent.
+          payload: sql`case when kind in ('watch_alert', 'watch_digest') then '{}'::jsonb else payload end`,
+        })
         .where('id', '=', id)
         .execute();
       metrics?.outboxDeliveries.inc({ outcome: 'delivered' });

@@ -23,6 +23,9 @@ const TABLES = [
   'telegram_updates',
   'users',
   'vault_keys',
+  'watch_cursors',
+  'watch_held',
+  'watch_rules',
 ];
 
 const ALL = [
@@ -33,8 +36,9 @@ const ALL = [
   '0005-connect-ticket-binding',
   '0006-chat-context',
   '0007-telegram-inbox',
+  '0008-watches',
 ];
-const LATEST = '0007-telegram-inbox';
+const LATEST = '0008-watches';
 
 async function tablesOf(handle: TestDatabaseHandle): Promise<string[]> {
   const result = await sql<{ table_name: string }>`

@@ -18,6 +18,7 @@ import * as risc from './migrations/0004-risc.ts';
 import * as connectTicketBinding from './migrations/0005-connect-ticket-binding.ts';
 import * as chatContext from './migrations/0006-chat-context.ts';
 import * as telegramInbox from './migrations/0007-telegram-inbox.ts';
+import * as watches from './migrations/0008-watches.ts';
 import type { Database } from './schema.ts';
 
 const MIGRATIONS: Record<string, Migration> = {
@@ -28,6 +29,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0005-connect-ticket-binding': connectTicketBinding,
   '0006-chat-context': chatContext,
   '0007-telegram-inbox': telegramInbox,
+  '0008-watches': watches,
 };
 
 /**

@@ -187,6 +187,35 @@ export interface RiscEventsTable {
   received_at: CreatedAt;
 }
 
+/** A new-mail alert rule: a Gmail query on one connection (`0008-watches.ts`). */
+export interface WatchRulesTable {
+  id: string;
+  user_id: string;
+  connection_id: string;
+  query: string;
+  /** Only mail above this history id alerts: the mailbox's when the rule was made. */
+  since_history_id: string;
+  created_at: CreatedAt;
+}
+
+/** Where a connection's polls have read up to. */
+export interface WatchCursorsTable {
+  connection_id: string;
+  history_id: string;
+  polled_at: Timestamp | null;
+  /** Why its rules are paused, once the user was told; null while they run. */
+  paused_reason: string | null;
+}
+
+/** An alert held through the user's quiet hours (JSON text), until the digest. */
+export interface WatchHeldTable {
+  connection_id: string;
+  message_id: string;
+  user_id: string;
+  alert: string;
+  held_at: CreatedAt;
+}
+
 export interface Database {
   users: UsersTable;
   connections: ConnectionsTable;
@@ -203,6 +232,9 @@ export interface Database {
   telegram_chat_context: TelegramChatContextTable;
   telegram_connect_buttons: TelegramConnectButtonsTable;
   risc_events: RiscEventsTable;
+  watch_rules: WatchRulesTable;
+  watch_cursors: WatchCursorsTable;
+  watch_held: WatchHeldTable;
 }
 
 export type User = Selectable<UsersTable>;

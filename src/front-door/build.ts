@@ -2,7 +2,8 @@
  * The one `FrontDoor` of a process, built from the domain's stores: user records,
  * connections, connect tickets and the capability runner.
  */
-import type { ConnectionStore } from '../connections/index.ts';
+import type { WatchBook } from '../capabilities/index.ts';
+import type { ConnectionStore, ConnectionView } from '../connections/index.ts';
 import { TidingsError } from '../errors.ts';
 import type { GoogleApi } from '../google/index.ts';
 import { START_PATH, type TicketStore } from '../oauth/index.ts';
@@ -20,6 +21,8 @@ export interface FrontDoorDeps {
   publicUrl: () => string;
   /** A Google client bound to one connection. */
   google(connectionId: string): GoogleApi;
+  /** The user's watch rules; new ones go on `connection`. */
+  watches?(userId: string, connection: ConnectionView | null): WatchBook;
   now: () => Date;
 }
 

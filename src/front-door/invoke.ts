@@ -6,7 +6,8 @@
  * the broker reads the connection again before it hands out a token, so a disconnected
  * or broken connection is refused all the same.
  */
-import { type CapabilityContext, runCapability } from '../capabilities/index.ts';
+import { type CapabilityContext, runCapability, type WatchBook } from '../capabilities/index.ts';
+import type { ConnectionView } from '../connections/index.ts';
 import type { ConnectionStore } from '../connections/index.ts';
 import { reauthReasonOf, TidingsError } from '../errors.ts';
 import type { GoogleApi } from '../google/index.ts';
@@ -18,13 +19,43 @@ export interface InvokeDeps {
   connections: Pick<ConnectionStore, 'resolveRecent'>;
   /** A Google client bound to one connection. */
   google(connectionId: string): GoogleApi;
+  /** The user's watch rules; new ones go on `connection`. */
+  watches?(userId: string, connection: ConnectionView | null): WatchBook;
   now: () => Date;
 }
+
+/** Where a user-bound capability runs when the user has no connection to name. */
+const NO_GOOGLE = new Proxy({} as GoogleApi, {
+  get() {
+    throw new TidingsError('not_connected', 'No Google account is connected.');
+  },
+});
 
 export function createInvoke(deps: InvokeDeps): Invoke {
   return async (userId, capability, input, options = {}) => {
     const user = await deps.users.getRecent(userId);
     if (!user) throw new TidingsError('not_found', 'No such user.');
+    if (capability.bound === 'user') {
+      // Tidings' own records of the user: whatever state their connections are in.
+      const connection = await deps.connections
+        .resolveRecent(userId, options.connection ?? null)
+        .catch((error: unknown) => {
+          if (error instanceof TidingsError && error.code === 'not_connected') return null;
+          throw error;
+        });
+      return runCapability(
+        capability,
+        {
+          google: connection ? deps.google(connection.id) : NO_GOOGLE,
+          timeZone: user.timeZone,
+          locale: user.locale ?? 'en-GB',
+          now: deps.now,
+          grantedScopes: connection?.grantedScopes ?? [],
+          ...(deps.watches ? { watches: deps.watches(userId, connection) } : {}),
+        },
+        input,
+      );
+    }
     const connection = await deps.connections.resolveRecent(userId, options.connection ?? null);
     if (connection.status === 'needs_reauth') {
       throw new TidingsError(
@@ -39,6 +70,7 @@ export function createInvoke(deps: InvokeDeps): Invoke {
       locale: user.locale ?? 'en-GB',
       now: deps.now,
       grantedScopes: connection.grantedScopes,
+      ...(deps.watches ? { watches: deps.watches(userId, connection) } : {}),
     };
     return runCapability(capability, context, input);
   };

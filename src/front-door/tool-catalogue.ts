@@ -36,6 +36,7 @@ export function capabilityTool(capability: AnyCapability): ToolDefinition {
     inputSchema: withConnection(jsonSchemaOf(capability.input, 'input')),
     outputSchema: jsonSchemaOf(capability.output, 'output'),
     target: { kind: 'capability', capability: capability.name },
+    effect: capability.effect ?? 'reads',
   };
 }
 
@@ -48,6 +49,7 @@ export const ACCOUNT_TOOLS: readonly ToolDefinition[] = [
     inputSchema: { type: 'object', properties: {}, additionalProperties: false },
     outputSchema: jsonSchemaOf(ConnectionListSchema, 'output'),
     target: { kind: 'connections' },
+    effect: 'reads',
   },
   {
     name: ACCOUNT_TOOL_NAMES.connectLink,
@@ -57,6 +59,7 @@ export const ACCOUNT_TOOLS: readonly ToolDefinition[] = [
     inputSchema: jsonSchemaOf(ConnectLinkRequestSchema, 'input'),
     outputSchema: jsonSchemaOf(ConnectLinkSchema, 'output'),
     target: { kind: 'connect-link' },
+    effect: 'reads',
   },
 ];
 

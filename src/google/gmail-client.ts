@@ -41,6 +41,7 @@ import type { QueryValue, RequestDeps } from './google-request.ts';
 import { GmailHistoryListSchema, HISTORY_TYPES } from './message-cache.ts';
 import type { CacheTicket } from './message-cache.ts';
 import {
+  GmailAddedHistorySchema,
   GmailAttachmentSchema,
   GmailLabelListSchema,
   GmailLabelSchema,
@@ -50,6 +51,7 @@ import {
   GmailThreadSchema,
 } from './gmail-schemas.ts';
 import type {
+  GmailAddedHistory,
   GmailAttachment,
   GmailLabel,
   GmailMessage,
@@ -85,6 +87,17 @@ export interface GmailApi {
   getProfile(): Promise<GmailProfile>;
   /** A part's bytes (`body.attachmentId`), base64url in `data`. */
   getAttachment(messageId: string, attachmentId: string): Promise<GmailAttachment>;
+  /**
+   * One page of the mail added since `startHistoryId` (2 quota units). Throws `not_found`
+   * when Gmail no longer keeps history that old.
+   */
+  listAddedHistory(params: {
+    startHistoryId: string;
+    pageToken?: string;
+    maxResults?: number;
+  }): Promise<GmailAddedHistory>;
+  /** The mailbox's history id now (a profile read, never the kept profile). */
+  currentHistoryId(): Promise<string>;
 }
 
 export const PROFILE_TTL_MS = 60 * 60_000;
@@ -289,6 +302,31 @@ export function createGmailApi(shared: RequestDeps, memo: ConnectionMemo): Gmail
         operation: 'gmail.messages.attachments.get',
         path: `${BASE}/messages/${encodeURIComponent(messageId)}/attachments/${encodeURIComponent(attachmentId)}`,
       }),
+    listAddedHistory: (params) =>
+      request(GmailAddedHistorySchema, {
+        operation: 'gmail.users.history.list',
+        path: `${BASE}/history`,
+        query: {
+          startHistoryId: params.startHistoryId,
+          historyTypes: ['messageAdded'],
+          maxResults: params.maxResults,
+          pageToken: params.pageToken,
+        },
+      }),
+    async currentHistoryId() {
+      const profile = await request(GmailProfileSchema, {
+        operation: 'gmail.users.getProfile',
+        path: `${BASE}/profile`,
+      });
+      if (profile.historyId === undefined) {
+        throw translateGoogleFailure({
+          kind: 'invalid_response',
+          operation: 'gmail.users.getProfile',
+          problem: 'historyId: missing',
+        });
+      }
+      return profile.historyId;
+    },
   };
   return api;
 }

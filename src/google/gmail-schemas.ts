@@ -84,3 +84,28 @@ export const GmailAttachmentSchema = z.object({
   data: z.string(),
 });
 export type GmailAttachment = z.infer<typeof GmailAttachmentSchema>;
+
+/** A `history.list` page of new mail: the messages added, with their labels at the time. */
+export const GmailAddedHistorySchema = z.object({
+  history: z
+    .array(
+      z.object({
+        id: z.string(),
+        messagesAdded: z
+          .array(
+            z.object({
+              message: z.object({
+                id: z.string(),
+                threadId: z.string().optional(),
+                labelIds: z.array(z.string()).optional(),
+              }),
+            }),
+          )
+          .optional(),
+      }),
+    )
+    .optional(),
+  nextPageToken: z.string().optional(),
+  historyId: z.string(),
+});
+export type GmailAddedHistory = z.infer<typeof GmailAddedHistorySchema>;

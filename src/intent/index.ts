@@ -24,4 +24,8 @@ export type {
   IntentKind,
   MailSearchIntent,
   RouteContext,
+  WatchCreateIntent,
+  WatchRemoveIntent,
 } from './intent.ts';
+export { parseQuietHours } from './quiet-hours-arg.ts';
+export type { QuietHoursArg } from './quiet-hours-arg.ts';

@@ -10,6 +10,7 @@ import { isoOf, localNow } from './local-time.ts';
 import { buildMailQuery } from './mail-query.ts';
 import { COUNT_PATTERN, parseCount } from './numbers.ts';
 import { normalizeText, withoutTrailingPunctuation } from './text-normalize.ts';
+import { readWatchPhrase } from './watch-phrases.ts';
 
 /** Longer messages are read up to here: questions are short, and parsing stays cheap. */
 const MAX_TEXT_LENGTH = 1000;
@@ -68,6 +69,8 @@ export function routeIntent(text: string, ctx: RouteContext): Intent {
   const bare = withoutTrailingPunctuation(t);
   if (bare === '') return { kind: 'unknown', suggestions: [...SUGGESTIONS] };
   if (HELP.test(bare)) return { kind: 'help' };
+  const watch = readWatchPhrase(bare);
+  if (watch) return watch;
   if (BRIEFING.test(t)) return { kind: 'briefing' };
   if (ACTIONS.test(t) || /\btodo\b/.test(t)) return actionsIntent(t);
 

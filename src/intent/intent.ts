@@ -50,6 +50,18 @@ export interface ActionsIntent {
   label: string;
 }
 
+/** A new-mail alert to set up: a Gmail query built from sanitized tokens. */
+export interface WatchCreateIntent {
+  kind: 'watch_create';
+  query: string;
+}
+
+/** A new-mail alert to stop: the words that name it ("alice"). */
+export interface WatchRemoveIntent {
+  kind: 'watch_remove';
+  target: string;
+}
+
 export type Intent =
   | AgendaIntent
   | FreeAtIntent
@@ -59,6 +71,9 @@ export type Intent =
   | { kind: 'unread' }
   | ActionsIntent
   | { kind: 'briefing' }
+  | WatchCreateIntent
+  | { kind: 'watch_list' }
+  | WatchRemoveIntent
   | { kind: 'help' }
   | { kind: 'greeting' }
   | { kind: 'unknown'; suggestions: string[] };

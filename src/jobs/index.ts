@@ -14,3 +14,4 @@ export {
 export { type JobEvents, type JobMetrics, type JobName, type Jobs, startJobs } from './jobs.ts';
 export { dueConnections, HEALTH_CHECK_INTERVAL_MS, SCHEDULED_LEAD_MS } from './refresh-sweep.ts';
 export { createSweepPace, SWEEP_CONCURRENCY, type SweepPace } from './sweep-pace.ts';
+export { createWatchWork, type PollOutcome, type WatchScan, type WatchWork } from './watch-work.ts';

@@ -18,11 +18,17 @@ import type { DatabaseHandle } from '../db/index.ts';
 import { createJobWork, type JobWorkDeps, type SweepResult, sweepOptions } from './job-work.ts';
 import { queueDatabase } from './queue-database.ts';
 import { createSweepPace } from './sweep-pace.ts';
+import type { PollOutcome, WatchWork } from './watch-work.ts';
 
 const SWEEP = 'tidings-refresh-sweep';
 const REFRESH = 'tidings-refresh';
 const BRIEFING = 'tidings-briefing-check';
 const CLEANUP = 'tidings-cleanup';
+const WATCH = 'tidings-watch';
+/** Watch polls each instance runs at once. */
+const WATCH_BATCH = 8;
+/** Connections one tick queues at most (the rest are the longest waiting next tick). */
+const WATCH_QUEUE_MAX = 5_000;
 /**
  * Refresh workers per instance: two, each taking half the pace's slots as one batch, so
  * one fetches its next batch while the other's last refresh is still at Google.
@@ -32,7 +38,7 @@ const REFRESH_WORKERS = 2;
 const QUEUE_AT_ONCE = 50;
 
 /** The job names the metrics use. */
-export type JobName = 'sweep' | 'refresh' | 'briefings' | 'cleanup';
+export type JobName = 'sweep' | 'refresh' | 'briefings' | 'cleanup' | 'watch';
 
 /** Where runs are counted (`ok` or `failed`) and the last success is kept, per job. */
 export interface JobMetrics {
@@ -44,6 +50,8 @@ export interface JobDeps extends JobWorkDeps {
   /** pg-boss schema; by default one that belongs to the schema Tidings' tables live in. */
   schema?: string;
   metrics?: JobMetrics | undefined;
+  /** New-mail alerts: each connection with rules is polled about every `intervalMs`. */
+  watch?: { work: WatchWork; intervalMs: number } | undefined;
 }
 
 interface RefreshJob {
@@ -59,6 +67,8 @@ export interface JobEvents {
   swept: [{ due: number; queued: number }];
   /** The clean-up job deleted this many expired one-time values. */
   cleaned: [{ deleted: number }];
+  /** A watch poll of a connection finished. */
+  watched: [{ connectionId: string; outcome: PollOutcome }];
 }
 
 export interface Jobs {
@@ -70,6 +80,8 @@ export interface Jobs {
   runNow(job: 'sweep' | 'briefings' | 'cleanup'): Promise<void>;
   /** Queues today's briefings that are due now. */
   briefingsNow(): Promise<number>;
+  /** Queues the watch polls that are due and sends finished digests, as each interval does. */
+  watchNow(): Promise<{ queued: number; digests: number }>;
   events: EventEmitter<JobEvents>;
   stop(): Promise<void>;
 }
@@ -118,10 +130,11 @@ export async function startJobs(deps: JobDeps): Promise<Jobs> {
     return value;
   }
   await boss.start();
-  for (const name of [SWEEP, REFRESH, BRIEFING, CLEANUP]) {
+  for (const name of [SWEEP, REFRESH, BRIEFING, CLEANUP, WATCH]) {
     await boss.createQueue(name, {
       name,
-      policy: name === REFRESH ? 'stately' : 'singleton',
+      // Per connection (singleton key): at most one waiting and one running.
+      policy: name === REFRESH || name === WATCH ? 'stately' : 'singleton',
       retryLimit: 0,
       expireInSeconds: 300,
     });
@@ -201,6 +214,7 @@ export async function startJobs(deps: JobDeps): Promise<Jobs> {
   await boss.work(CLEANUP, async () => {
     events.emit('cleaned', { deleted: await counted('cleanup', () => work.cleanup()) });
   });
+  const watchTicker = deps.watch ? await startWatching(deps.watch) : null;
   await boss.schedule(SWEEP, '*/5 * * * *');
   await boss.schedule(BRIEFING, '* * * * *');
   await boss.schedule(CLEANUP, '17 * * * *');
@@ -212,6 +226,60 @@ export async function startJobs(deps: JobDeps): Promise<Jobs> {
     },
     briefingsNow: () => counted('briefings', () => work.briefings()),
     events,
-    stop: () => boss.stop({ graceful: true, wait: true, timeout: 10_000 }),
+    watchNow: () => (watchTicker ? watchTicker.tick() : Promise.resolve({ queued: 0, digests: 0 })),
+    async stop() {
+      watchTicker?.stop();
+      await boss.stop({ graceful: true, wait: true, timeout: 10_000 });
+    },
   };
+
+  /**
+   * Every interval, each instance queues a poll of every connection not polled for half
+   * an interval (one job per connection at a time, whoever queues it), and sends the
+   * digests of quiet hours that are over. Connections without rules are never read.
+   */
+  async function startWatching(watch: { work: WatchWork; intervalMs: number }) {
+    await boss.work<{ connectionId: string }>(
+      WATCH,
+      { batchSize: WATCH_BATCH, pollingIntervalSeconds: 1 },
+      async (jobs) => {
+        await Promise.all(
+          jobs.map((job) =>
+            counted(
+              'watch',
+              async () => {
+                const outcome = await watch.work.poll(job.data.connectionId);
+                events.emit('watched', { connectionId: job.data.connectionId, outcome });
+                return outcome;
+              },
+              (outcome) => outcome === 'error',
+            ),
+          ),
+        );
+      },
+    );
+    let running: Promise<{ queued: number; digests: number }> | null = null;
+    async function once() {
+      const due = await watch.work.due(watch.intervalMs / 2, WATCH_QUEUE_MAX);
+      let queued = 0;
+      for (const connectionId of due) {
+        if (await boss.send(WATCH, { connectionId }, { singletonKey: connectionId })) queued++;
+      }
+      const digests = await watch.work.digests();
+      return { queued, digests };
+    }
+    const tick = () => {
+      running ??= once().finally(() => {
+        running = null;
+      });
+      return running;
+    };
+    const timer = setInterval(() => {
+      tick().catch((error: unknown) =>
+        deps.logger.warn({ err: (error as Error)?.name }, 'watch tick failed'),
+      );
+    }, watch.intervalMs);
+    timer.unref();
+    return { tick, stop: () => clearInterval(timer) };
+  }
 }

@@ -7,6 +7,8 @@ import type { User } from '../db/index.ts';
 export interface UserSettings {
   /** `HH:MM` in the user's zone, or null when the daily briefing is off. */
   briefingTime?: string | null;
+  /** New-mail alerts wait from `from` to `to` (`HH:MM` in the user's zone), then come as one digest. */
+  quietHours?: { from: string; to: string } | null;
 }
 
 export interface UserRecord {

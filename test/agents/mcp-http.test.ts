@@ -1,6 +1,7 @@
 /**
  * MCP over streamable HTTP at `/mcp`, driven by the SDK's own client against the whole
- * product: every tool listed with its schemas and called, results equal to `/v1`, errors as
+ * product: every tool listed with its schemas and called, results equal to `/v1` (the tools
+ * that change something in a round trip that leaves nothing behind), errors as
  * tool errors with their code, keys that reach only their own user.
  */
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
@@ -11,7 +12,7 @@ import { toolCatalogue } from '../../src/front-door/index.ts';
 import { PROBLEM_META_KEY } from '../../src/mcp/index.ts';
 import { DATABASES } from '../support/databases.harness.ts';
 import { type AgentFixture, startAgentFixture } from './agents.harness.ts';
-import { toolCalls } from './tool-calls.harness.ts';
+import { toolCalls, watchRoundTrip } from './tool-calls.harness.ts';
 
 async function connectClient(url: string, key: string): Promise<Client> {
   const client = new Client({ name: 'tidings-tests', version: '1.0.0' });
@@ -49,14 +50,17 @@ for (const database of DATABASES) {
           t.outputSchema?.type,
           t.annotations?.readOnlyHint,
         ]),
-      ).toStrictEqual(toolCatalogue().map((t) => [t.name, 'object', 'object', true]));
+      ).toStrictEqual(
+        toolCatalogue().map((t) => [t.name, 'object', 'object', t.effect === 'reads']),
+      );
       expect(tools.every((t) => (t.description ?? '').length > 40)).toBe(true);
     });
 
     it('answers every capability tool with the structured result /v1 gives', async () => {
       const search = await f.v1('GET', '/gmail/messages?q=in:inbox&pageSize=1', f.keys.alex);
       const [first] = search.body.messages as Array<{ id: string }>;
-      for (const call of toolCalls(first?.id ?? '', new Date().toISOString().slice(0, 10))) {
+      const calls = toolCalls(first?.id ?? '', new Date().toISOString().slice(0, 10));
+      for (const call of calls.filter((c) => !c.changes)) {
         const result = (await alex.callTool({
           name: call.tool,
           arguments: call.args,
@@ -70,6 +74,28 @@ for (const database of DATABASES) {
         const [text] = result.content;
         expect(text?.type).toBe('text');
       }
+    });
+
+    it('creates, lists and removes a new-mail alert with the watch tools', async () => {
+      const { actual, expected } = await watchRoundTrip(
+        async (name, args) => (await alex.callTool({ name, arguments: args })) as CallToolResult,
+        (path) => f.v1('GET', path, f.keys.alex),
+      );
+      expect(actual).toStrictEqual(expected);
+    });
+
+    it('marks the tools that change something as not read-only', async () => {
+      const { tools } = await alex.listTools();
+      const hints = Object.fromEntries(
+        tools
+          .filter((t) => t.name.startsWith('watch_'))
+          .map((t) => [t.name, [t.annotations?.readOnlyHint, t.annotations?.destructiveHint]]),
+      );
+      expect(hints).toStrictEqual({
+        watch_create: [false, false],
+        watch_list: [true, false],
+        watch_remove: [false, true],
+      });
     });
 
     it('fences mail text as untrusted data in the text a model reads', async () => {

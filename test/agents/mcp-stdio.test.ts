@@ -18,7 +18,7 @@ import { PROBLEM_META_KEY } from '../../src/mcp/index.ts';
 import { ROOT } from '../support/cli.harness.ts';
 import { DATABASES } from '../support/databases.harness.ts';
 import { type AgentFixture, startAgentFixture } from './agents.harness.ts';
-import { toolCalls } from './tool-calls.harness.ts';
+import { toolCalls, watchRoundTrip } from './tool-calls.harness.ts';
 
 /**
  * The pinned Node, not `process.execPath`: vitest may run on an older Node that cannot run
@@ -116,17 +116,17 @@ for (const database of DATABASES) {
           t.outputSchema?.type,
           t.annotations?.readOnlyHint,
         ]),
-      ).toStrictEqual(toolCatalogue().map((t) => [t.name, 'object', 'object', true]));
+      ).toStrictEqual(
+        toolCatalogue().map((t) => [t.name, 'object', 'object', t.effect === 'reads']),
+      );
       expect(tools.every((t) => (t.description ?? '').length > 40)).toBe(true);
     });
 
     it('answers every capability tool with the structured result /v1 gives', SLOW, async () => {
       const search = await f.v1('GET', '/gmail/messages?q=in:inbox&pageSize=1', f.keys.alex);
       const [first] = search.body.messages as Array<{ id: string }>;
-      for (const { tool, capability, args } of toolCalls(
-        first?.id ?? '',
-        new Date().toISOString().slice(0, 10),
-      )) {
+      const calls = toolCalls(first?.id ?? '', new Date().toISOString().slice(0, 10));
+      for (const { tool, capability, args } of calls.filter((c) => !c.changes)) {
         const result = await call(alex.client, tool, args);
         const direct = await f.v1('POST', `/tools/${capability}`, f.keys.alex, args);
         expect([tool, result.isError ?? false, result.structuredContent]).toStrictEqual([
@@ -136,6 +136,14 @@ for (const database of DATABASES) {
         ]);
         expect(textOf(result).length).toBeGreaterThan(0);
       }
+    });
+
+    it('creates, lists and removes a new-mail alert with the watch tools', async () => {
+      const { actual, expected } = await watchRoundTrip(
+        (name, args) => call(alex.client, name, args),
+        (path) => f.v1('GET', path, f.keys.alex),
+      );
+      expect(actual).toStrictEqual(expected);
     });
 
     it('lists the connections /v1 lists and makes a connect link on this Tidings', async () => {

@@ -78,6 +78,8 @@ export interface Cluster {
  */
 export async function startCluster(
   people: Array<{ email: string; telegramId: number | null }>,
+  /** More settings for both instances. */
+  extraEnv: Record<string, string> = {},
 ): Promise<Cluster> {
   if (!POSTGRES) throw new Error('the instances suite needs DATABASE_URL');
   const closers: Array<() => Promise<void>> = [];
@@ -129,6 +131,7 @@ export async function startCluster(
       TELEGRAM_MODE: 'webhook',
       TELEGRAM_WEBHOOK_SECRET: SECRET,
       PUBLIC_URL: balancer.url,
+      ...extraEnv,
     };
 
     const instances: Instance[] = [];

@@ -74,7 +74,40 @@ describe('the /v1 OpenAPI document', () => {
         'CalendarFreebusyResult',
         'CalendarNextResult',
         'ActionsExtractResult',
+        'WatchCreateResult',
+        'WatchListResult',
+        'WatchRemoveResult',
       ],
+    ]);
+  });
+
+  it('documents the watch routes: the JSON body, 201 and 200 on create, 404 on delete', () => {
+    const create = doc.paths['/v1/watches']?.post;
+    const remove = doc.paths['/v1/watches/{id}']?.delete;
+    const body = create?.requestBody?.content['application/json'];
+    expect([
+      Object.keys(doc.paths['/v1/watches'] ?? {}),
+      body?.schema.required,
+      body?.schema.additionalProperties,
+      ((body?.schema.properties ?? {}) as Record<string, { maxLength?: number }>).query?.maxLength,
+      body?.example,
+      Object.keys(create?.responses ?? {}).slice(0, 2),
+      remove?.parameters.map((p) => [p.name, p.in]),
+      remove?.responses['404'],
+      create?.tags,
+    ]).toStrictEqual([
+      ['post', 'get'],
+      ['query'],
+      false,
+      300,
+      { query: 'from:anna@example.org' },
+      ['200', '201'],
+      [
+        ['id', 'path'],
+        ['connection', 'query'],
+      ],
+      { $ref: '#/components/responses/NotFound' },
+      ['Watches'],
     ]);
   });
 
@@ -94,7 +127,7 @@ describe('the /v1 OpenAPI document', () => {
 
   it('documents the problems every capability route can answer, 503 not_configured included', () => {
     const statuses = CAPABILITY_ROUTES.map((route) =>
-      Object.keys(doc.paths[openApiPath(route.path)]?.get?.responses ?? {}).join(' '),
+      Object.keys(doc.paths[openApiPath(route.path)]?.[route.method]?.responses ?? {}).join(' '),
     );
     const forbidden = doc.components.responses.Forbidden.content['application/problem+json'];
     expect([
@@ -105,7 +138,7 @@ describe('the /v1 OpenAPI document', () => {
           .examples as Record<string, { value: unknown }>
       ).not_configured?.value,
     ]).toStrictEqual([
-      ['200 400 401 403 404 409 429 502 503'],
+      ['200 400 401 403 404 409 429 502 503', '200 201 400 401 403 404 409 413 429 502 503'],
       ['scope_missing', 'forbidden'],
       {
         type: 'https://tidings.dev/problems/not_configured',
@@ -214,6 +247,18 @@ describe('the /v1 docs page', () => {
     for (const code of ['invalid_request', 'unauthorized', 'scope_missing', 'not_found'])
       if (!html.includes(`<code>${code}</code>`)) missing.push(code);
     expect(missing).toStrictEqual([]);
+  });
+
+  it('shows the watch routes with their method, body field and a curl example with the body', () => {
+    const start = html.indexOf('id="createWatch"');
+    const create = html.slice(start, html.indexOf('</section>', start));
+    expect([
+      html.includes('<span class="method delete">DELETE</span><code>/v1/watches/{id}</code>'),
+      create.includes('JSON body, with these fields and no others:'),
+      create.includes('<td><code>query</code> (required)</td><td>body</td>'),
+      create.includes('-X POST &quot;$TIDINGS_URL/v1/watches&quot;'),
+      create.includes('-d &#39;{&quot;query&quot;:&quot;from:anna@example.org&quot;}&#39;'),
+    ]).toStrictEqual([true, true, true, true, true]);
   });
 
   it('is self-contained: no scripts, external styles, fonts or images', () => {

@@ -7,6 +7,7 @@
  * what the bot asked of it.
  */
 import { runCapability } from '../../src/capabilities/index.ts';
+import type { WatchBook, WatchRule } from '../../src/capabilities/index.ts';
 import { grantTokens } from '../capabilities/sandbox-session.harness.ts';
 import type { Grant } from '../capabilities/sandbox-session.harness.ts';
 import { TidingsError } from '../../src/errors.ts';
@@ -43,6 +44,10 @@ export interface BotTestFrontDoor extends FrontDoor {
   contexts_: Map<string, { chatId: number; value: unknown; expiresAt: number }>;
   /** Messages noted as carrying connect buttons, by `chatId:messageId`. */
   connectButtons_: Map<string, { userId: string; message: ConnectButtonsMessage }>;
+  /** Watch rules, by user id, in memory (as `watch.*` keep them). */
+  watches_: Map<string, WatchRule[]>;
+  /** How many watch rules one user may have. */
+  watchLimit: number;
   /** The next chat-context write fails (a database blip). */
   contextWriteFailsNext(): void;
   /** The next capability run throws this error. */
@@ -90,7 +95,44 @@ export function createBotFrontDoor(deps: {
     return chosen;
   };
 
+  const watches = new Map<string, WatchRule[]>();
+  const watchBook = (userId: string, connection: ConnectionView): WatchBook => ({
+    get limit() {
+      return door.watchLimit;
+    },
+    async add(query) {
+      const own = watches.get(userId) ?? [];
+      const same = own.find((r) => r.connectionId === connection.id && r.query === query);
+      if (same) return { rule: same, created: false };
+      if (own.length >= door.watchLimit) {
+        throw new TidingsError('invalid_request', 'too many watches', { field: 'query' });
+      }
+      const rule: WatchRule = {
+        id: `00000000-0000-4000-8000-${String(++ids).padStart(12, '0')}`,
+        query,
+        connectionId: connection.id,
+        account: connection.email,
+        createdAt: deps.now().toISOString(),
+        paused: connection.status === 'needs_reauth' ? 'reauth_required' : null,
+      };
+      watches.set(userId, [...own, rule]);
+      return { rule, created: true };
+    },
+    list: async () => [...(watches.get(userId) ?? [])],
+    async remove(id) {
+      const own = watches.get(userId) ?? [];
+      const found = own.find((r) => r.id === id) ?? null;
+      watches.set(
+        userId,
+        own.filter((r) => r.id !== id),
+      );
+      return found;
+    },
+  });
+
   const door: BotTestFrontDoor = {
+    watches_: watches,
+    watchLimit: 20,
     users_: users,
     connections_: connections,
     outbox_: outbox,
@@ -161,6 +203,7 @@ export function createBotFrontDoor(deps: {
         door.deleted.push(id);
         users.delete(id);
         contexts.delete(id);
+        watches.delete(id);
         for (const c of connections.filter((c) => c.userId === id)) c.status = 'revoked';
       },
     },
@@ -203,6 +246,7 @@ export function createBotFrontDoor(deps: {
           locale: 'en-GB',
           now: deps.now,
           grantedScopes: connection.grantedScopes,
+          watches: watchBook(userId, connection),
         },
         input,
       );

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OPENCLAW_PLUGIN_ID, OPENCLAW_TOOL_PREFIX } from '../../../src/agent-tools/index.ts';
 import { toolCatalogue } from '../../../src/front-door/index.ts';
 import { type AgentFixture, startAgentFixture } from '../../../test/agents/agents.harness.ts';
-import { toolCalls } from '../../../test/agents/tool-calls.harness.ts';
+import { toolCalls, watchRoundTrip } from '../../../test/agents/tool-calls.harness.ts';
 import { runCli } from '../../../test/support/cli.harness.ts';
 import { DATABASES } from '../../../test/support/databases.harness.ts';
 import { packPlugin } from '../build.ts';
@@ -151,7 +151,7 @@ describe.runIf(OPENCLAW_INSTALLED)('the OpenClaw plugin in the real OpenClaw', (
     const search = await f.v1('GET', '/gmail/messages?q=in:inbox&pageSize=1', f.keys.alex);
     const [first] = search.body.messages as Array<{ id: string }>;
     const today = new Date().toISOString().slice(0, 10);
-    for (const call of toolCalls(first?.id ?? '', today)) {
+    for (const call of toolCalls(first?.id ?? '', today).filter((c) => !c.changes)) {
       const [answer, direct] = await Promise.all([
         gateway.invoke(`${OPENCLAW_TOOL_PREFIX}${call.tool}`, call.args),
         f.v1('POST', `/tools/${call.capability}`, f.keys.alex, call.args),
@@ -163,6 +163,17 @@ describe.runIf(OPENCLAW_INSTALLED)('the OpenClaw plugin in the real OpenClaw', (
       ]);
       expect(textOf(answer).length).toBeGreaterThan(0);
     }
+  });
+
+  it('creates, lists and removes a new-mail alert with the watch tools', async () => {
+    const { actual, expected } = await watchRoundTrip(
+      async (name, args) => {
+        const details = detailsOf(await gateway.invoke(`${OPENCLAW_TOOL_PREFIX}${name}`, args));
+        return details.ok === false ? { isError: true } : { structuredContent: details };
+      },
+      (path) => f.v1('GET', path, f.keys.alex),
+    );
+    expect(actual).toStrictEqual(expected);
   });
 
   it('fences mail text as untrusted data in what the model reads', async () => {

@@ -1,7 +1,7 @@
 /**
- * The `/v1` routes that run a capability: path, capability, how parameters bind to its
- * input, and the example shown in the OpenAPI document and docs page. Paths use Fastify's
- * `:param` form relative to `/v1`.
+ * The `/v1` routes that run a capability: method, path, capability, how parameters (and a
+ * JSON body) bind to its input, and the example shown in the OpenAPI document and docs
+ * page. Paths use Fastify's `:param` form relative to `/v1`.
  */
 import {
   actionsExtract,
@@ -12,20 +12,33 @@ import {
   gmailRead,
   gmailSearch,
   gmailUnread,
+  watchCreate,
+  watchList,
+  watchRemove,
 } from '../../capabilities/index.ts';
 import type { InputBinding } from './query-input.ts';
 
+export type RouteMethod = 'get' | 'post' | 'delete';
+
 export interface CapabilityRoute {
   operationId: string;
+  method: RouteMethod;
   path: string;
   capability: AnyCapability;
   summary: string;
   binding: InputBinding;
   /** Parameter descriptions that add to (or replace) the capability's own. */
   parameterDocs: Readonly<Record<string, string>>;
+  /**
+   * For a route that may make something: whether this answer made it (201) or found it
+   * already there (200, `existing` describes that answer).
+   */
+  created?: { of(output: unknown): boolean; existing: string };
   example: {
     query: Readonly<Record<string, string>>;
     params: Readonly<Record<string, string>>;
+    /** The JSON body, for a route whose binding takes one. */
+    body?: Readonly<Record<string, unknown>>;
     response: unknown;
   };
 }
@@ -86,6 +99,15 @@ const EVENT = {
   link: 'https://www.google.com/calendar/event?eid=NmYxYzBkMmU5YQ',
 };
 
+const WATCH = {
+  id: '3f6d2b9e-7c41-4a8e-9b1d-5e0c2a7f4d18',
+  query: 'from:anna@example.org',
+  connectionId: '0b6c3c52-8f3e-4c1e-9d7a-3f0f5a6c2b11',
+  account: 'alex@example.com',
+  createdAt: '2026-03-10T08:15:00.000Z',
+  paused: null,
+};
+
 const MESSAGE_BINDING: InputBinding = {
   query: { maxChars: 'maxChars' },
   params: { id: 'messageId' },
@@ -94,6 +116,7 @@ const MESSAGE_BINDING: InputBinding = {
 export const CAPABILITY_ROUTES: readonly CapabilityRoute[] = [
   {
     operationId: 'searchMessages',
+    method: 'get',
     path: '/gmail/messages',
     capability: gmailSearch,
     summary: 'Search mail',
@@ -107,6 +130,7 @@ export const CAPABILITY_ROUTES: readonly CapabilityRoute[] = [
   },
   {
     operationId: 'readMessage',
+    method: 'get',
     path: '/gmail/messages/:id',
     capability: gmailRead,
     summary: 'Read one message',
@@ -116,6 +140,7 @@ export const CAPABILITY_ROUTES: readonly CapabilityRoute[] = [
   },
   {
     operationId: 'readThread',
+    method: 'get',
     path: '/gmail/threads/:id',
     capability: gmailRead,
     summary: 'Read a conversation',
@@ -125,6 +150,7 @@ export const CAPABILITY_ROUTES: readonly CapabilityRoute[] = [
   },
   {
     operationId: 'unreadCounts',
+    method: 'get',
     path: '/gmail/unread',
     capability: gmailUnread,
     summary: 'Unread counts',
@@ -141,6 +167,7 @@ export const CAPABILITY_ROUTES: readonly CapabilityRoute[] = [
   },
   {
     operationId: 'agenda',
+    method: 'get',
     path: '/calendar/agenda',
     capability: calendarAgenda,
     summary: 'Agenda for a day or a range',
@@ -163,6 +190,7 @@ export const CAPABILITY_ROUTES: readonly CapabilityRoute[] = [
   },
   {
     operationId: 'freeBusy',
+    method: 'get',
     path: '/calendar/freebusy',
     capability: calendarFreebusy,
     summary: 'Busy times and free slots',
@@ -198,6 +226,7 @@ export const CAPABILITY_ROUTES: readonly CapabilityRoute[] = [
   },
   {
     operationId: 'nextEvent',
+    method: 'get',
     path: '/calendar/next',
     capability: calendarNext,
     summary: 'Next event',
@@ -214,6 +243,7 @@ export const CAPABILITY_ROUTES: readonly CapabilityRoute[] = [
   },
   {
     operationId: 'actionItems',
+    method: 'get',
     path: '/actions',
     capability: actionsExtract,
     summary: 'Action items from recent mail',
@@ -239,5 +269,44 @@ export const CAPABILITY_ROUTES: readonly CapabilityRoute[] = [
         ],
       },
     },
+  },
+  {
+    operationId: 'createWatch',
+    method: 'post',
+    path: '/watches',
+    capability: watchCreate,
+    summary: 'Alert on new mail',
+    binding: { query: {}, params: {}, body: { query: 'query' } },
+    parameterDocs: {},
+    created: {
+      of: (output) => (output as { created?: unknown }).created === true,
+      existing: 'The same query already had a rule on this account: that rule, unchanged',
+    },
+    example: {
+      query: {},
+      params: {},
+      body: { query: WATCH.query },
+      response: { watch: WATCH, created: true },
+    },
+  },
+  {
+    operationId: 'listWatches',
+    method: 'get',
+    path: '/watches',
+    capability: watchList,
+    summary: 'New-mail alerts',
+    binding: { query: {}, params: {} },
+    parameterDocs: {},
+    example: { query: {}, params: {}, response: { watches: [WATCH], limit: 20 } },
+  },
+  {
+    operationId: 'removeWatch',
+    method: 'delete',
+    path: '/watches/:id',
+    capability: watchRemove,
+    summary: 'Stop a new-mail alert',
+    binding: { query: {}, params: { id: 'id' } },
+    parameterDocs: { id: 'Watch id, from the list of watches' },
+    example: { query: {}, params: { id: WATCH.id }, response: { removed: WATCH } },
   },
 ];

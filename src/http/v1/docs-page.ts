@@ -19,7 +19,7 @@ pre code{background:none;padding:0}
 table{border-collapse:collapse;width:100%;margin:8px 0}th,td{border:1px solid #e1e4e8;padding:5px 8px;text-align:left;vertical-align:top}
 th{background:#f4f5f7;font-weight:600}.op{border:1px solid #e1e4e8;border-radius:6px;padding:4px 16px 12px;margin:16px 0;background:#fff}
 .method{display:inline-block;min-width:44px;text-align:center;font-weight:700;font-size:12px;color:#fff;border-radius:3px;padding:2px 6px;margin-right:8px}
-.get{background:#2f6f4f}.post{background:#2a5aa8}nav ul{columns:2;padding-left:18px}
+.get{background:#2f6f4f}.post{background:#2a5aa8}.delete{background:#a83a2a}nav ul{columns:2;padding-left:18px}
 @media (prefers-color-scheme:dark){body{background:#15181b;color:#e3e6e8}.op{background:#1b1f23;border-color:#30363d}
 pre{background:#1f2428;border-color:#30363d}code{background:#262b30}th{background:#22272c}th,td{border-color:#30363d}}
 `;
@@ -52,7 +52,9 @@ export function schemaSummary(schema: JsonSchema): string {
   return parts.join(', ');
 }
 
-function parameterRows(parameters: OpenApiParameter[]): string {
+type Row = Omit<OpenApiParameter, 'in'> & { in: OpenApiParameter['in'] | 'body' };
+
+function parameterRows(parameters: Row[]): string {
   if (parameters.length === 0) return '<p>No parameters.</p>';
   const rows = parameters.map(
     (p) =>
@@ -75,7 +77,12 @@ function exampleCall(method: string, path: string, operation: OpenApiOperation):
   const auth =
     operation.security?.length === 0 ? '' : ' \\\n  -H "Authorization: Bearer $TIDINGS_API_KEY"';
   const verb = method === 'get' ? '' : ` -X ${method.toUpperCase()}`;
-  return `curl${verb} "$TIDINGS_URL${url}${search}"${auth}`;
+  const example = operation.requestBody?.content['application/json']?.example;
+  const body =
+    example === undefined
+      ? ''
+      : ` \\\n  -H "content-type: application/json" -d '${JSON.stringify(example)}'`;
+  return `curl${verb} "$TIDINGS_URL${url}${search}"${auth}${body}`;
 }
 
 function responseList(operation: OpenApiOperation): string {
@@ -100,6 +107,26 @@ function successExample(operation: OpenApiOperation): string {
   return '';
 }
 
+function requestBodyText(operation: OpenApiOperation): string {
+  const body = operation.requestBody;
+  if (!body) return '';
+  const schema = body.content['application/json']?.schema ?? {};
+  const ref =
+    typeof schema.$ref === 'string' ? schema.$ref.slice(schema.$ref.lastIndexOf('/') + 1) : null;
+  const kind = body.required ? 'JSON body' : 'Optional JSON body';
+  if (ref) return `<p>${kind}: see <a href="#schemas">${escapeHtml(ref)}</a>.</p>`;
+  const fields = Object.entries((schema.properties ?? {}) as Record<string, JsonSchema>).map(
+    ([name, field]) => ({
+      name,
+      in: 'body' as const,
+      required: Array.isArray(schema.required) && schema.required.includes(name),
+      description: typeof field.description === 'string' ? field.description : '',
+      schema: field,
+    }),
+  );
+  return `<p>${kind}, with these fields and no others:</p>${parameterRows(fields)}`;
+}
+
 function operationSection(method: string, path: string, operation: OpenApiOperation): string {
   return [
     `<section class="op" id="${escapeHtml(operation.operationId)}">`,
@@ -108,9 +135,7 @@ function operationSection(method: string, path: string, operation: OpenApiOperat
     prose(operation.description),
     '<h4>Parameters</h4>',
     parameterRows(operation.parameters),
-    operation.requestBody
-      ? `<p>Optional JSON body: see <a href="#schemas">ConnectLinkRequest</a>.</p>`
-      : '',
+    requestBodyText(operation),
     '<h4>Example</h4>',
     pre(exampleCall(method, path, operation)),
     successExample(operation),
@@ -149,7 +174,7 @@ function errorSection(doc: OpenApiDocument): string {
 
 export function renderDocsPage(doc: OpenApiDocument): string {
   const operations = Object.entries(doc.paths).flatMap(([path, item]) =>
-    (['get', 'post'] as const).flatMap((method) => {
+    (['get', 'post', 'delete'] as const).flatMap((method) => {
       const operation = item[method];
       return operation ? [{ method, path, operation }] : [];
     }),

@@ -3,7 +3,8 @@
  * key's connections and connect links, a per-key rate limit (and a stricter one per client
  * address for requests without a valid key), the OpenAPI document and its docs page.
  * Routes reach users and connections only through the `FrontDoor`, always with the user
- * id of the verified key. Every route refuses query parameters it does not know.
+ * id of the verified key. Every route refuses query parameters (and body fields) it does
+ * not know.
  */
 import type { FastifyInstance } from 'fastify';
 import type { ApiKeyStore } from '../../api-keys/index.ts';
@@ -15,7 +16,7 @@ import { CAPABILITY_ROUTES } from './capability-routes.ts';
 import { renderDocsPage } from './docs-page.ts';
 import { jsonSchemaOf } from './openapi-components.ts';
 import { buildOpenApiDocument } from './openapi.ts';
-import { bindInput, checkInput, refuseQuery, renameFieldOf } from './query-input.ts';
+import { bindBody, bindInput, checkInput, refuseQuery, renameFieldOf } from './query-input.ts';
 import {
   connectionJson,
   connectLinkJson,
@@ -58,25 +59,33 @@ async function runtimeApi(scope: FastifyInstance, deps: RuntimeApiDeps): Promise
   for (const route of CAPABILITY_ROUTES) {
     const { capability } = route;
     const inputSchema = jsonSchemaOf(capability.input, 'input');
-    scope.get(route.path, guarded, async (request) => {
-      const caller = auth.callerOf(request);
-      const { input, connection } = bindInput(
-        route.binding,
-        inputSchema,
-        request.query,
-        request.params,
-      );
-      checkInput(route.binding, capability.input, input);
-      try {
-        return await frontDoor.invoke(caller.userId, capability, input, { connection });
-      } catch (error) {
-        throw renameFieldOf(route.binding, error);
-      }
+    scope.route({
+      method: route.method.toUpperCase() as 'GET' | 'POST' | 'DELETE',
+      url: route.path,
+      ...guarded,
+      handler: async (request, reply) => {
+        const caller = auth.callerOf(request);
+        const { input, connection } = bindInput(
+          route.binding,
+          inputSchema,
+          request.query,
+          request.params,
+        );
+        if (route.binding.body) bindBody(route.binding, request.body, input);
+        checkInput(route.binding, capability.input, input);
+        let output: unknown;
+        try {
+          output = await frontDoor.invoke(caller.userId, capability, input, { connection });
+        } catch (error) {
+          throw renameFieldOf(route.binding, error);
+        }
+        return reply.status(route.created?.of(output) ? 201 : 200).send(output);
+      },
     });
   }
 
   // Every capability by name with a JSON body: the form agent runtimes call (the OpenClaw
-  // plugin, `tidings mcp`), the same run and answer as the GET route of that capability.
+  // plugin, `tidings mcp`), the same run and answer as the route of that capability (200 even when it creates).
   for (const capability of deps.capabilities ?? CAPABILITIES) {
     scope.post(`/tools/${capability.name}`, guarded, async (request) => {
       const caller = auth.callerOf(request);

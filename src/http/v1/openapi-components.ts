@@ -84,7 +84,7 @@ export const PROBLEM_RESPONSES = {
       'Google answered 403 (domainPolicy) to gmail.labels.list: The domain administrators have disabled Gmail apps.',
     ),
   }),
-  NotFound: response('No such message, thread or connection of this user', {
+  NotFound: response('No such message, thread, watch or connection of this user', {
     not_found: problem('not_found', 404, 'Not found', 'No connection matches that id or email'),
   }),
   Conflict: response(

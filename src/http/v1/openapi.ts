@@ -5,7 +5,7 @@
  */
 import { type AnyCapability, CAPABILITIES } from '../../capabilities/index.ts';
 import { CAPABILITY_ROUTES } from './capability-routes.ts';
-import type { CapabilityRoute } from './capability-routes.ts';
+import type { CapabilityRoute, RouteMethod } from './capability-routes.ts';
 import {
   jsonSchemaOf,
   PROBLEM_RESPONSES,
@@ -33,6 +33,11 @@ export interface OpenApiParameter {
   example?: unknown;
 }
 
+export interface RequestBody {
+  required: boolean;
+  content: Record<string, { schema: JsonSchema; example?: unknown }>;
+}
+
 export interface OpenApiOperation {
   operationId: string;
   summary: string;
@@ -40,7 +45,7 @@ export interface OpenApiOperation {
   tags: string[];
   security?: Array<Record<string, string[]>>;
   parameters: OpenApiParameter[];
-  requestBody?: { required: boolean; content: Record<string, { schema: JsonSchema }> };
+  requestBody?: RequestBody;
   responses: Record<string, unknown>;
 }
 
@@ -49,7 +54,7 @@ export interface OpenApiDocument {
   info: { title: string; version: string; description: string };
   tags: Array<{ name: string; description: string }>;
   security: Array<Record<string, string[]>>;
-  paths: Record<string, Partial<Record<'get' | 'post', OpenApiOperation>>>;
+  paths: Record<string, Partial<Record<RouteMethod, OpenApiOperation>>>;
   components: {
     schemas: Record<string, JsonSchema>;
     responses: typeof PROBLEM_RESPONSES;
@@ -82,6 +87,7 @@ function resultName(capability: string): string {
 function tagOf(capability: string): string {
   if (capability.startsWith('gmail.')) return 'Gmail';
   if (capability.startsWith('calendar.')) return 'Calendar';
+  if (capability.startsWith('watch.')) return 'Watches';
   return 'Actions';
 }
 
@@ -121,27 +127,69 @@ const CONNECTION_PARAMETER: OpenApiParameter = {
   example: 'alex@example.com',
 };
 
+/** The JSON body a route takes: the bound input fields, nothing else. */
+function requestBodyOf(route: CapabilityRoute, input: JsonSchema): RequestBody {
+  const fields = (input.properties ?? {}) as Record<string, JsonSchema>;
+  const required = new Set((input.required ?? []) as string[]);
+  const entries = Object.entries(route.binding.body ?? {});
+  const schema: JsonSchema = {
+    type: 'object',
+    properties: Object.fromEntries(
+      entries.map(([name, field]) => [
+        name,
+        {
+          ...(fields[field] ?? { type: 'string' }),
+          ...(route.parameterDocs[name] ? { description: route.parameterDocs[name] } : {}),
+        },
+      ]),
+    ),
+    required: entries.filter(([, field]) => required.has(field)).map(([name]) => name),
+    additionalProperties: false,
+  };
+  return {
+    required: true,
+    content: {
+      'application/json': {
+        schema,
+        ...(route.example.body ? { example: route.example.body } : {}),
+      },
+    },
+  };
+}
+
+function successResponses(route: CapabilityRoute, name: string): Record<string, unknown> {
+  const answer = (description: string, example?: unknown) => ({
+    description,
+    content: {
+      'application/json': {
+        schema: { $ref: `#/components/schemas/${name}` },
+        ...(example === undefined ? {} : { example }),
+      },
+    },
+  });
+  if (!route.created) return { '200': answer(route.summary, route.example.response) };
+  return {
+    '201': answer(`${route.summary}: created`, route.example.response),
+    '200': answer(route.created.existing),
+  };
+}
+
 function capabilityOperation(route: CapabilityRoute, schemas: Record<string, JsonSchema>) {
   const capability = route.capability;
   const name = resultName(capability.name);
   schemas[name] ??= jsonSchemaOf(capability.output, 'output');
+  const input = jsonSchemaOf(capability.input, 'input');
   const operation: OpenApiOperation = {
     operationId: route.operationId,
     summary: route.summary,
     description: `${capability.description}\n\nCapability: \`${capability.name}\`.`,
     tags: [tagOf(capability.name)],
-    parameters: parametersOf(route, jsonSchemaOf(capability.input, 'input')),
+    parameters: parametersOf(route, input),
+    ...(route.binding.body ? { requestBody: requestBodyOf(route, input) } : {}),
     responses: {
-      '200': {
-        description: route.summary,
-        content: {
-          'application/json': {
-            schema: { $ref: `#/components/schemas/${name}` },
-            example: route.example.response,
-          },
-        },
-      },
+      ...successResponses(route, name),
       ...CAPABILITY_ERRORS,
+      ...(route.binding.body ? problemRefs([['413', 'PayloadTooLarge']]) : {}),
     },
   };
   return operation;
@@ -156,7 +204,7 @@ function toolOperation(capability: AnyCapability, schemas: Record<string, JsonSc
     operationId: `call${words.join('')}`,
     summary: `${capability.title} (JSON body)`,
     description:
-      `${capability.description}\n\nThe same run and answer as this capability's GET route, ` +
+      `${capability.description}\n\nThe same run and answer as this capability's route (200 even when it creates), ` +
       'with the input as a JSON body: the form agent runtimes use. ' +
       `Capability: \`${capability.name}\`.`,
     tags: ['Tools'],
@@ -283,7 +331,8 @@ export function buildOpenApiDocument(
   };
   const paths: OpenApiDocument['paths'] = {};
   for (const route of CAPABILITY_ROUTES) {
-    paths[openApiPath(route.path)] = { get: capabilityOperation(route, schemas) };
+    const path = openApiPath(route.path);
+    paths[path] = { ...paths[path], [route.method]: capabilityOperation(route, schemas) };
   }
   for (const capability of capabilities) {
     paths[`/v1/tools/${capability.name}`] = { post: toolOperation(capability, schemas) };
@@ -303,6 +352,10 @@ export function buildOpenApiDocument(
       { name: 'Gmail', description: 'Search and read mail' },
       { name: 'Calendar', description: 'Agenda, free/busy and the next event' },
       { name: 'Actions', description: 'Action items found in recent mail' },
+      {
+        name: 'Watches',
+        description: 'New-mail alerts: Gmail queries whose new matches are announced in Telegram',
+      },
       { name: 'Connections', description: 'Connected Google accounts' },
       {
         name: 'Tools',

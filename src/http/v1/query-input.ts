@@ -18,6 +18,8 @@ export interface InputBinding {
   query: Readonly<Record<string, string>>;
   /** Path parameter name → input field. */
   params: Readonly<Record<string, string>>;
+  /** JSON body field → input field (routes that take a body). */
+  body?: Readonly<Record<string, string>>;
 }
 
 /** The query parameter on every capability route that picks a connection (id or email). */
@@ -119,6 +121,28 @@ export function bindInput(
   return { input, connection };
 }
 
+/**
+ * Adds a JSON body's fields to a bound input: the body must be an object (or absent), and
+ * every field one the route takes. Throws invalid_request naming the body field.
+ */
+export function bindBody(
+  binding: InputBinding,
+  body: unknown,
+  input: Record<string, unknown>,
+): void {
+  if (body === undefined || body === null) return;
+  if (typeof body !== 'object' || Array.isArray(body)) {
+    throw invalid('body', 'the body must be a JSON object');
+  }
+  const fields = binding.body ?? {};
+  for (const [key, value] of Object.entries(body)) {
+    const field = Object.hasOwn(fields, key) ? fields[key] : undefined;
+    if (field === undefined) throw invalid(key, 'unknown field');
+    if (Object.hasOwn(input, field)) throw invalid(key, 'give this parameter once');
+    input[field] = value;
+  }
+}
+
 /** For routes that take no query parameters: the first one given is an invalid_request. */
 export function refuseQuery(query: unknown): void {
   refuseMalformed(query);
@@ -131,7 +155,8 @@ export function parameterOf(binding: InputBinding, field: string): string {
   const [head, ...rest] = field.split('.');
   const fromPath = Object.entries(binding.params).find(([, f]) => f === head)?.[0];
   const fromQuery = Object.entries(binding.query).find(([, f]) => f === head)?.[0];
-  return [fromPath ?? fromQuery ?? head, ...rest].join('.');
+  const fromBody = Object.entries(binding.body ?? {}).find(([, f]) => f === head)?.[0];
+  return [fromPath ?? fromQuery ?? fromBody ?? head, ...rest].join('.');
 }
 
 /** Validates input with the capability's own schema; throws invalid_request naming the parameter. */

@@ -9,6 +9,7 @@ import { plain } from '../render/index.ts';
 import type { Reply } from '../render/index.ts';
 import { deleteAsk, deleteConfirmed } from './settings-handlers.ts';
 import type { Turn } from './turn.ts';
+import { REMOVE_ACTION, removeWatchPressed } from './watch-handlers.ts';
 
 export interface ButtonOutcome {
   reply: Reply | null;
@@ -46,6 +47,8 @@ export async function pressButton(turn: Turn, data: string): Promise<ButtonOutco
       return { reply: deleteAsk(), mode: 'replace' };
     case 'py':
       return { reply: await deleteConfirmed(turn), mode: 'replace' };
+    case REMOVE_ACTION:
+      return value ? { reply: await removeWatchPressed(turn, value), mode: 'replace' } : expired;
     case 'x':
       return { reply: plain('Cancelled. Nothing was changed.'), mode: 'replace' };
     default:

@@ -19,6 +19,19 @@ import type { Reply } from '../render/index.ts';
 import { CHAT_CONTEXT_TTL_MS } from '../store/index.ts';
 import { briefingCommand, timezoneCommand } from './settings-handlers.ts';
 import type { Turn } from './turn.ts';
+import { quietCommand, watchCommand, watchesCommand } from './watch-handlers.ts';
+import { watchList } from '../../capabilities/index.ts';
+import { isTidingsError } from '../../errors.ts';
+
+/** The user's watch rules, for the privacy statement; null when they cannot be read now. */
+async function storedWatches(turn: Turn): Promise<number | null> {
+  try {
+    return (await turn.run(watchList, {})).watches.length;
+  } catch (error) {
+    if (isTidingsError(error)) return null;
+    throw error;
+  }
+}
 
 type Handler = (turn: Turn, arg: string) => Promise<Reply>;
 
@@ -57,11 +70,15 @@ const HANDLERS: Readonly<Record<string, Handler>> = {
   actions: (turn) => actionsReply(turn, 7, 'the last 7 days'),
   briefing: briefingCommand,
   timezone: timezoneCommand,
+  watch: watchCommand,
+  watches: watchesCommand,
+  quiet: quietCommand,
   privacy: async (turn) => {
     const assistant = turn.services.assistant;
     return privacyReply(
       Math.round(CHAT_CONTEXT_TTL_MS / 60_000),
       assistant ? { name: assistant.model, host: assistant.host } : null,
+      await storedWatches(turn),
     );
   },
 };

@@ -18,6 +18,7 @@ import { searchMail, unreadCommand } from './mail-handlers.ts';
 import { historyOf } from '../store/index.ts';
 import { withTyping } from '../transport/index.ts';
 import type { Turn } from './turn.ts';
+import { createWatch, removeWatchByWords, watchesCommand } from './watch-handlers.ts';
 
 type UnknownIntent = Extract<Intent, { kind: 'unknown' }>;
 
@@ -80,6 +81,12 @@ export async function answerIntent(turn: Turn, intent: Intent, text = ''): Promi
       return actionsReply(turn, intent.days, intent.label);
     case 'briefing':
       return buildBriefing(turn);
+    case 'watch_create':
+      return createWatch(turn, intent.query);
+    case 'watch_list':
+      return watchesCommand(turn);
+    case 'watch_remove':
+      return removeWatchByWords(turn, intent.target);
     case 'help':
       return helpReply();
     case 'greeting':

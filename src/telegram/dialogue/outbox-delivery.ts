@@ -3,8 +3,9 @@
  * Google reported the account disabled), a new connection (which account, what to try
  * with what was granted, what was left unticked and how to add it, and how to remove the
  * account when it was not the user who connected it — the connect buttons of earlier
- * messages are removed first, being spent), and the daily briefing (built by asking the
- * capabilities). An item that can never be delivered — a user without a Telegram chat, a
+ * messages are removed first, being spent), the daily briefing (built by asking the
+ * capabilities), and new-mail alerts: one new message, the digest of what waited through
+ * the quiet hours, and the notice that an account's watches are paused. An item that can never be delivered — a user without a Telegram chat, a
  * chat Telegram does not know, a user who blocked the bot (403) — is settled as failed at
  * once and not tried again, so it never turns into retries.
  */
@@ -17,6 +18,13 @@ import { reauthClause } from '../render/index.ts';
 import { bold, escapeHtml } from '../render/index.ts';
 import type { Reply } from '../render/index.ts';
 import { removeSpentConnectButtons, whereOf } from './connect-buttons.ts';
+import {
+  AlertPayloadSchema,
+  type PausedReason,
+  renderWatchAlert,
+  renderWatchDigest,
+  renderWatchPaused,
+} from '../render/render-watch.ts';
 import { connectButton, createTurn, errorReply } from './turn.ts';
 import type { BotServices, Turn } from './turn.ts';
 
@@ -73,6 +81,33 @@ async function connectedReply(turn: Turn, item: OutboxItem, email: string): Prom
   return { html: paragraphs.join('\n\n'), ...(button ? { buttons: [[button]] } : {}) };
 }
 
+const PAUSED_REASONS: readonly PausedReason[] = [
+  'reauth_required',
+  'not_connected',
+  'scope_missing',
+];
+
+/** An account's watches stopped: why, and the button that resumes them. */
+async function watchPausedReply(turn: Turn, item: OutboxItem, email: string): Promise<Reply> {
+  const given = item.payload.reason;
+  const reason = PAUSED_REASONS.find((r) => r === given) ?? 'reauth_required';
+  const watches = typeof item.payload.watches === 'number' ? item.payload.watches : 1;
+  const button =
+    reason === 'not_connected'
+      ? await connectButton(turn, 'Connect Google')
+      : await connectButton(turn, 'Reconnect Google', item.connectionId ?? undefined);
+  return renderWatchPaused(email, reason, Math.max(1, Math.floor(watches)), button);
+}
+
+/** The alerts of a payload (one, or a digest's list), read leniently. */
+function alertsOf(value: unknown) {
+  const list: unknown[] = Array.isArray(value) ? value : [];
+  return list.flatMap((a) => {
+    const parsed = AlertPayloadSchema.safeParse(a);
+    return parsed.success ? [parsed.data] : [];
+  });
+}
+
 async function briefingOrError(turn: Turn): Promise<Reply> {
   try {
     return await buildBriefing(turn);
@@ -107,6 +142,18 @@ export async function notificationReply(turn: Turn, item: OutboxItem): Promise<R
       return connectedReply(turn, item, email);
     case 'briefing':
       return briefingOrError(turn);
+    case 'watch_alert': {
+      const [alert] = alertsOf([item.payload.alert]);
+      if (!alert) throw new TidingsError('invalid_request', 'the alert cannot be read');
+      return renderWatchAlert(alert);
+    }
+    case 'watch_digest': {
+      const alerts = alertsOf(item.payload.alerts);
+      if (alerts.length === 0) throw new TidingsError('invalid_request', 'the digest is empty');
+      return renderWatchDigest(alerts);
+    }
+    case 'watch_paused':
+      return watchPausedReply(turn, item, email);
     default: {
       const unknown: never = item.kind;
       throw new Error(`unknown notification kind ${String(unknown)}`);

@@ -15,6 +15,9 @@ export const COMMANDS: ReadonlyArray<{ command: string; description: string }> =
   { command: 'inbox', description: 'Latest mail, or search: /inbox from:alice' },
   { command: 'unread', description: 'Unread mail' },
   { command: 'actions', description: 'What your mail asks you to do' },
+  { command: 'watch', description: 'Alert on new mail: /watch from:alice' },
+  { command: 'watches', description: 'Your new-mail alerts' },
+  { command: 'quiet', description: 'Hold alerts overnight: /quiet 22:00-07:00' },
   { command: 'briefing', description: 'Daily briefing: /briefing 07:30 or off' },
   { command: 'timezone', description: 'Set your time zone: /timezone Europe/Paris' },
   { command: 'connect', description: 'Connect a Google account' },
@@ -31,6 +34,7 @@ export const EXAMPLES: readonly string[] = [
   'Anything from Alice?',
   'Unread mail about the invoice',
   'What do I need to reply to?',
+  'Tell me when Alice writes',
 ];
 
 export function helpReply(): Reply {
@@ -83,7 +87,12 @@ export function canDoReply(examples: readonly string[], note?: string): Reply {
 export function privacyReply(
   contextMinutes: number,
   model: { name: string; host: string } | null = null,
+  watches: number | null = null,
 ): Reply {
+  const yours =
+    watches === null
+      ? ''
+      : ` You have ${watches} ${watches === 1 ? 'watch' : 'watches'} now (/watches).`;
   const modelLines = model
     ? [
         bold('Questions a model answers'),
@@ -100,12 +109,13 @@ export function privacyReply(
         `• For ${contextMinutes} minutes after your last message, so that "open 1", "more" or "and friday?" work: your last few questions (up to 6), which list I showed last (the ids of its messages or events), the day and the mail search you asked about, and the name and address of the sender of the mail you opened last. Then it is deleted.`,
         '• Each message you send, until it is answered (usually under a second); then only its Telegram update id, for 7 days, so a message Telegram delivers twice is answered once.',
         '• For up to 2 days, which of my messages carry a "Connect Google" button, so I can remove those buttons once you have connected.',
+        `• Your new-mail watches: each Gmail search you asked to be alerted on, the account it watches and where in that account's history the last check stopped; and your quiet hours. An alert that arrives in quiet hours waits (its sender, subject, snippet and link) until the digest is sent, and is then deleted; an alert sent at once is kept only until it is sent.${yours}`,
       ].join('\n'),
       bold('What it does not store'),
-      'The text of your mail and calendar. It is read from Google when you ask, shown here, and not kept.',
+      'The text of your mail and calendar. It is read from Google when you ask, shown here, and not kept (a new-mail alert keeps its short snippet only until it is sent).',
       ...modelLines,
       bold('Deleting it'),
-      '/disconnect removes one Google account and revokes its access at Google. "Delete everything" below revokes every account and deletes all your data here. Messages already in this chat stay until you delete the chat.',
+      '/disconnect removes one Google account and revokes its access at Google /watches removes a watch. "Delete everything" below revokes every account and deletes all your data here. Messages already in this chat stay until you delete the chat.',
     ].join('\n\n'),
     buttons: [[{ text: '🗑 Delete everything', callback_data: 'pd' }]],
   };
