@@ -19,8 +19,19 @@ import { mcpFigures } from './mcp-bench.ts';
 import { processFigures } from './process-bench.ts';
 import { buildReport, type Figures, formatTable, writeReport } from './report.ts';
 import { sweepFigures } from './sweep-bench.ts';
+import { watchFigures } from './watch-bench.ts';
 
-const GROUPS = ['api', 'mcp', 'listing', 'broker', 'api-pg', 'bot', 'sweep', 'process'] as const;
+const GROUPS = [
+  'api',
+  'mcp',
+  'listing',
+  'broker',
+  'api-pg',
+  'bot',
+  'sweep',
+  'watch',
+  'process',
+] as const;
 type Group = (typeof GROUPS)[number];
 
 function options(): { quick: boolean; only: Set<Group> } {
@@ -71,6 +82,7 @@ async function main(): Promise<void> {
   await step('api-pg', 'runtime API on PostgreSQL', () => runtimeApiPostgresFigures({ quick }));
   await step('bot', 'bot', () => botFigures({ quick }));
   await step('sweep', 'sweep at scale', () => sweepFigures({ quick }));
+  await step('watch', 'new-mail alerts', () => watchFigures({ quick }));
   await step('process', 'process', () => processFigures({ quick }));
 
   const report = buildReport(figures, ranAt);

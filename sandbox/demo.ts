@@ -2,7 +2,9 @@
  * `npm run demo`: the whole product offline. Starts the Google sandbox with the seed data,
  * the Telegram sandbox with its web chat, and Tidings wired to both on the embedded
  * database in a fresh folder (its Cross-Account Protection receiver registered with the
- * Google sandbox). Prints the URLs, `ready`, then a short script to try.
+ * Google sandbox). New-mail alerts look every `WATCH_INTERVAL_SECONDS` (10 in the demo
+ * unless set); the web chat's "Drop a new mail" button, or a control call, puts a new mail
+ * into the demo mailbox. Prints the URLs, `ready`, then a short script to try.
  * Ctrl-C stops everything. When something cannot start (a port in use), whatever did start
  * is closed again and the error says which flag picks another port.
  */
@@ -17,6 +19,7 @@ import { resolveMasterKeys } from '../src/vault/index.ts';
 import { startGoogleSandbox } from './google/index.ts';
 import { DEFAULT_MODEL, startModelSandbox } from './llm/index.ts';
 import { createTelegramControl, startTelegramSandbox } from './telegram/index.ts';
+import type { DemoMail, DemoMailOptions } from './telegram/index.ts';
 
 /** A well-formed bot token for the Telegram sandbox (it accepts any). */
 const DEMO_BOT_TOKEN = '7000000001:DEMO-tidings-sandbox-bot-token-abcdef';
@@ -60,6 +63,40 @@ function modelSettings(env: Record<string, string | undefined>): Record<string, 
     if (value !== undefined) settings[name] = value;
   }
   return settings;
+}
+
+/** The mailbox the demo's new mail goes to (the seeded user with the rich mailbox). */
+const DEMO_MAILBOX = 'alex@example.com';
+
+/** How often the demo looks for new mail, unless the environment says. */
+const DEMO_WATCH_INTERVAL_SECONDS = '10';
+
+const CANNED_MAIL: readonly DemoMail[] = [
+  { from: 'Alice Chen <alice@northwind.example>', subject: 'Invoice 2291' },
+  { from: 'Dana Whitfield <dana@lumenhealth.example>', subject: 'Can we move Thursday?' },
+  { from: 'Harbor Bank <statements@harborbank.example>', subject: 'Your statement is ready' },
+];
+
+/** The web chat's "Drop a new mail": the mail goes into the demo mailbox at the sandbox. */
+function demoMail(googleUrl: string, everySeconds: number): DemoMailOptions {
+  return {
+    to: DEMO_MAILBOX,
+    everySeconds,
+    canned: CANNED_MAIL,
+    async drop(mail) {
+      const response = await fetch(`${googleUrl}/__sandbox/users/${DEMO_MAILBOX}/messages`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          ...mail,
+          text: `${mail.subject}\n\nDropped into the demo mailbox from the web chat.`,
+        }),
+      });
+      const answer = (await response.json()) as { id?: string; message?: string };
+      if (response.status === 201 && answer.id) return { id: answer.id };
+      return { refused: answer.message ?? `the mailbox answered ${response.status}` };
+    },
+  };
 }
 
 /** `--model scripted`: the offline stand-in for a chat model, cooperative like a good one. */
@@ -115,8 +152,12 @@ export async function runDemo(
       startGoogleSandbox({ port: ports.google }),
     );
     running.push(() => google.close());
+    const watchSeconds = env.WATCH_INTERVAL_SECONDS ?? DEMO_WATCH_INTERVAL_SECONDS;
     const telegram = await listening('--telegram-port', ports.telegram, () =>
-      startTelegramSandbox({ port: ports.telegram }),
+      startTelegramSandbox({
+        port: ports.telegram,
+        demoMail: demoMail(google.url, Number(watchSeconds)),
+      }),
     );
     running.push(() => telegram.close());
     const model = values.model === 'scripted' ? await scriptedModel(ports.model) : null;
@@ -135,6 +176,8 @@ export async function runDemo(
       TELEGRAM_BOT_TOKEN: DEMO_BOT_TOKEN,
       TELEGRAM_API_ROOT: telegram.url,
       LOG_LEVEL: env.LOG_LEVEL ?? 'warn',
+      // New-mail alerts look sooner than the product's default, so the demo shows them.
+      WATCH_INTERVAL_SECONDS: watchSeconds,
       // A model answers what the intent router cannot: the one given, or the scripted one.
       ...modelSettings(env),
       ...(model ? model.settings : {}),
@@ -180,6 +223,7 @@ With the model, questions the router cannot place:
   }
 Revoke the grant at Google, and the chat says so within seconds (Cross-Account Protection):
   curl -X POST -H 'content-type: application/json' -d '{}' ${google.url}/__sandbox/users/alex@example.com/revoke
+New mail: /watch from:alice, press "Drop a new mail" in the web chat (or POST JSON {from, subject, text} to ${google.url}/__sandbox/users/${DEMO_MAILBOX}/messages), the alert comes within ${config.watch.intervalMs / 1000} s
 Data: ${path.resolve(dataDir)} (embedded database; delete the folder to start over)
 Ctrl-C stops everything.`);
 

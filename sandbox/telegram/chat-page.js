@@ -375,4 +375,77 @@ events.addEventListener('callback-answer', (event) => {
   if (answer.show_alert) showAlert(answer.text);
   else showToast(answer.text);
 });
+
+// The demo's "Drop a new mail" button: shown only when the sandbox offers it.
+const dropButton = document.getElementById('drop');
+const mailDialog = document.getElementById('mail');
+const mailForm = document.getElementById('mail-form');
+const mailCanned = document.getElementById('mail-canned');
+const mailFrom = document.getElementById('mail-from');
+const mailSubject = document.getElementById('mail-subject');
+const mailError = document.getElementById('mail-error');
+let mailOffer;
+
+async function offerMail() {
+  const response = await fetch('/__sandbox/demo/mail').catch(() => undefined);
+  if (!response?.ok) {
+    document.body.dataset.mail = 'none';
+    return;
+  }
+  mailOffer = await response.json();
+  mailCanned.replaceChildren();
+  mailOffer.canned.forEach((mail, index) => {
+    const option = document.createElement('option');
+    option.value = String(index);
+    option.textContent = `${mail.subject} — ${mail.from}`;
+    mailCanned.append(option);
+  });
+  const own = document.createElement('option');
+  own.value = '';
+  own.textContent = 'Write your own…';
+  mailCanned.append(own);
+  document.getElementById('mail-to').textContent =
+    `Into the mailbox of ${mailOffer.to}; an alert follows within ${mailOffer.everySeconds} s if a watch matches it.`;
+  dropButton.hidden = false;
+  document.body.dataset.mail = 'offered';
+}
+
+function pickCanned() {
+  const mail = mailOffer?.canned[Number(mailCanned.value)];
+  mailFrom.value = mailCanned.value === '' || !mail ? '' : mail.from;
+  mailSubject.value = mailCanned.value === '' || !mail ? '' : mail.subject;
+}
+
+dropButton.addEventListener('click', () => {
+  mailError.hidden = true;
+  pickCanned();
+  if (typeof mailDialog.showModal === 'function') mailDialog.showModal();
+  mailCanned.focus();
+});
+mailCanned.addEventListener('change', pickCanned);
+document.getElementById('mail-cancel').addEventListener('click', () => mailDialog.close());
+mailForm.addEventListener('submit', async (event) => {
+  event.preventDefault();
+  const send = document.getElementById('mail-send');
+  send.disabled = true;
+  try {
+    const response = await fetch('/__sandbox/demo/mail', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ from: mailFrom.value, subject: mailSubject.value }),
+    });
+    if (!response.ok) {
+      const problem = await response.json().catch(() => ({}));
+      throw new Error(problem.error ?? `HTTP ${response.status}`);
+    }
+    mailDialog.close();
+    showToast(`New mail in ${mailOffer.to}: ${mailSubject.value}`);
+  } catch (error) {
+    mailError.textContent = `Not dropped: ${error.message}`;
+    mailError.hidden = false;
+  } finally {
+    send.disabled = false;
+  }
+});
+offerMail();
 input.focus();

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHROMIUM, hasChromium, launchChromium } from '../../test/support/chromium.harness.ts';
 import { createTelegramControl } from './control-client.ts';
 import { startTelegramSandbox } from './index.ts';
-import type { TelegramSandbox } from './index.ts';
+import type { DemoMail, TelegramSandbox } from './index.ts';
 
 if (!hasChromium) {
   console.warn(
@@ -143,5 +143,52 @@ describe.skipIf(!hasChromium)('the web chat', () => {
       hash: true,
     });
     await tab.close();
+  });
+
+  it('shows "Drop a new mail" only when offered, and drops a ready-made or written mail', async () => {
+    await page.goto(`${sandbox.url}/chat?user=5003&name=Lee`);
+    await page.locator('body[data-mail="none"]').waitFor();
+    const withoutOffer = await page.getByRole('button', { name: 'Drop a new mail' }).isVisible();
+
+    const dropped: DemoMail[] = [];
+    const demo = await startTelegramSandbox({
+      demoMail: {
+        to: 'alex@example.com',
+        everySeconds: 10,
+        canned: [{ from: 'Alice Chen <alice@northwind.example>', subject: 'Invoice 2291' }],
+        async drop(mail) {
+          dropped.push(mail);
+          return mail.subject === 'Nope' ? { refused: 'Not today.' } : { id: 'm1' };
+        },
+      },
+    });
+    try {
+      await page.goto(`${demo.url}/chat?user=5003&name=Lee`);
+      await page.locator('body[data-mail="offered"]').waitFor();
+      await page.getByRole('button', { name: 'Drop a new mail' }).click();
+      const dialog = page.getByRole('dialog', { name: 'Drop a new mail' });
+      await dialog.getByRole('button', { name: 'Drop it' }).click();
+      await page.getByRole('status').filter({ hasText: 'New mail in alex@example.com' }).waitFor();
+
+      await page.getByRole('button', { name: 'Drop a new mail' }).click();
+      await dialog.getByLabel('Ready-made').selectOption({ label: 'Write your own…' });
+      await dialog.getByLabel('From').fill('Kim <kim@example.org>');
+      await dialog.getByLabel('Subject').fill('Nope');
+      await dialog.getByRole('button', { name: 'Drop it' }).click();
+      const alert = dialog.getByRole('alert').filter({ hasText: 'Not dropped' });
+      await alert.waitFor();
+      const refusal = await alert.textContent();
+      await dialog.getByRole('button', { name: 'Cancel' }).click();
+      expect({ withoutOffer, dropped, refusal }).toStrictEqual({
+        withoutOffer: false,
+        dropped: [
+          { from: 'Alice Chen <alice@northwind.example>', subject: 'Invoice 2291' },
+          { from: 'Kim <kim@example.org>', subject: 'Nope' },
+        ],
+        refusal: 'Not dropped: Not today.',
+      });
+    } finally {
+      await demo.close();
+    }
   });
 });

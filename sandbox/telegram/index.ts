@@ -8,6 +8,7 @@
 export { runTelegramSandboxCli, DEFAULT_PORT } from './cli.ts';
 export { startTelegramSandbox } from './server.ts';
 export type { TelegramSandbox, TelegramSandboxOptions } from './server.ts';
+export type { DemoMail, DemoMailOptions } from './demo-mail.ts';
 export type { InboxItem } from './chat-views.ts';
 export { ControlApiError, createTelegramControl } from './control-client.ts';
 export type { SandboxStats, TelegramControl } from './control-client.ts';

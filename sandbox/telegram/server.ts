@@ -12,6 +12,7 @@ import type { BotApiDeps } from './bot-api-routes.ts';
 import { registerChatPage } from './chat-page.ts';
 import { registerSandboxFavicon } from '../favicon.ts';
 import { registerControlRoutes } from './control-routes.ts';
+import { type DemoMailOptions, registerDemoMail } from './demo-mail.ts';
 import { multipartBoundary, parseMultipart } from './multipart.ts';
 import { createSandboxState } from './sandbox-state.ts';
 import { createWebhookDelivery } from './webhook-delivery.ts';
@@ -33,6 +34,8 @@ export interface TelegramSandboxOptions {
   fetch?: typeof fetch;
   /** The clock for message dates and flood control, in epoch milliseconds. */
   nowMs?: () => number;
+  /** The web chat's "Drop a new mail" button (the demo); absent: no button. */
+  demoMail?: DemoMailOptions;
 }
 
 const BODY_LIMIT = 50 * 1024 * 1024;
@@ -97,6 +100,7 @@ export async function startTelegramSandbox(
   registerSandboxFavicon(app);
   registerControlRoutes(app, state, closing.signal);
   registerChatPage(app);
+  if (opts.demoMail) registerDemoMail(app, opts.demoMail);
   app.get('/', (_request, reply) => reply.redirect('/chat'));
   app.addHook('preClose', async () => {
     closing.abort();

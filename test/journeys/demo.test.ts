@@ -2,7 +2,12 @@ import { createServer, type Server } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { createTelegramControl } from '../../sandbox/telegram/index.ts';
 import { cleanUpCliProcesses, freshDataDir, spawnCli } from '../support/cli.harness.ts';
-import { connectAlexInDemo, DEMO_CHAT } from '../support/demo.harness.ts';
+import {
+  chatMessage,
+  connectAlexInDemo,
+  DEMO_CHAT,
+  dropDemoMail,
+} from '../support/demo.harness.ts';
 
 cleanUpCliProcesses();
 
@@ -105,6 +110,52 @@ describe('npm run demo', () => {
         answered: typeof reply?.text === 'string' && reply.text.length > 0,
         askedTheModel: JSON.stringify(requests).includes('Where is lunch with Alice Chen?'),
       }).toStrictEqual({ answered: true, askedTheModel: true });
+    } finally {
+      demo.child.kill('SIGINT');
+      await demo.exited;
+    }
+  });
+
+  it('alerts the chat about a mail dropped from the web chat, looking every WATCH_INTERVAL_SECONDS', {
+    timeout: 120_000,
+  }, async () => {
+    const demo = spawnCli(
+      [
+        'demo',
+        ...['--port', '0', '--google-port', '0', '--telegram-port', '0'],
+        ...['--data-dir', await freshDataDir()],
+      ],
+      { WATCH_INTERVAL_SECONDS: '1' },
+    );
+    try {
+      const { google, telegram, chat } = await connectAlexInDemo(demo);
+      await chat.write(DEMO_CHAT, '/watch from:alice@northwind.example', 'Alex');
+      // The watch starts at the mailbox as it is when it is made: drop the mail after that.
+      await chatMessage(chat, DEMO_CHAT, (text) => text.includes('new mail matching'));
+      const offer = (await (await fetch(`${telegram}/__sandbox/demo/mail`)).json()) as {
+        to: string;
+        everySeconds: number;
+        canned: { from: string; subject: string }[];
+      };
+      const invoice = offer.canned.find((mail) => mail.subject === 'Invoice 2291');
+      const dropped = await dropDemoMail(telegram, invoice ?? { from: '', subject: '' });
+      const alert = await chatMessage(chat, DEMO_CHAT, (text) => text.includes('Invoice 2291'));
+      const hint = demo.stdout.find((line) => line.startsWith('New mail: '));
+      expect({
+        offer: { to: offer.to, everySeconds: offer.everySeconds },
+        invoice,
+        dropped: dropped.status,
+        alerted: alert.includes('Alice Chen'),
+        hint: hint?.includes(`${google}/__sandbox/users/alex@example.com/messages`),
+        within: hint?.endsWith('within 1 s'),
+      }).toStrictEqual({
+        offer: { to: 'alex@example.com', everySeconds: 1 },
+        invoice: { from: 'Alice Chen <alice@northwind.example>', subject: 'Invoice 2291' },
+        dropped: 201,
+        alerted: true,
+        hint: true,
+        within: true,
+      });
     } finally {
       demo.child.kill('SIGINT');
       await demo.exited;

@@ -29,3 +29,33 @@ export async function connectAlexInDemo(
   await chat.inbox(DEMO_CHAT, { count: 2, timeoutMs: 20_000 });
   return { google, telegram, chat };
 }
+
+/** The first chat message `found` accepts, waiting for each new one (throws after a quiet `timeoutMs`). */
+export async function chatMessage(
+  chat: TelegramControl,
+  userId: number,
+  found: (text: string) => boolean,
+  timeoutMs = 30_000,
+): Promise<string> {
+  let count = 1;
+  for (;;) {
+    const items = await chat.inbox(userId, { count, timeoutMs });
+    const hit = items.find((item) => found(item.text));
+    if (hit) return hit.text;
+    if (items.length < count) throw new Error(`no such message in chat ${userId}`);
+    count = items.length + 1;
+  }
+}
+
+/** Presses the web chat's "Drop a new mail" as the page does: `{status, body}` of the answer. */
+export async function dropDemoMail(
+  telegram: string,
+  mail: { from: string; subject: string },
+): Promise<{ status: number; body: unknown }> {
+  const response = await fetch(`${telegram}/__sandbox/demo/mail`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(mail),
+  });
+  return { status: response.status, body: await response.json() };
+}
