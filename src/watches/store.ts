@@ -166,21 +166,23 @@ export function createWatchStore(deps: {
           const row = await rulesOf(trx, userId).where('r.id', '=', id).executeTakeFirst();
           if (!row) return null;
           await trx.deleteFrom('watch_rules').where('id', '=', id).execute();
-          // A connection without rules is never polled: its cursor goes too.
-          await trx
-            .deleteFrom('watch_cursors')
+          // A connection without rules is never polled: its cursor goes too, and the
+          // alerts it held for the quiet hours.
+          const left = await trx
+            .selectFrom('watch_rules')
+            .select('id')
             .where('connection_id', '=', row.connection_id)
-            .where((eb) =>
-              eb.not(
-                eb.exists(
-                  eb
-                    .selectFrom('watch_rules')
-                    .select('id')
-                    .where('connection_id', '=', row.connection_id),
-                ),
-              ),
-            )
-            .execute();
+            .executeTakeFirst();
+          if (!left) {
+            await trx
+              .deleteFrom('watch_cursors')
+              .where('connection_id', '=', row.connection_id)
+              .execute();
+            await trx
+              .deleteFrom('watch_held')
+              .where('connection_id', '=', row.connection_id)
+              .execute();
+          }
           return toRule(row);
         });
       },

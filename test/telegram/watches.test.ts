@@ -241,13 +241,40 @@ describe('help', () => {
 });
 
 describe('privacy', () => {
-  it('lists the watches among what is stored', async () => {
-    await f.door.signUp(6301, 'Alex');
+  it('lists the watches among what is stored, and deletes them all with one button', async () => {
+    const user = await f.door.signUp(6301, 'Alex');
     await f.ask(6301, '/watch from:alice');
-    const privacy = await text(6301, '/privacy');
-    expect(privacy?.split('\n').find((l) => l.startsWith('• Your new-mail watches'))).toStrictEqual(
-      "• Your new-mail watches: each Gmail search you asked to be alerted on, the account it watches and where in that account's history the last check stopped; and your quiet hours. An alert that arrives in quiet hours waits (its sender, subject, snippet and link) until the digest is sent, and is then deleted; an alert sent at once is kept only until it is sent. You have 1 watch now (/watches).",
+    await f.ask(6301, '/watch subject:<b>invoice</b>');
+    const [privacy] = await f.ask(6301, '/privacy');
+    const lines = privacy?.text.split('\n') ?? [];
+    const at = lines.findIndex((l) => l.startsWith('• Your new-mail watches'));
+    expect({
+      bullet: lines[at],
+      listed: lines.slice(at + 1, at + 3),
+      html: privacy?.html?.includes('<code>subject:&lt;b&gt;invoice&lt;/b&gt;</code>'),
+      buttons: keyboard(privacy).map((row) => row.map((b) => [b.text, b.callback_data])),
+    }).toStrictEqual({
+      bullet:
+        "• Your new-mail watches: each Gmail search you asked to be alerted on, the account it watches and where in that account's history the last check stopped; and your quiet hours. An alert that arrives in quiet hours waits (its sender, subject, snippet and link) until the digest is sent, and is then deleted; an alert sent at once is kept only until it is sent. You have 2:",
+      listed: [
+        '   – from:alice on alex@example.com',
+        '   – subject:<b>invoice</b> on alex@example.com',
+      ],
+      html: true,
+      buttons: [[['🗑 Delete everything', 'pd']], [['🗑 Delete my watches', 'pw']]],
+    });
+    await press(6301, privacy?.message_id ?? 0, 'pw');
+    const [after] = (await f.control.inbox(6301)).filter(
+      (m) => m.message_id === privacy?.message_id,
     );
+    expect({ after: after?.text, stored: queries(user.id) }).toStrictEqual({
+      after:
+        'Deleted your 2 watches, and the alerts that were waiting for your quiet hours to end.',
+      stored: [],
+    });
+    // With none, there is nothing to delete.
+    const [none] = await f.ask(6301, '/privacy');
+    expect(keyboard(none).map((row) => row.map((b) => b.callback_data))).toStrictEqual([['pd']]);
   });
 });
 

@@ -95,13 +95,18 @@ for (const database of DATABASES) {
       expect(await book.list()).toHaveLength(3);
     });
 
-    it('forgets the cursor with the last rule, so the connection is never due again', async () => {
+    it('forgets the cursor and held alerts with the last rule, and never polls again', async () => {
       const { userId, connection } = await person();
       const book = store.book(userId, connection);
       const { rule } = await book.add('subject:report', '100');
+      const { rule: second } = await book.add('subject:memo', '100');
       clock += 60_000;
       expect(await store.due(30_000, 100)).toContain(connection.id);
+      await store.advance((await store.start(connection.id))!, '101', [ALERT], { hold: true });
+      await book.remove(second.id);
+      expect(await store.holding()).toContain(userId);
       expect(await book.remove(rule.id)).toMatchObject({ id: rule.id });
+      expect(await store.holding()).not.toContain(userId);
       expect(await book.remove(rule.id)).toBeNull();
       expect(await store.due(30_000, 100)).not.toContain(connection.id);
       expect(await store.start(connection.id)).toBeNull();

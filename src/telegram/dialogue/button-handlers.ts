@@ -9,7 +9,7 @@ import { plain } from '../render/index.ts';
 import type { Reply } from '../render/index.ts';
 import { deleteAsk, deleteConfirmed } from './settings-handlers.ts';
 import type { Turn } from './turn.ts';
-import { REMOVE_ACTION, removeWatchPressed } from './watch-handlers.ts';
+import { REMOVE_ACTION, removeAllWatches, removeWatchPressed } from './watch-handlers.ts';
 
 export interface ButtonOutcome {
   reply: Reply | null;
@@ -47,6 +47,8 @@ export async function pressButton(turn: Turn, data: string): Promise<ButtonOutco
       return { reply: deleteAsk(), mode: 'replace' };
     case 'py':
       return { reply: await deleteConfirmed(turn), mode: 'replace' };
+    case 'pw':
+      return { reply: await removeAllWatches(turn), mode: 'replace' };
     case REMOVE_ACTION:
       return value ? { reply: await removeWatchPressed(turn, value), mode: 'replace' } : expired;
     case 'x':

@@ -24,9 +24,11 @@ import { watchList } from '../../capabilities/index.ts';
 import { isTidingsError } from '../../errors.ts';
 
 /** The user's watch rules, for the privacy statement; null when they cannot be read now. */
-async function storedWatches(turn: Turn): Promise<number | null> {
+async function storedWatches(
+  turn: Turn,
+): Promise<Array<{ query: string; account: string }> | null> {
   try {
-    return (await turn.run(watchList, {})).watches.length;
+    return (await turn.run(watchList, {})).watches;
   } catch (error) {
     if (isTidingsError(error)) return null;
     throw error;

@@ -129,6 +129,26 @@ export async function removeWatchPressed(turn: Turn, id: string): Promise<Reply>
   }
 }
 
+/** "Delete my watches" under /privacy: removes every watch of the user. */
+export async function removeAllWatches(turn: Turn): Promise<Reply> {
+  const { watches } = await turn.run(watchList, {});
+  let removed = 0;
+  for (const watch of watches) {
+    try {
+      await turn.run(watchRemove, { id: watch.id });
+      removed++;
+    } catch (error) {
+      // Removed meanwhile (another device, the API): nothing left to do for that one.
+      if (!isTidingsError(error, 'not_found')) throw error;
+    }
+  }
+  return plain(
+    removed === 0
+      ? 'You have no watches now. Nothing was changed.'
+      : `Deleted ${removed === 1 ? 'your watch' : `your ${removed} watches`}, and the alerts that were waiting for your quiet hours to end.`,
+  );
+}
+
 /** "stop watching alice": removes the one rule whose query names it; else the list. */
 export async function removeWatchByWords(turn: Turn, target: string): Promise<Reply> {
   const { watches } = await turn.run(watchList, {});

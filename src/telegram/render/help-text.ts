@@ -2,7 +2,7 @@
  * The fixed texts: the command list (also registered with Telegram), help, what the bot
  * can do (the answer to a message nothing else answers), and the privacy statement.
  */
-import { bold, escapeHtml, italic } from './format/index.ts';
+import { bold, code, escapeHtml, italic, truncate } from './format/index.ts';
 import type { Reply } from './reply.ts';
 
 export const COMMANDS: ReadonlyArray<{ command: string; description: string }> = [
@@ -87,12 +87,16 @@ export function canDoReply(examples: readonly string[], note?: string): Reply {
 export function privacyReply(
   contextMinutes: number,
   model: { name: string; host: string } | null = null,
-  watches: number | null = null,
+  watches: ReadonlyArray<{ query: string; account: string }> | null = null,
 ): Reply {
   const yours =
     watches === null
       ? ''
-      : ` You have ${watches} ${watches === 1 ? 'watch' : 'watches'} now (/watches).`;
+      : watches.length === 0
+        ? ' You have none now.'
+        : ` You have ${watches.length === 1 ? 'one' : watches.length}:\n${watches
+            .map((w) => `   – ${code(truncate(w.query, 120))} on ${escapeHtml(w.account)}`)
+            .join('\n')}`;
   const modelLines = model
     ? [
         bold('Questions a model answers'),
@@ -115,8 +119,13 @@ export function privacyReply(
       'The text of your mail and calendar. It is read from Google when you ask, shown here, and not kept (a new-mail alert keeps its short snippet only until it is sent).',
       ...modelLines,
       bold('Deleting it'),
-      '/disconnect removes one Google account and revokes its access at Google /watches removes a watch. "Delete everything" below revokes every account and deletes all your data here. Messages already in this chat stay until you delete the chat.',
+      `/disconnect removes one Google account and revokes its access at Google; /watches removes one watch${watches && watches.length > 0 ? ', "Delete my watches" below all of them' : ''}. "Delete everything" below revokes every account and deletes all your data here. Messages already in this chat stay until you delete the chat.`,
     ].join('\n\n'),
-    buttons: [[{ text: '🗑 Delete everything', callback_data: 'pd' }]],
+    buttons: [
+      [{ text: '🗑 Delete everything', callback_data: 'pd' }],
+      ...(watches && watches.length > 0
+        ? [[{ text: '🗑 Delete my watches', callback_data: 'pw' }]]
+        : []),
+    ],
   };
 }
