@@ -6,8 +6,10 @@
  *
  * `npm run bench -- --quick` runs every benchmark with small counts (CI does, so they
  * never rot: it checks they run, not their values) and writes `bench/results/quick.json`.
- * `npm run bench -- --only api,sweep` runs some of them.
+ * `npm run bench -- --only api,sweep` runs some of them; the figures of the others stay as
+ * their last run wrote them.
  */
+import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { runtimeApiFigures, runtimeApiPostgresFigures } from './api-bench.ts';
@@ -17,7 +19,7 @@ import { brokerSingleFlightFigures, brokerWarmFigures } from './broker-bench.ts'
 import { listingFigures } from './listing-bench.ts';
 import { mcpFigures } from './mcp-bench.ts';
 import { processFigures } from './process-bench.ts';
-import { buildReport, type Figures, formatTable, writeReport } from './report.ts';
+import { buildReport, type Figures, formatTable, ReportSchema, writeReport } from './report.ts';
 import { sweepFigures } from './sweep-bench.ts';
 import { watchFigures } from './watch-bench.ts';
 
@@ -85,7 +87,12 @@ async function main(): Promise<void> {
   await step('watch', 'new-mail alerts', () => watchFigures({ quick }));
   await step('process', 'process', () => processFigures({ quick }));
 
-  const report = buildReport(figures, ranAt);
+  // Some of the benchmarks: the others keep the figures of their last run.
+  const partial = only.size < GROUPS.length;
+  const report = buildReport(
+    partial ? { ...(await earlierFigures(resultsFile)), ...figures } : figures,
+    ranAt,
+  );
   await writeReport(resultsFile, report);
   console.log(formatTable(report));
   console.log(
@@ -95,6 +102,15 @@ async function main(): Promise<void> {
         : 'bench/results/latest.json'
     }`,
   );
+}
+
+/** The figures already in `file`, or none when it is missing or unreadable. */
+async function earlierFigures(file: string): Promise<Figures> {
+  try {
+    return ReportSchema.parse(JSON.parse(await readFile(file, 'utf8'))).figures as Figures;
+  } catch {
+    return {};
+  }
 }
 
 main().catch((error: unknown) => {
