@@ -67,7 +67,9 @@ export async function watchFigures(options: { quick: boolean }): Promise<Figures
   const ticks = options.quick ? 3 : 10;
   let offsetMs = 0;
   const now = () => new Date(Date.now() + offsetMs);
+  // With a bot: alerts are queued only for people with a chat to receive them.
   const stack = await startStack(PGLITE, {
+    telegram: true,
     env: { LOG_LEVEL: 'silent', WATCH_INTERVAL_SECONDS: String(INTERVAL_SECONDS) },
     start: { now, logger: silentLogger(), jobs: true },
   });
@@ -86,7 +88,13 @@ export async function watchFigures(options: { quick: boolean }): Promise<Figures
       .where('id', 'in', watched.ids)
       .execute();
     const apiKeys = createApiKeyStore(stack.handle.db, now);
-    for (const owner of owners) {
+    for (const [i, owner] of owners.entries()) {
+      // Each owner has a Telegram chat (the alerts' delivery is not what is measured).
+      await stack.handle.db
+        .updateTable('users')
+        .set({ telegram_user_id: String(9_100_000 + i) })
+        .where('id', '=', owner.user_id)
+        .execute();
       const { key } = await apiKeys.create(owner.user_id, 'watch bench');
       const created = await fetch(`${stack.app.url}/v1/tools/watch.create`, {
         method: 'POST',

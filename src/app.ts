@@ -230,6 +230,7 @@ function startBackgroundWork(
         { startHistoryId: start.historyId, rules: start.rules },
         { connection: start.connectionId },
       ),
+    canDeliver: (user) => telegram !== null && user.telegramUserId !== null,
     ...(telegram ? { onNotify: () => telegram.kickOutbox() } : {}),
   });
   return startJobs({

@@ -51,6 +51,43 @@ for (const database of DATABASES) {
       expect(await outbox.pending(10)).toStrictEqual([]);
     });
 
+    it('keeps what a watch alert quotes from the mail only until it is sent or given up', async () => {
+      handle = await database.open();
+      const user = await createUserStore(handle.db).create({ displayName: 'Alex' });
+      const outbox = createOutbox(handle.db, () => new Date());
+      const quoted = { alert: { subject: 'Invoice 2291', snippet: 'Please pay' } };
+      for (const n of [1, 2, 3]) {
+        await outbox.enqueue({
+          userId: user.id,
+          kind: 'watch_alert',
+          payload: quoted,
+          dedupeKey: `w:${n}`,
+        });
+      }
+      await outbox.enqueue({
+        userId: user.id,
+        kind: 'connected',
+        payload: { email: 'a@example.com' },
+      });
+      const [sent, dropped, retried, connected] = await outbox.pending(10);
+      await outbox.delivered(sent!.id);
+      await outbox.failed(dropped!.id, 'telegram 403', { permanent: true });
+      await outbox.failed(retried!.id, 'telegram 502');
+      await outbox.delivered(connected!.id);
+      const payloads = await handle.db
+        .selectFrom('notifications')
+        .select(['kind', 'payload'])
+        .orderBy('id')
+        .execute();
+      expect(payloads.map((row) => [row.kind, row.payload])).toStrictEqual([
+        ['watch_alert', {}],
+        ['watch_alert', {}],
+        // Still to be tried again: it still needs what it says.
+        ['watch_alert', quoted],
+        ['connected', { email: 'a@example.com' }],
+      ]);
+    });
+
     it('hands each notification to one claimer until it is delivered, failed or the claim runs out', async () => {
       handle = await database.open();
       // On PostgreSQL the second claimer is another process (its own pool); PGlite is one.

@@ -16,6 +16,8 @@ import {
 } from './notifications.ts';
 
 const MAX_ATTEMPTS = 5;
+/** Notifications that quote mail: their payload is erased once sent or given up. */
+const MAIL_CONTENT_KINDS: readonly NotificationKind[] = ['watch_alert', 'watch_digest'];
 /** Long enough to send a batch (Telegram allows about one message per second per chat). */
 export const CLAIM_MS = 5 * 60_000;
 
@@ -117,7 +119,7 @@ export function createOutbox(
           delivered_at: now(),
           claimed_until: null,
           // Mail content (a watch alert's sender, subject, snippet) is kept only until sent.
-          payload: sql`case when kind in ('watch_alert', 'watch_digest') then '{}'::jsonb else payload end`,
+          payload: sql`case when kind in (${sql.join([...MAIL_CONTENT_KINDS])}) then '{}'::jsonb else payload end`,
         })
         .where('id', '=', id)
         .execute();
@@ -137,6 +139,15 @@ export function createOutbox(
       if (row) {
         const outcome = row.attempts >= MAX_ATTEMPTS ? 'dropped' : 'failed';
         metrics?.outboxDeliveries.inc({ outcome });
+        // Given up: what a watch alert quoted from the mail goes, as after a delivery.
+        if (outcome === 'dropped') {
+          await db
+            .updateTable('notifications')
+            .set({ payload: sql`'{}'::jsonb` })
+            .where('id', '=', id)
+            .where('kind', 'in', [...MAIL_CONTENT_KINDS])
+            .execute();
+        }
       }
     },
     async enqueue(item) {

@@ -25,6 +25,12 @@ export interface WatchWorkDeps {
   zones: ZoneResolver;
   logger: Logger;
   now: () => Date;
+  /**
+   * Whether alerts can reach the user (a Telegram chat, a bot); when not, the cursor
+   * still moves on but nothing is queued, so no mail content waits for a chat that never
+   * comes. Default: always.
+   */
+  canDeliver?: (user: UserRecord) => boolean;
   onNotify?: () => void;
 }
 
@@ -72,15 +78,16 @@ export function createWatchWork(deps: WatchWorkDeps) {
         );
         return 'error';
       }
-      const hold =
-        scanned.alerts.length > 0 && (await quietFor(await deps.users.get(start.userId)));
-      const moved = await deps.watches.advance(start, scanned.historyId, scanned.alerts, { hold });
+      const user = scanned.alerts.length > 0 ? await deps.users.get(start.userId) : null;
+      const alerts = user && (deps.canDeliver?.(user) ?? true) ? scanned.alerts : ([] as Alert[]);
+      const hold = alerts.length > 0 && (await quietFor(user));
+      const moved = await deps.watches.advance(start, scanned.historyId, alerts, { hold });
       if (!moved) return 'raced';
       if (scanned.restarted) {
         deps.logger.info({ connection: connectionId }, 'watch history expired; restarted from now');
         return 'restarted';
       }
-      if (scanned.alerts.length === 0) return 'quiet';
+      if (alerts.length === 0) return 'quiet';
       if (hold) return 'held';
       deps.onNotify?.();
       return 'alerted';

@@ -134,6 +134,39 @@ for (const database of DATABASES) {
       expect(JSON.stringify(rows[0]!.payload)).not.toContain('Invoice');
     });
 
+    it('queues nothing for a person without a chat, and still moves on', async () => {
+      people++;
+      const email = `watcher${people}@example.com`;
+      await stack.control('/users', { body: { email, name: `Watcher ${people}` } });
+      const user = await stack.app.parts.frontDoor.users.create({ displayName: 'API only' });
+      expect((await connectWithAutoApprove(stack, user.id, email)).status).toBe(200);
+      const [connection] = await stack.app.parts.frontDoor.connections.list(user.id);
+      await stack.app.parts.frontDoor.invoke(user.id, watchCreate, { query: 'subject:invoice' });
+      await polled(connection!.id);
+      const cursor = async () =>
+        (
+          await stack.handle.db
+            .selectFrom('watch_cursors')
+            .select('history_id')
+            .where('connection_id', '=', connection!.id)
+            .executeTakeFirstOrThrow()
+        ).history_id;
+      const before = await cursor();
+      await deliver(email, { from: 'Alice <alice@northwind.example>', subject: 'Invoice 7' });
+      // A check reads the new mail (the cursor moves past it) and matches it, but no chat
+      // could ever receive it.
+      const outcomes: PollOutcome[] = [];
+      while ((await cursor()) === before) outcomes.push(await polled(connection!.id));
+      expect(outcomes.at(-1)).toBe('quiet');
+      const rows = await stack.handle.db
+        .selectFrom('notifications')
+        .select('id')
+        .where('user_id', '=', user.id)
+        .where('kind', 'in', ['watch_alert', 'watch_digest'])
+        .execute();
+      expect(rows).toStrictEqual([]);
+    });
+
     it('holds alerts through quiet hours and sends one digest after', async () => {
       const { chatId, email, user, connection } = await person();
       const hour = new Date().getUTCHours();
