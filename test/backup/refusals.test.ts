@@ -52,9 +52,10 @@ beforeAll(async () => {
   files.good = await changeAndBackUp('good.backup', null);
   files.older = await changeAndBackUp(
     'older.backup',
-    `drop table telegram_inbox; drop table telegram_chat_leases;
+    `drop table watch_held; drop table watch_cursors; drop table watch_rules;
+     drop table telegram_inbox; drop table telegram_chat_leases;
      drop table telegram_connect_buttons; drop table telegram_chat_context;
-     delete from tidings_migrations where name in ('0006-chat-context', '0007-telegram-inbox')`,
+     delete from tidings_migrations where name > '0005-connect-ticket-binding'`,
   );
   files.newer = await changeAndBackUp(
     'newer.backup',
