@@ -143,7 +143,7 @@ describe('tidings --help', () => {
       alive: true,
       foundation: [
         // The server applied the migrations when it started: nothing left to apply.
-        ['already up to date', 'schema version: 0007-telegram-inbox'],
+        ['already up to date', 'schema version: 0008-watches'],
         ['v1  current  0 record(s)'],
         ROTATE_LINES,
         ['vault key version 1 retired'],

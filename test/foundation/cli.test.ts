@@ -74,13 +74,13 @@ describe('tidings migrate', () => {
       first: {
         code: 0,
         stdout: [
-          'applied: 0001-initial, 0002-connections-hardening, 0003-telegram-state, 0004-risc, 0005-connect-ticket-binding, 0006-chat-context, 0007-telegram-inbox',
-          'schema version: 0007-telegram-inbox',
+          'applied: 0001-initial, 0002-connections-hardening, 0003-telegram-state, 0004-risc, 0005-connect-ticket-binding, 0006-chat-context, 0007-telegram-inbox, 0008-watches',
+          'schema version: 0008-watches',
         ],
       },
       second: {
         code: 0,
-        stdout: ['already up to date', 'schema version: 0007-telegram-inbox'],
+        stdout: ['already up to date', 'schema version: 0008-watches'],
         stderr: '',
       },
     });
@@ -95,7 +95,7 @@ describe('tidings migrate', () => {
     await stopServer(cli);
     expect(migrate).toStrictEqual({
       code: 0,
-      stdout: ['already up to date', 'schema version: 0007-telegram-inbox'],
+      stdout: ['already up to date', 'schema version: 0008-watches'],
       stderr: '',
     });
   });
