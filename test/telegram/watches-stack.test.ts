@@ -95,7 +95,7 @@ for (const database of DATABASES) {
       await stack.chat!.press(ALEX, privacy?.message_id ?? 0, 'py');
       await say('/help');
       expect({
-        listed: privacy?.text.includes('You have 1 watch now (/watches).'),
+        listed: /You have one:\n {3}– \S+ on alex@example\.com/.test(privacy?.text ?? ''),
         stored: await stored(),
       }).toStrictEqual({ listed: true, stored: [] });
     });
