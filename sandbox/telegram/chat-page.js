@@ -388,11 +388,12 @@ let mailOffer;
 
 async function offerMail() {
   const response = await fetch('/__sandbox/demo/mail').catch(() => undefined);
-  if (!response?.ok) {
+  const offer = response?.ok ? await response.json().catch(() => undefined) : undefined;
+  if (!offer?.offered) {
     document.body.dataset.mail = 'none';
     return;
   }
-  mailOffer = await response.json();
+  mailOffer = offer;
   mailCanned.replaceChildren();
   mailOffer.canned.forEach((mail, index) => {
     const option = document.createElement('option');

@@ -1,7 +1,8 @@
 /**
  * The web chat's "Drop a new mail" button, for the demo: `GET /__sandbox/demo/mail` tells
- * the page whose mailbox it drops into and offers a few ready-made mails (404 when the
- * sandbox was started without `demoMail`, and the page hides the button);
+ * the page whose mailbox it drops into and offers a few ready-made mails (`{offered:
+ * false}` when the sandbox was started without `demoMail`, and the page hides the button:
+ * a page that only asks never meets an error);
  * `POST /__sandbox/demo/mail` `{from, subject}` hands the mail to whoever started the
  * sandbox (the demo imports it into the Google sandbox) → 201 `{id}`. A mail it refuses is
  * a 400 `{error}`; a mailbox that cannot be reached is a 502 `{error}`.
@@ -43,8 +44,14 @@ const DropBody = z.strictObject({
     .regex(/^[^\p{Cc}]*$/u, 'one line, without control characters'),
 });
 
+/** Without demo mail: the page asks, and is told there is none. */
+export function registerNoDemoMail(app: FastifyInstance): void {
+  app.get('/__sandbox/demo/mail', async () => ({ offered: false }));
+}
+
 export function registerDemoMail(app: FastifyInstance, options: DemoMailOptions): void {
   app.get('/__sandbox/demo/mail', async () => ({
+    offered: true,
     to: options.to,
     everySeconds: options.everySeconds,
     canned: options.canned,

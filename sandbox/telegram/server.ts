@@ -12,7 +12,7 @@ import type { BotApiDeps } from './bot-api-routes.ts';
 import { registerChatPage } from './chat-page.ts';
 import { registerSandboxFavicon } from '../favicon.ts';
 import { registerControlRoutes } from './control-routes.ts';
-import { type DemoMailOptions, registerDemoMail } from './demo-mail.ts';
+import { type DemoMailOptions, registerDemoMail, registerNoDemoMail } from './demo-mail.ts';
 import { multipartBoundary, parseMultipart } from './multipart.ts';
 import { createSandboxState } from './sandbox-state.ts';
 import { createWebhookDelivery } from './webhook-delivery.ts';
@@ -101,6 +101,7 @@ export async function startTelegramSandbox(
   registerControlRoutes(app, state, closing.signal);
   registerChatPage(app);
   if (opts.demoMail) registerDemoMail(app, opts.demoMail);
+  else registerNoDemoMail(app);
   app.get('/', (_request, reply) => reply.redirect('/chat'));
   app.addHook('preClose', async () => {
     closing.abort();
