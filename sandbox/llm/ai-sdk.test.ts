@@ -333,12 +333,17 @@ describe('failing and slow modes through the AI SDK', () => {
 
   it('waits until the client gives up', async () => {
     const model = await start({ mode: 'slow' });
-    const error = await generateText({
+    const client = new AbortController();
+    const answer = generateText({
       model,
       prompt: 'Hello',
       maxRetries: 0,
-      abortSignal: AbortSignal.timeout(100),
+      abortSignal: client.signal,
     }).catch((e: unknown) => e);
+    // The client gives up once the sandbox holds its request, however long that took.
+    while (sandbox?.requests.length === 0) await new Promise((r) => setTimeout(r, 5));
+    client.abort(new DOMException('The client gave up', 'TimeoutError'));
+    const error = await answer;
     expect([(error as Error).name, sandbox?.requests.length]).toStrictEqual(['TimeoutError', 1]);
   });
 
